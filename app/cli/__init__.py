@@ -1,0 +1,1 @@
+"""The `reverie` command line: argument parsing, output, and error reporting."""

@@ -1,0 +1,67 @@
+"""`reverie demo`: the sample chat imported into a separate demo folder, then a few recalls.
+
+It shows what Reverie does before the desktop app exists, without touching the user's store.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import platformdirs
+
+from app.cli.commands import REPO_ROOT
+from app.cli.output import TerminalProgress, emit_json, short, when
+from app.core.errors import EnvironmentProblem
+from app.importers.reading import as_utc
+from app.runtime import Reverie
+from app.services.ingest import ingest_file
+from app.services.recall import RecallOptions, search
+
+SAMPLE = REPO_ROOT / "resources" / "sample_chat.jsonl"
+# The sample ends in May 2026; asking "as of" a fixed day keeps the demo's answers stable.
+DEMO_NOW = "2026-05-20T12:00:00"
+QUESTIONS = (
+    "Where do I live?",
+    "What is my sister's name?",
+    "How do I deploy the blog?",
+    "How do I take my coffee?",
+    "What did I do last week?",
+    "When is the dentist appointment?",
+)
+
+
+def demo_home(home: str | None) -> str:
+    return home or str(Path(platformdirs.user_data_dir("reverie")) / "demo")
+
+
+def cmd_demo(args: argparse.Namespace, reverie: Reverie) -> int:
+    if not SAMPLE.is_file():
+        raise EnvironmentProblem(f"the sample chat is missing ({SAMPLE})")
+    from datetime import datetime
+
+    now = as_utc(datetime.fromisoformat(DEMO_NOW))
+    report = ingest_file(reverie.store, reverie.index, SAMPLE, fmt="jsonl", now=now,
+                         params=reverie.params, progress=TerminalProgress())  # fmt: skip
+    answers = {
+        q: search(reverie.store, reverie.index, q, now=now, params=reverie.params,
+                  options=RecallOptions(k=3))  # fmt: skip
+        for q in QUESTIONS
+    }
+    if args.json:
+        emit_json({"home": str(reverie.home), "ingest": report.to_dict(),
+                   "answers": {q: [h.to_dict() for h in hits] for q, hits in answers.items()}})  # fmt: skip
+        return 0
+    print(f"Reverie demo: data in {reverie.home}")
+    print(f"Imported the sample chat: {report.added} new messages "
+          f"({report.duplicates} already there), {report.seconds:.1f} s.\n")  # fmt: skip
+    for question, hits in answers.items():
+        print(f"? {question}  (as of {DEMO_NOW[:10]})")
+        for hit in hits:
+            source = hit.sources[0] if hit.sources else None
+            cite = f"message {source.original_id}" if source else "no source"
+            print(f"  - {short(hit.memory.text, 88)}\n      [{when(hit.memory.event_time)}, "
+                  f"{cite}]")  # fmt: skip
+        print()
+    print("Try it yourself:  .venv/bin/reverie search \"running\" --home " + str(reverie.home))
+    return 0

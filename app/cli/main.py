@@ -1,0 +1,62 @@
+"""Entry point of `reverie` / `python -m app`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from app.cli import commands, demo
+from app.cli.parser import build_parser
+from app.core.errors import ReverieError
+from app.runtime import Reverie
+
+HANDLERS: dict[str, Callable[[argparse.Namespace, Reverie], int]] = {
+    "ingest": commands.cmd_ingest,
+    "search": commands.cmd_search,
+    "decay": commands.cmd_decay,
+    "memories": commands.cmd_memories,
+    "stats": commands.cmd_stats,
+    "doctor": commands.cmd_doctor,
+    "reindex": commands.cmd_reindex,
+    "demo": demo.cmd_demo,
+}
+
+
+def _crash_report(home: str | None) -> str:
+    """Unexpected errors are bugs: keep the traceback in a file, show a short pointer."""
+    from app.home import resolve_home
+
+    try:
+        logs = resolve_home(home) / "logs"
+        logs.mkdir(exist_ok=True)
+        path = logs / f"crash-{datetime.now(UTC):%Y%m%d-%H%M%S}.txt"
+        path.write_text(traceback.format_exc(), encoding="utf-8")
+        return str(path)
+    except (OSError, ReverieError):
+        traceback.print_exc()
+        return "(could not write a crash report; traceback above)"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    home = getattr(args, "home", None)
+    if args.command == "demo":
+        home = demo.demo_home(home)
+    try:
+        with Reverie(home) as reverie:
+            return HANDLERS[args.command](args, reverie)
+    except ReverieError as error:
+        print(f"reverie: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("reverie: interrupted; everything committed so far is kept", file=sys.stderr)
+        return 130
+    except Exception:
+        report = _crash_report(home)
+        print(f"reverie: unexpected error (a bug). Details: {report}", file=sys.stderr)
+        return 70

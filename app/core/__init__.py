@@ -1,0 +1,1 @@
+"""Pure domain: records, forgetting curve, time expressions, ranking. Standard library only."""

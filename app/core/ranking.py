@@ -1,0 +1,95 @@
+"""How candidate memories from several rankings become one ordered answer list.
+
+Keyword and vector search each rank memories twice: by the message alone, and by the message
+together with the one before it (its conversational context). Reciprocal-rank fusion merges the
+rankings; the fused score is then weighted by retention, importance, validity and, when the
+question names a time, by whether the memory happened then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from app.core.time_expressions import TimeRange
+
+_UNDATED = datetime.min.replace(tzinfo=UTC)
+RRF_K = 60  # the constant from Cormack et al.; flattens the head of each ranking
+
+
+@dataclass(frozen=True)
+class RankingWeights:
+    """Multipliers on the fused relevance; 1.0 means "no effect"."""
+
+    retention_floor: float = 0.6  # a nearly forgotten memory keeps this share of its score
+    importance_span: float = 0.4  # importance 0..1 maps to 1 - span/2 .. 1 + span/2
+    superseded: float = 0.5  # an outdated version of a fact ranks below the current one
+    in_time_range: float = 2.0  # the question names a time and the memory happened then
+    out_of_time_range: float = 0.6
+
+
+def reciprocal_rank_fusion(
+    rankings: Iterable[Sequence[int]], weights: Sequence[float] | None = None
+) -> dict[int, float]:
+    """Fuse ranked id lists: each list adds weight / (RRF_K + rank) to every id it holds."""
+    fused: dict[int, float] = {}
+    for index, ranking in enumerate(rankings):
+        weight = 1.0 if weights is None else weights[index]
+        for rank, item in enumerate(ranking, start=1):
+            fused[item] = fused.get(item, 0.0) + weight / (RRF_K + rank)
+    return fused
+
+
+@dataclass(frozen=True)
+class Candidate:
+    memory_id: int
+    relevance: float
+    retention: float
+    importance: float
+    current: bool
+    event_time: datetime | None
+
+
+def weighted_score(
+    candidate: Candidate, weights: RankingWeights, time_range: TimeRange | None
+) -> float:
+    score = candidate.relevance
+    score *= weights.retention_floor + (1.0 - weights.retention_floor) * candidate.retention
+    score *= 1.0 + weights.importance_span * (candidate.importance - 0.5)
+    if not candidate.current:
+        score *= weights.superseded
+    if time_range is not None:
+        inside = time_range.contains(candidate.event_time)
+        score *= weights.in_time_range if inside else weights.out_of_time_range
+    return score
+
+
+def newest_first_among_similar(
+    ranked: Sequence[int],
+    scores: Mapping[int, float],
+    event_times: Mapping[int, datetime | None],
+    similar: Mapping[int, frozenset[int]],
+) -> list[int]:
+    """Within each group of mutually similar memories, put the most recent in the best slot.
+
+    When two memories say different things about the same subject ("I live in Leeds", later
+    "I moved to Manchester"), the newer one is the one to believe, so it takes the highest
+    score any member of its group earned. Slots outside such groups do not move.
+    """
+    order = list(ranked)
+    position = {memory_id: index for index, memory_id in enumerate(order)}
+    seen: set[int] = set()
+    for memory_id in ranked:
+        group = {memory_id, *similar.get(memory_id, frozenset())} & position.keys()
+        if len(group) < 2 or memory_id in seen:
+            continue
+        seen |= group
+        slots = sorted(position[m] for m in group)
+        # Undated memories count as oldest; ties keep the better-scored one first.
+        by_recency = sorted(
+            group, key=lambda m: (event_times.get(m) or _UNDATED, scores[m]), reverse=True
+        )
+        for slot, member in zip(slots, by_recency, strict=True):
+            order[slot] = member
+    return order

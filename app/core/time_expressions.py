@@ -1,0 +1,164 @@
+"""Find the time a question names ("last week", "in March", "on 21 March") as a UTC range.
+
+Ranges are half-open [start, end) and always resolved against an explicit `now`, so the same
+question asked on another day means another range, and tests can pin the clock.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+
+@dataclass(frozen=True)
+class TimeRange:
+    start: datetime
+    end: datetime
+    phrase: str
+
+    def contains(self, moment: datetime | None) -> bool:
+        return moment is not None and self.start <= moment < self.end
+
+
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTHS.pop("may", None)  # "may" only counts as a month with a day, year or preposition
+_MONTH_RE = "|".join(sorted([*_MONTHS, "may"], key=len, reverse=True))
+_WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "couple of": 2,
+    "few": 3, "a few": 3, "a couple of": 2,
+}  # fmt: skip
+_NUM_RE = r"\d+|a couple of|couple of|a few|few|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+
+
+def _month_number(name: str) -> int:
+    return 5 if name.lower() == "may" else _MONTHS[name.lower()]
+
+
+def _day_start(moment: datetime) -> datetime:
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _month_range(year: int, month: int) -> tuple[datetime, datetime]:
+    start = datetime(year, month, 1, tzinfo=UTC)
+    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=UTC)
+    return start, end
+
+
+def _shift_months(moment: datetime, months: int) -> datetime:
+    index = moment.year * 12 + (moment.month - 1) + months
+    year, month = divmod(index, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def _day(year: int, month: int, day: int) -> tuple[datetime, datetime] | None:
+    try:
+        start = datetime(year, month, day, tzinfo=UTC)
+    except ValueError:
+        return None
+    return start, start + timedelta(days=1)
+
+
+def _past_year_for(month: int, day: int, now: datetime) -> int:
+    """The year in which month/day last happened at or before now (questions look back)."""
+    return now.year if (month, day) <= (now.month, now.day) else now.year - 1
+
+
+def _relative(text: str, now: datetime) -> tuple[datetime, datetime] | None:
+    today = _day_start(now)
+    if re.search(r"\bday before yesterday\b", text):
+        return today - timedelta(days=2), today - timedelta(days=1)
+    if re.search(r"\b(yesterday|last night)\b", text):
+        return today - timedelta(days=1), today
+    if re.search(r"\b(today|this morning|this afternoon|this evening|tonight)\b", text):
+        return today, today + timedelta(days=1)
+    week_start = today - timedelta(days=today.weekday())
+    if re.search(r"\blast weekend\b", text):
+        saturday = week_start - timedelta(days=2)
+        return saturday, saturday + timedelta(days=2)
+    if re.search(r"\bthis weekend\b", text):
+        saturday = week_start + timedelta(days=5)
+        return saturday, saturday + timedelta(days=2)
+    if re.search(r"\b(last|previous|past) week\b", text):
+        return week_start - timedelta(days=7), week_start
+    if re.search(r"\bthis week\b", text):
+        return week_start, week_start + timedelta(days=7)
+    month_start = today.replace(day=1)
+    if re.search(r"\b(last|previous|past) month\b", text):
+        return _shift_months(month_start, -1), month_start
+    if re.search(r"\bthis month\b", text):
+        return month_start, _shift_months(month_start, 1)
+    year_start = month_start.replace(month=1)
+    if re.search(r"\b(last|previous|past) year\b", text):
+        return year_start.replace(year=now.year - 1), year_start
+    if re.search(r"\bthis year\b", text):
+        return year_start, year_start.replace(year=now.year + 1)
+    match = re.search(rf"\b({_NUM_RE}) (day|week|month|year)s? ago\b", text)
+    if match:
+        amount = int(match[1]) if match[1].isdigit() else _NUMBER_WORDS[match[1]]
+        unit = match[2]
+        if unit == "day":
+            start = today - timedelta(days=amount)
+            return start, start + timedelta(days=1)
+        if unit == "week":
+            start = today - timedelta(days=7 * amount)
+            # "two weeks ago" is fuzzy: allow the week around that day.
+            return start - timedelta(days=3), start + timedelta(days=4)
+        if unit == "month":
+            start = _shift_months(month_start, -amount)
+            return start, _shift_months(start, 1)
+        return year_start.replace(year=now.year - amount), year_start.replace(
+            year=now.year - amount + 1
+        )
+    match = re.search(r"\b(last|on|this past) (" + "|".join(_WEEKDAYS) + r")\b", text)
+    if match:
+        back = (today.weekday() - _WEEKDAYS[match[2]]) % 7 or 7
+        start = today - timedelta(days=back)
+        return start, start + timedelta(days=1)
+    return None
+
+
+def _absolute(text: str, now: datetime) -> tuple[datetime, datetime] | None:
+    day_month = re.search(
+        rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?: of)? ({_MONTH_RE})\b,?(?: (\d{{4}}))?", text
+    )
+    month_day = re.search(rf"\b({_MONTH_RE}) (\d{{1,2}})(?:st|nd|rd|th)?\b,?(?: (\d{{4}}))?", text)
+    for match, day_group, month_group in ((day_month, 1, 2), (month_day, 2, 1)):
+        if match:
+            month, day = _month_number(match[month_group]), int(match[day_group])
+            year = int(match[3]) if match[3] else _past_year_for(month, day, now)
+            found = _day(year, month, day)
+            if found:
+                return found
+    month_year = re.search(rf"\b({_MONTH_RE}),? (\d{{4}})\b", text)
+    if month_year:
+        return _month_range(int(month_year[2]), _month_number(month_year[1]))
+    in_month = re.search(
+        rf"\b(?:in|during|since|of|early|late|mid|back in) ({_MONTH_RE})\b", text
+    )
+    if in_month:
+        month = _month_number(in_month[1])
+        year = now.year if month <= now.month else now.year - 1
+        return _month_range(year, month)
+    in_year = re.search(r"\b(?:in|during|of|since|back in) (19\d\d|20\d\d)\b", text)
+    if in_year:
+        year = int(in_year[1])
+        return datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+    return None
+
+
+def find_time_range(question: str, now: datetime) -> TimeRange | None:
+    """The time span a question names, resolved against `now`; None when it names none."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    now = now.astimezone(UTC)
+    text = " ".join(re.sub(r"[^\w\s,]", " ", question.lower()).split())
+    found = _absolute(text, now) or _relative(text, now)
+    if found is None:
+        return None
+    return TimeRange(found[0], found[1], question)

@@ -1,0 +1,83 @@
+"""all-MiniLM-L6-v2 sentence vectors from its int8 ONNX export, with onnxruntime + tokenizers.
+
+Texts are sorted by length and padded only to the longest in each batch: padding everything
+to 256 tokens (Chroma's own wrapper) is many times slower on two cores.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from app.embed.model_files import onnx_model_path, tokenizer_path
+
+DIMENSIONS = 384
+MAX_TOKENS = 256  # the length MiniLM was trained on; longer texts are truncated
+BATCH_SIZE = 32
+
+
+class MiniLmEmbedder:
+    """Loads lazily on first use; safe to call from several threads (onnxruntime is)."""
+
+    dimensions = DIMENSIONS
+
+    def __init__(self, model: Path | None = None, tokenizer: Path | None = None) -> None:
+        self._model_path = model
+        self._tokenizer_path = tokenizer
+        self._session: Any = None
+        self._tokenizer: Any = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> None:
+        with self._lock:
+            if self._session is not None:
+                return
+            import onnxruntime
+            from tokenizers import Tokenizer
+
+            tokenizer = Tokenizer.from_file(str(self._tokenizer_path or tokenizer_path()))
+            tokenizer.enable_truncation(max_length=MAX_TOKENS)
+            tokenizer.no_padding()
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = max(1, min(4, os.cpu_count() or 1))
+            options.log_severity_level = 3
+            self._session = onnxruntime.InferenceSession(
+                str(self._model_path or onnx_model_path()),
+                sess_options=options,
+                providers=["CPUExecutionProvider"],
+            )
+            self._tokenizer = tokenizer
+
+    def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """Unit-length vectors, one row per text, in the order given."""
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        self._load()
+        encodings = self._tokenizer.encode_batch([t if t.strip() else " " for t in texts])
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        for start in range(0, len(order), BATCH_SIZE):
+            chunk = order[start : start + BATCH_SIZE]
+            width = max(len(encodings[i].ids) for i in chunk)
+            ids = np.zeros((len(chunk), width), dtype=np.int64)
+            mask = np.zeros((len(chunk), width), dtype=np.int64)
+            for row, i in enumerate(chunk):
+                n = len(encodings[i].ids)
+                ids[row, :n] = encodings[i].ids
+                mask[row, :n] = 1
+            hidden = self._session.run(
+                ["last_hidden_state"],
+                {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
+            )[0]
+            # Mean over real tokens only, then unit length, as sentence-transformers does.
+            weights = mask[:, :, None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+            out[chunk] = pooled / np.maximum(norms, 1e-12)
+        return out

@@ -1,0 +1,1 @@
+"""Use cases: ingest, recall, decay, index upkeep, diagnostics. They receive their adapters."""

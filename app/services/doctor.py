@@ -1,0 +1,104 @@
+"""`reverie doctor`: is this installation and this data folder healthy?"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from app.core.errors import ReverieError
+from app.embed.minilm import MiniLmEmbedder
+from app.llm.catalog import discover_models
+from app.storage.chroma_index import CONTEXT, TEXT, ChromaIndex
+from app.storage.sqlite_store import SqliteMemoryStore
+
+OK, WARN, FAIL = "ok", "warn", "fail"
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    status: str
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def check_data_dir(home: Path) -> Check:
+    writable = os.access(home, os.W_OK)
+    return Check("data folder", OK if writable else FAIL,
+                 f"{home} ({'writable' if writable else 'NOT writable'})")  # fmt: skip
+
+
+def check_store(store: SqliteMemoryStore) -> Check:
+    problems = store.integrity_problems()
+    if problems:
+        return Check("memory store", FAIL, "; ".join(problems))
+    counts = store.counts()
+    return Check("memory store", OK, f"{store.path}: {counts['memories']} memories, "
+                 f"{counts['evidence']} messages, integrity ok")  # fmt: skip
+
+
+def check_embedder(embedder: MiniLmEmbedder) -> Check:
+    try:
+        vectors = embedder.embed(["Reverie self-test", "a second, different sentence"])
+    except ReverieError as error:
+        return Check("embedder", FAIL, str(error))
+    norms = np.linalg.norm(vectors, axis=1)
+    healthy = vectors.shape == (2, embedder.dimensions) and np.allclose(norms, 1.0, atol=1e-3)
+    return Check("embedder", OK if healthy else FAIL,
+                 f"MiniLM int8 ONNX, {vectors.shape[1]} dimensions"
+                 + ("" if healthy else " - produced malformed vectors"))  # fmt: skip
+
+
+def check_models(folders: list[Path]) -> Check:
+    models = discover_models(folders)
+    if not models:
+        return Check("language models", WARN, "no GGUF model found; recall works, answering "
+                     "needs one (rerun the README's setup, or put a .gguf in models/)")  # fmt: skip
+    broken = [m.name for m in models if not m.valid]
+    listed = ", ".join(f"{m.name} ({m.size_bytes / 1e6:.0f} MB, {m.origin})" for m in models)
+    if broken:
+        return Check("language models", WARN, f"not GGUF files: {', '.join(broken)}; {listed}")
+    return Check("language models", OK, listed)
+
+
+def check_index(store: SqliteMemoryStore, index: ChromaIndex) -> Check:
+    pending = store.pending_index_count()
+    try:
+        indexed = index.indexed_memory_ids()
+    except ReverieError as error:
+        return Check("vector index", FAIL, str(error))
+    expected = store.memory_ids()
+    missing = expected - indexed.keys()
+    stray = indexed.keys() - expected
+    partial = [m for m, views in indexed.items() if views != {TEXT, CONTEXT}]
+    problems = []
+    if pending:
+        problems.append(f"{pending} index updates pending")
+    if missing:
+        problems.append(f"{len(missing)} memories missing from the index")
+    if stray:
+        problems.append(f"{len(stray)} vectors of memories that do not exist")
+    if partial:
+        problems.append(f"{len(partial)} memories indexed only partly")
+    if problems:
+        return Check("vector index", FAIL, "; ".join(problems) + " (fix: reverie reindex)")
+    return Check("vector index", OK, f"consistent with the store ({len(expected)} memories)")
+
+
+def run_checks(
+    home: Path, store: SqliteMemoryStore, index: ChromaIndex, embedder: MiniLmEmbedder,
+    model_folders: list[Path],
+) -> list[Check]:  # fmt: skip
+    return [
+        check_data_dir(home),
+        check_store(store),
+        check_embedder(embedder),
+        check_models(model_folders),
+        check_index(store, index),
+    ]

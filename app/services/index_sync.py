@@ -1,0 +1,45 @@
+"""Keep the vector index in step with SQLite by draining the outbox of pending index work."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from app.core.ports import NoProgress, Progress
+from app.storage.chroma_index import ChromaIndex
+from app.storage.sqlite_store import SqliteMemoryStore
+
+BATCH = 512
+
+
+def sync_index(
+    store: SqliteMemoryStore, index: ChromaIndex, progress: Progress | None = None
+) -> int:
+    """Apply all pending index work; each batch is cleared only after Chroma has it, so a crash
+    at any point leaves work queued and the next call finishes it."""
+    progress = progress or NoProgress()
+    total = store.pending_index_count()
+    if total == 0:
+        return 0
+    progress.start(total, "indexing")
+    done = 0
+    try:
+        while work := store.pending_index_work(BATCH):
+            upserts = [(w.memory_id, w.text, w.context) for w in work if w.op == "upsert" and w.text]
+            deletes = [w.memory_id for w in work if w.op == "delete" or not w.text]
+            index.upsert(upserts)
+            index.delete(deletes)
+            store.clear_index_work(work)
+            done += len(work)
+            progress.advance(len(work))
+    finally:
+        progress.finish()
+    return done
+
+
+def rebuild_index(
+    store: SqliteMemoryStore, index: ChromaIndex, now: datetime, progress: Progress | None = None
+) -> int:
+    """Throw the vector index away and rebuild it from SQLite, the source of truth."""
+    index.reset()
+    store.queue_full_reindex(now)
+    return sync_index(store, index, progress)

@@ -1,0 +1,159 @@
+"""Recall: hybrid keyword + vector search, fused, weighted by the forgetting curve and time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from app.core.errors import InputError
+from app.core.forgetting import ForgettingParams, memory_retention
+from app.core.ranking import (
+    Candidate,
+    RankingWeights,
+    newest_first_among_similar,
+    reciprocal_rank_fusion,
+    weighted_score,
+)
+from app.core.records import Evidence, Memory, MemoryKind
+from app.core.time_expressions import TimeRange, find_time_range
+from app.storage.chroma_index import CONTEXT, TEXT, ChromaIndex
+from app.storage.sqlite_store import SqliteMemoryStore
+
+
+@dataclass(frozen=True)
+class RecallOptions:
+    k: int = 10
+    kind: MemoryKind | None = None
+    candidates: int = 100  # per ranking, before fusion
+    weights: RankingWeights = field(default_factory=RankingWeights)
+    # Two results this close in meaning are taken to be about the same thing.
+    same_subject_cosine: float = 0.8
+
+
+@dataclass(frozen=True)
+class RecallHit:
+    memory: Memory
+    score: float
+    retention: float
+    sources: tuple[Evidence, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        first = self.sources[0] if self.sources else None
+        return {
+            "id": self.memory.id,
+            "kind": self.memory.kind.value,
+            "text": self.memory.text,
+            "score": round(self.score, 6),
+            "retention": round(self.retention, 4),
+            "event_time": self.memory.event_time.isoformat() if self.memory.event_time else None,
+            "current": self.memory.current,
+            "pinned": self.memory.pinned,
+            "source": (
+                {"id": first.original_id, "session": first.session,
+                 "timestamp": first.timestamp.isoformat() if first.timestamp else None}
+                if first else None
+            ),  # fmt: skip
+            "sources": [e.to_dict() for e in self.sources],
+        }
+
+
+def _dedup(ids: Sequence[int]) -> list[int]:
+    return list(dict.fromkeys(ids))
+
+
+def search(
+    store: SqliteMemoryStore,
+    index: ChromaIndex,
+    query: str,
+    *,
+    now: datetime,
+    params: ForgettingParams,
+    options: RecallOptions | None = None,
+) -> list[RecallHit]:
+    options = options or RecallOptions()
+    if not query.strip():
+        raise InputError("the search query is empty")
+    if options.k < 1:
+        raise InputError("-k must be at least 1")
+    hits, query_vector = index.query(query, limit=2 * options.candidates)
+    rankings = [
+        _dedup([h.memory_id for h in hits if h.view == TEXT]),
+        _dedup([h.memory_id for h in hits if h.view == CONTEXT]),
+        store.keyword_search(query, "text", options.candidates, options.kind),
+        store.keyword_search(query, "context", options.candidates, options.kind),
+    ]
+    time_range = find_time_range(query, now)
+    if time_range is not None:
+        rankings.append(_in_range_by_similarity(store, index, time_range, query_vector, options))
+    fused = reciprocal_rank_fusion(rankings)
+    memories = store.get_memories(list(fused))
+    candidates = [
+        Candidate(m.id, fused[m.id], memory_retention(m, now, params), m.importance, m.current,
+                  m.event_time)  # fmt: skip
+        for m in memories.values()
+        if not m.archived and (options.kind is None or m.kind == options.kind)
+    ]
+    scores = {c.memory_id: weighted_score(c, options.weights, time_range) for c in candidates}
+    retention = {c.memory_id: c.retention for c in candidates}
+    ranked = sorted(scores, key=lambda m: (-scores[m], m))
+    head = ranked[: options.k * 3]
+    order = newest_first_among_similar(
+        head, scores, {m: memories[m].event_time for m in head},
+        _similar_pairs(index, head, options.same_subject_cosine),
+    )[: options.k]  # fmt: skip
+    sources = store.evidence_for(order)
+    slot_scores = sorted((scores[m] for m in order), reverse=True)
+    return [
+        RecallHit(memories[m], slot_scores[i], retention[m], tuple(sources.get(m, ())))
+        for i, m in enumerate(order)
+    ]
+
+
+def _in_range_by_similarity(
+    store: SqliteMemoryStore,
+    index: ChromaIndex,
+    time_range: TimeRange,
+    query_vector: np.ndarray[Any, Any],
+    options: RecallOptions,
+) -> list[int]:
+    """Memories from the named time span, most similar to the question first: a question like
+    "what did I do last week?" is mostly about *when*, so the span itself is a ranking."""
+    ids = store.memories_between(time_range.start, time_range.end, 4 * options.candidates)
+    vectors = index.vectors(ids)
+    if not vectors:
+        return []
+    keys = list(vectors)
+    sims = np.stack([vectors[k] for k in keys]) @ query_vector
+    return [keys[i] for i in np.argsort(-sims)[: options.candidates]]
+
+
+def _similar_pairs(
+    index: ChromaIndex, ids: Sequence[int], threshold: float
+) -> dict[int, frozenset[int]]:
+    vectors = index.vectors(ids)
+    keys = [i for i in ids if i in vectors]
+    if len(keys) < 2:
+        return {}
+    matrix = np.stack([vectors[k] for k in keys])
+    sims = matrix @ matrix.T
+    return {
+        key: frozenset(keys[j] for j in np.nonzero(sims[i] >= threshold)[0] if j != i)
+        for i, key in enumerate(keys)
+    }
+
+
+def search_batch(
+    store: SqliteMemoryStore,
+    index: ChromaIndex,
+    queries: Sequence[tuple[str, datetime]],
+    *,
+    params: ForgettingParams,
+    options: RecallOptions | None = None,
+) -> list[list[RecallHit]]:
+    return [
+        search(store, index, q, now=now, params=params, options=options) for q, now in queries
+    ]

@@ -1,0 +1,133 @@
+"""ChromaIndex: the vector side of recall. Derived from SQLite and rebuildable at any time.
+
+Each memory is indexed twice: its own text ("<id>") and its text with the message before it
+("<id>:ctx"), since a reply like "Yes, last Tuesday!" means little without what it answers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from app.core.errors import EnvironmentProblem
+
+COLLECTION = "memories"
+TEXT, CONTEXT = "text", "ctx"
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class VectorHit:
+    memory_id: int
+    view: str  # TEXT or CONTEXT
+    distance: float  # cosine distance: 0 identical, 2 opposite
+
+
+def _doc_id(memory_id: int, view: str) -> str:
+    return str(memory_id) if view == TEXT else f"{memory_id}:{CONTEXT}"
+
+
+def _parse_doc_id(doc_id: str) -> tuple[int, str]:
+    head, _, tail = doc_id.partition(":")
+    return int(head), (CONTEXT if tail else TEXT)
+
+
+class ChromaIndex:
+    """Opened lazily: listing or pinning memories never pays Chroma's start-up cost."""
+
+    def __init__(self, path: Path, embedding_function: Any) -> None:
+        self.path = path
+        self._embedding_function = embedding_function
+        self._client: Any = None
+        self._collection: Any = None
+
+    @property
+    def collection(self) -> Any:
+        if self._collection is None:
+            import chromadb
+            from chromadb.config import Settings
+
+            try:
+                self._client = chromadb.PersistentClient(
+                    path=str(self.path),
+                    settings=Settings(anonymized_telemetry=False, allow_reset=True),
+                )
+                self._collection = self._client.get_or_create_collection(
+                    COLLECTION,
+                    embedding_function=self._embedding_function,
+                    configuration={"hnsw": {"space": "cosine"}},
+                )
+            except Exception as error:  # Chroma raises many types for a damaged folder
+                raise EnvironmentProblem(
+                    f"cannot open the vector index at {self.path}: {error}. "
+                    "It is rebuilt from the memory store by `reverie reindex`."
+                ) from error
+        return self._collection
+
+    def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        return np.asarray(self._embedding_function(list(texts)), dtype=np.float32)
+
+    def upsert(self, items: Sequence[tuple[int, str, str]]) -> None:
+        """Index (memory_id, text, context) triples, both views at once."""
+        if not items:
+            return
+        ids, docs, metas = [], [], []
+        for memory_id, text, context in items:
+            for view, doc in ((TEXT, text), (CONTEXT, context or text)):
+                ids.append(_doc_id(memory_id, view))
+                docs.append(doc)
+                metas.append({"memory_id": memory_id, "view": view})
+        self.collection.upsert(ids=ids, documents=docs, metadatas=metas)
+
+    def delete(self, memory_ids: Sequence[int]) -> None:
+        if memory_ids:
+            self.collection.delete(
+                ids=[_doc_id(m, view) for m in memory_ids for view in (TEXT, CONTEXT)]
+            )
+
+    def query(self, text: str, limit: int) -> tuple[list[VectorHit], npt.NDArray[np.float32]]:
+        """Nearest documents of both views, and the query's own vector."""
+        total = self.collection.count()
+        if total == 0:
+            return [], self.embed([text])[0]
+        vector = self.embed([text])[0]
+        found = self.collection.query(
+            query_embeddings=[vector], n_results=min(limit, total), include=["distances"]
+        )
+        hits = []
+        for doc_id, distance in zip(found["ids"][0], found["distances"][0], strict=True):
+            memory_id, view = _parse_doc_id(doc_id)
+            hits.append(VectorHit(memory_id, view, float(distance)))
+        return hits, vector
+
+    def vectors(self, memory_ids: Sequence[int]) -> dict[int, npt.NDArray[np.float32]]:
+        """The stored text-view vectors of these memories (for similarity between results)."""
+        if not memory_ids:
+            return {}
+        got = self.collection.get(ids=[str(m) for m in memory_ids], include=["embeddings"])
+        return {
+            int(doc_id): np.asarray(vec, dtype=np.float32)
+            for doc_id, vec in zip(got["ids"], got["embeddings"], strict=True)
+        }
+
+    def indexed_memory_ids(self) -> dict[int, set[str]]:
+        """Every memory id in the index with the views it has."""
+        got = self.collection.get(include=[])
+        views: dict[int, set[str]] = {}
+        for doc_id in got["ids"]:
+            memory_id, view = _parse_doc_id(doc_id)
+            views.setdefault(memory_id, set()).add(view)
+        return views
+
+    def reset(self) -> None:
+        """Drop every vector; the caller re-queues all memories from SQLite."""
+        _ = self.collection
+        self._client.delete_collection(COLLECTION)
+        self._collection = None

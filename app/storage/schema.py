@@ -1,0 +1,158 @@
+"""The SQLite schema as an ordered list of migrations; PRAGMA user_version says how far a file is.
+
+Never edit a released migration: append a new one. Each runs in its own transaction, so a
+crash mid-upgrade leaves the file at the previous version.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from app.core.errors import EnvironmentProblem
+
+MIGRATIONS: list[str] = [
+    # 1: evidence, memories with provenance, append-only history, entities/links, index outbox.
+    """
+    CREATE TABLE imports (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL,
+        format TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        messages INTEGER NOT NULL,
+        added INTEGER NOT NULL
+    );
+    CREATE TABLE evidence (
+        id INTEGER PRIMARY KEY,
+        dedup_key TEXT NOT NULL UNIQUE,
+        original_id TEXT NOT NULL,
+        session TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        timestamp TEXT,
+        role TEXT NOT NULL,
+        speaker TEXT,
+        content TEXT NOT NULL,
+        source_kind TEXT NOT NULL,
+        source_path TEXT,
+        import_id INTEGER REFERENCES imports(id)
+    );
+    CREATE INDEX evidence_by_session ON evidence(session, seq);
+    CREATE INDEX evidence_by_time ON evidence(timestamp);
+    CREATE TABLE memories (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('episodic', 'semantic', 'procedural')),
+        text TEXT NOT NULL CHECK (length(trim(text)) > 0),
+        context TEXT NOT NULL DEFAULT '',
+        subject TEXT,
+        event_time TEXT,
+        observed_at TEXT NOT NULL,
+        valid_from TEXT,
+        valid_to TEXT,
+        superseded_by INTEGER REFERENCES memories(id),
+        importance REAL NOT NULL CHECK (importance BETWEEN 0 AND 1),
+        stability_days REAL NOT NULL CHECK (stability_days > 0),
+        last_recalled_at TEXT,
+        recall_count INTEGER NOT NULL DEFAULT 0,
+        pinned INTEGER NOT NULL DEFAULT 0 CHECK (pinned IN (0, 1)),
+        archived_at TEXT,
+        origin TEXT NOT NULL
+    );
+    CREATE INDEX memories_by_event_time ON memories(event_time);
+    CREATE INDEX memories_by_kind ON memories(kind, archived_at);
+    CREATE TABLE memory_evidence (
+        memory_id INTEGER NOT NULL REFERENCES memories(id) ON DELETE CASCADE,
+        evidence_id INTEGER NOT NULL REFERENCES evidence(id),
+        PRIMARY KEY (memory_id, evidence_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX memory_evidence_by_evidence ON memory_evidence(evidence_id);
+    CREATE TABLE history (
+        id INTEGER PRIMARY KEY,
+        memory_id INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        action TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        before TEXT,
+        after TEXT
+    );
+    CREATE INDEX history_by_memory ON history(memory_id, id);
+    CREATE TRIGGER history_is_append_only_update BEFORE UPDATE ON history
+        BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+    CREATE TRIGGER history_is_append_only_delete BEFORE DELETE ON history
+        BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+    CREATE TABLE entities (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        UNIQUE (name, kind)
+    );
+    CREATE TABLE links (
+        id INTEGER PRIMARY KEY,
+        memory_id INTEGER NOT NULL REFERENCES memories(id) ON DELETE CASCADE,
+        target_memory_id INTEGER REFERENCES memories(id) ON DELETE CASCADE,
+        entity_id INTEGER REFERENCES entities(id) ON DELETE CASCADE,
+        relation TEXT NOT NULL,
+        CHECK ((target_memory_id IS NULL) != (entity_id IS NULL))
+    );
+    -- Vector-index work written in the same transaction as the memory it concerns; a crash
+    -- between SQLite and Chroma leaves rows here, and the next start replays them.
+    CREATE TABLE index_outbox (
+        memory_id INTEGER PRIMARY KEY,
+        op TEXT NOT NULL CHECK (op IN ('upsert', 'delete')),
+        queued_at TEXT NOT NULL
+    );
+    CREATE VIRTUAL TABLE memories_fts USING fts5(
+        text, context, content='memories', content_rowid='id', tokenize='porter unicode61'
+    );
+    CREATE TRIGGER memories_fts_insert AFTER INSERT ON memories BEGIN
+        INSERT INTO memories_fts(rowid, text, context) VALUES (new.id, new.text, new.context);
+    END;
+    CREATE TRIGGER memories_fts_delete AFTER DELETE ON memories BEGIN
+        INSERT INTO memories_fts(memories_fts, rowid, text, context)
+            VALUES ('delete', old.id, old.text, old.context);
+    END;
+    CREATE TRIGGER memories_fts_update AFTER UPDATE OF text, context ON memories BEGIN
+        INSERT INTO memories_fts(memories_fts, rowid, text, context)
+            VALUES ('delete', old.id, old.text, old.context);
+        INSERT INTO memories_fts(rowid, text, context) VALUES (new.id, new.text, new.context);
+    END;
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the file up to SCHEMA_VERSION; returns the version it started at."""
+    found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if found > SCHEMA_VERSION:
+        raise EnvironmentProblem(
+            f"this memory store was written by a newer Reverie (schema {found}, "
+            f"this version knows {SCHEMA_VERSION}); upgrade Reverie to open it"
+        )
+    for version in range(found, SCHEMA_VERSION):
+        conn.execute("BEGIN")
+        try:
+            for statement in _split(MIGRATIONS[version]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return found
+
+
+def _split(script: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies (which hold ';') whole."""
+    statements: list[str] = []
+    current = ""
+    for line in script.splitlines():
+        if line.strip().startswith("--"):
+            continue
+        current += line + "\n"
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    if current.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {current[:80]}")
+    return statements
