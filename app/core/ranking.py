@@ -71,24 +71,33 @@ def newest_first_among_similar(
     event_times: Mapping[int, datetime | None],
     similar: Mapping[int, frozenset[int]],
 ) -> list[int]:
-    """Within each group of mutually similar memories, put the most recent in the best slot.
+    """Within each group of similar memories, put the most recent in the group's best slot.
 
     When two memories say different things about the same subject ("I live in Leeds", later
-    "I moved to Manchester"), the newer one is the one to believe, so it takes the highest
-    score any member of its group earned. Slots outside such groups do not move.
+    "I moved to Manchester"), the newer one is the one to believe, so it takes the best slot
+    any member of its group earned. Slots outside any group do not move, and the result is a
+    permutation of `ranked`.
     """
+    # Complete linkage, in rank order: a memory joins the first group whose every member it
+    # is similar to. Chains (A~B, B~C, A!~C) would otherwise lump unrelated memories together.
+    groups: list[list[int]] = []
+    for slot, m in enumerate(ranked):
+        near = similar.get(m, frozenset())
+        for group in groups:
+            if all(ranked[s] in near for s in group):
+                group.append(slot)
+                break
+        else:
+            groups.append([slot])
     order = list(ranked)
-    position = {memory_id: index for index, memory_id in enumerate(order)}
-    seen: set[int] = set()
-    for memory_id in ranked:
-        group = {memory_id, *similar.get(memory_id, frozenset())} & position.keys()
-        if len(group) < 2 or memory_id in seen:
+    for slots in groups:
+        if len(slots) < 2:
             continue
-        seen |= group
-        slots = sorted(position[m] for m in group)
         # Undated memories count as oldest; ties keep the better-scored one first.
         by_recency = sorted(
-            group, key=lambda m: (event_times.get(m) or _UNDATED, scores[m]), reverse=True
+            (ranked[s] for s in slots),
+            key=lambda m: (event_times.get(m) or _UNDATED, scores[m]),
+            reverse=True,
         )
         for slot, member in zip(slots, by_recency, strict=True):
             order[slot] = member

@@ -37,7 +37,8 @@ def detect_format(source: SourceText) -> str:
             return "longmemeval"
         if '"conversation"' in sample and '"speaker_a"' in sample:
             return "locomo"
-        if head == "{" and source.text.lstrip().splitlines()[0].rstrip().endswith("}"):
+        first_line = source.text.lstrip().splitlines()[0].rstrip()
+        if head == "{" and first_line.endswith("}") and not name.endswith(".json"):
             return "jsonl"
         raise InputError(
             "is JSON but not a layout Reverie knows; pass --format "

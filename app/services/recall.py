@@ -28,10 +28,10 @@ from app.storage.sqlite_store import SqliteMemoryStore
 class RecallOptions:
     k: int = 10
     kind: MemoryKind | None = None
-    candidates: int = 100  # per ranking, before fusion
+    candidates: int = 50  # per ranking, before fusion
     weights: RankingWeights = field(default_factory=RankingWeights)
     # Two results this close in meaning are taken to be about the same thing.
-    same_subject_cosine: float = 0.8
+    same_subject_cosine: float = 0.72
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def search(
         raise InputError("the search query is empty")
     if options.k < 1:
         raise InputError("-k must be at least 1")
-    hits, query_vector = index.query(query, limit=2 * options.candidates)
+    hits, query_vector, vectors = index.query(query, limit=2 * options.candidates)
     rankings = [
         _dedup([h.memory_id for h in hits if h.view == TEXT]),
         _dedup([h.memory_id for h in hits if h.view == CONTEXT]),
@@ -90,7 +90,7 @@ def search(
     if time_range is not None:
         rankings.append(_in_range_by_similarity(store, index, time_range, query_vector, options))
     fused = reciprocal_rank_fusion(rankings)
-    memories = store.get_memories(list(fused))
+    memories = store.get_memories(list(fused), with_evidence=False)
     candidates = [
         Candidate(m.id, fused[m.id], memory_retention(m, now, params), m.importance, m.current,
                   m.event_time)  # fmt: skip
@@ -100,11 +100,12 @@ def search(
     scores = {c.memory_id: weighted_score(c, options.weights, time_range) for c in candidates}
     retention = {c.memory_id: c.retention for c in candidates}
     ranked = sorted(scores, key=lambda m: (-scores[m], m))
-    head = ranked[: options.k * 3]
+    # Only results that made the top k on their own relevance may trade places by recency.
+    head = ranked[: options.k]
     order = newest_first_among_similar(
         head, scores, {m: memories[m].event_time for m in head},
-        _similar_pairs(index, head, options.same_subject_cosine),
-    )[: options.k]  # fmt: skip
+        _similar_pairs(head, vectors, options.same_subject_cosine),
+    )  # fmt: skip
     sources = store.evidence_for(order)
     slot_scores = sorted((scores[m] for m in order), reverse=True)
     return [
@@ -132,18 +133,21 @@ def _in_range_by_similarity(
 
 
 def _similar_pairs(
-    index: ChromaIndex, ids: Sequence[int], threshold: float
+    ids: Sequence[int], vectors: dict[int, np.ndarray[Any, Any]], threshold: float
 ) -> dict[int, frozenset[int]]:
-    vectors = index.vectors(ids)
+    """For each memory, the others in `ids` that say nearly the same thing. Only vectors the
+    query already returned are compared: a memory found by keyword alone is not close in
+    meaning to the question, and fetching its vector would cost another round trip."""
     keys = [i for i in ids if i in vectors]
     if len(keys) < 2:
         return {}
     matrix = np.stack([vectors[k] for k in keys])
-    sims = matrix @ matrix.T
-    return {
-        key: frozenset(keys[j] for j in np.nonzero(sims[i] >= threshold)[0] if j != i)
-        for i, key in enumerate(keys)
-    }
+    close = np.argwhere(np.triu(matrix @ matrix.T >= threshold, k=1))
+    pairs: dict[int, set[int]] = {}
+    for a, b in close:
+        pairs.setdefault(keys[a], set()).add(keys[b])
+        pairs.setdefault(keys[b], set()).add(keys[a])
+    return {key: frozenset(group) for key, group in pairs.items()}
 
 
 def search_batch(

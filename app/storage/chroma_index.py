@@ -47,6 +47,7 @@ class ChromaIndex:
         self._embedding_function = embedding_function
         self._client: Any = None
         self._collection: Any = None
+        self._count: int | None = None  # cached: Chroma's count() costs a round trip per query
 
     @property
     def collection(self) -> Any:
@@ -85,27 +86,43 @@ class ChromaIndex:
                 docs.append(doc)
                 metas.append({"memory_id": memory_id, "view": view})
         self.collection.upsert(ids=ids, documents=docs, metadatas=metas)
+        self._count = None
 
     def delete(self, memory_ids: Sequence[int]) -> None:
         if memory_ids:
             self.collection.delete(
                 ids=[_doc_id(m, view) for m in memory_ids for view in (TEXT, CONTEXT)]
             )
+            self._count = None
 
-    def query(self, text: str, limit: int) -> tuple[list[VectorHit], npt.NDArray[np.float32]]:
-        """Nearest documents of both views, and the query's own vector."""
-        total = self.collection.count()
-        if total == 0:
-            return [], self.embed([text])[0]
+    def count(self) -> int:
+        if self._count is None:
+            self._count = int(self.collection.count())
+        return self._count
+
+    def query(
+        self, text: str, limit: int
+    ) -> tuple[list[VectorHit], npt.NDArray[np.float32], dict[int, npt.NDArray[np.float32]]]:
+        """Nearest documents of both views, the query's vector, and the text-view vectors of
+        the memories found (returned with the hits to save a second round trip)."""
         vector = self.embed([text])[0]
+        total = self.count()
+        if total == 0:
+            return [], vector, {}
         found = self.collection.query(
-            query_embeddings=[vector], n_results=min(limit, total), include=["distances"]
-        )
+            query_embeddings=[vector], n_results=min(limit, total),
+            include=["distances", "embeddings"],
+        )  # fmt: skip
         hits = []
-        for doc_id, distance in zip(found["ids"][0], found["distances"][0], strict=True):
+        vectors: dict[int, npt.NDArray[np.float32]] = {}
+        for doc_id, distance, embedding in zip(
+            found["ids"][0], found["distances"][0], found["embeddings"][0], strict=True
+        ):
             memory_id, view = _parse_doc_id(doc_id)
             hits.append(VectorHit(memory_id, view, float(distance)))
-        return hits, vector
+            if view == TEXT:
+                vectors[memory_id] = np.asarray(embedding, dtype=np.float32)
+        return hits, vector, vectors
 
     def vectors(self, memory_ids: Sequence[int]) -> dict[int, npt.NDArray[np.float32]]:
         """The stored text-view vectors of these memories (for similarity between results)."""
@@ -131,3 +148,4 @@ class ChromaIndex:
         _ = self.collection
         self._client.delete_collection(COLLECTION)
         self._collection = None
+        self._count = None

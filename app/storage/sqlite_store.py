@@ -229,17 +229,20 @@ class SqliteMemoryStore:
     def get_memory(self, memory_id: int) -> Memory:
         return self._memory(self.conn, memory_id)
 
-    def get_memories(self, ids: Sequence[int]) -> dict[int, Memory]:
+    def get_memories(self, ids: Sequence[int], *, with_evidence: bool = True) -> dict[int, Memory]:
+        """Memories by id; `with_evidence=False` skips the provenance links (faster, for
+        scoring many candidates of which only a few are shown)."""
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
         links: dict[int, list[int]] = {}
-        for row in self.conn.execute(
-            f"SELECT memory_id, evidence_id FROM memory_evidence WHERE memory_id IN ({marks})"
-            " ORDER BY evidence_id",
-            list(ids),
-        ):
-            links.setdefault(row[0], []).append(row[1])
+        if with_evidence:
+            for row in self.conn.execute(
+                "SELECT memory_id, evidence_id FROM memory_evidence"
+                f" WHERE memory_id IN ({marks}) ORDER BY evidence_id",
+                list(ids),
+            ):
+                links.setdefault(row[0], []).append(row[1])
         rows = self.conn.execute(f"SELECT * FROM memories WHERE id IN ({marks})", list(ids))
         return {r["id"]: memory_from_row(r, tuple(links.get(r["id"], ()))) for r in rows}
 

@@ -1,0 +1,199 @@
+"""Retrieval benchmark (not a test): LoCoMo turn-level evidence recall and LongMemEval_S
+session-level recall, through Reverie's own ingest and batch search.
+
+    .venv/bin/python -m bench.retrieval --dataset locomo --split dev
+    .venv/bin/python -m bench.retrieval --dataset longmemeval --split dev
+
+Tune only on --split dev (SPLITS.md). Results go to bench/results/ as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import tempfile
+import time
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from app.importers import locomo as locomo_format
+from app.importers import longmemeval as lme_format
+from app.importers.reading import SourceText, as_utc
+from app.runtime import Reverie
+from app.services.index_sync import sync_index
+from app.services.recall import RecallOptions, search
+from app.storage.sqlite_store import ImportRequest
+from bench.data import load_locomo, load_longmemeval, normalise_evidence
+from bench.embedding_cache import CachedEmbedder
+
+RESULTS = Path(__file__).parent / "results"
+CATEGORY = {1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop", 5: "adversarial"}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def _source(payload: Any, name: str) -> SourceText:
+    return SourceText(Path(name), json.dumps(payload), "bench")
+
+
+def _ingest(reverie: Reverie, messages: list[Any], fmt: str, roles: frozenset[str] | None,
+            now: datetime) -> float:
+    started = time.perf_counter()
+    request = ImportRequest(messages, "import", None, fmt, "bench", roles)
+    reverie.store.add_messages(request, now, reverie.params)
+    sync_index(reverie.store, reverie.index)
+    return time.perf_counter() - started
+
+
+def _fresh(embedder: CachedEmbedder | None, now: datetime) -> tuple[Reverie, Path]:
+    home = Path(tempfile.mkdtemp(prefix="reverie-bench-"))
+    return Reverie(home, clock=lambda: now, embedder=embedder), home
+
+
+def _close(reverie: Reverie, home: Path) -> None:
+    from chromadb.api.client import SharedSystemClient
+
+    reverie.close()
+    SharedSystemClient.clear_system_cache()
+    shutil.rmtree(home, ignore_errors=True)
+
+
+def run_locomo(split: str, ks: list[int], cached: bool) -> dict[str, Any]:
+    embedder = CachedEmbedder(RESULTS / "embeddings.sqlite3") if cached else None
+    per_cat: dict[int, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
+    latencies: list[float] = []
+    ingests: list[dict[str, Any]] = []
+    for sample in load_locomo(split):
+        messages = locomo_format.parse(_source(sample, "locomo.json"))
+        conv = sample["conversation"]
+        dates = [v for k, v in conv.items() if k.endswith("_date_time")]
+        now = max(as_utc(datetime.strptime(d, "%I:%M %p on %d %B, %Y")) for d in dates)
+        reverie, home = _fresh(embedder, now)
+        try:
+            seconds = _ingest(reverie, messages, "locomo", None, now)
+            ingests.append({"conversation": sample["sample_id"], "turns": len(messages),
+                            "seconds": round(seconds, 2)})
+            known = {m.original_id for m in messages}
+            options = RecallOptions(k=max(ks))
+            for qa in sample["qa"]:
+                evidence = normalise_evidence(qa.get("evidence", []), known)
+                if not evidence:
+                    continue
+                started = time.perf_counter()
+                hits = search(reverie.store, reverie.index, qa["question"], now=now,
+                              params=reverie.params, options=options)
+                latencies.append(time.perf_counter() - started)
+                ranked = [s.original_id for h in hits for s in h.sources]
+                for k in ks:
+                    top = set(ranked[:k])
+                    per_cat[qa["category"]][k].append(
+                        sum(e in top for e in evidence) / len(evidence))
+        finally:
+            _close(reverie, home)
+        print(f"  {sample['sample_id']}: {len(messages)} turns ingested in {seconds:.1f} s",
+              flush=True)
+    scored = [c for c in per_cat if c != 5]
+    overall = {k: statistics.mean([v for c in scored for v in per_cat[c][k]]) for k in ks}
+    return {
+        "dataset": "locomo", "split": split,
+        "questions": sum(len(per_cat[c][ks[0]]) for c in scored),
+        "frac_recall": {f"@{k}": round(overall[k], 4) for k in ks},
+        "by_category": {
+            f"{c} {CATEGORY[c]}": {"n": len(per_cat[c][ks[0]]),
+                                   **{f"@{k}": round(statistics.mean(per_cat[c][k]), 4)
+                                      for k in ks}}
+            for c in sorted(per_cat)
+        },
+        "ingest": ingests,
+        "search_ms": {"p50": round(1000 * percentile(latencies, 0.5), 1),
+                      "p95": round(1000 * percentile(latencies, 0.95), 1)},
+    }
+
+
+def run_longmemeval(split: str, ks: list[int], cached: bool, limit: int | None) -> dict[str, Any]:
+    embedder = CachedEmbedder(RESULTS / "embeddings.sqlite3") if cached else None
+    instances = [i for i in load_longmemeval(split) if not i["question_id"].endswith("_abs")]
+    if limit:
+        instances = instances[:: max(1, len(instances) // limit)][:limit]
+    by_type: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    latencies: list[float] = []
+    ingest_seconds: list[float] = []
+    started_all = time.perf_counter()
+    for n, instance in enumerate(instances, start=1):
+        # Only what a user would have: sessions, dates and turns. No ids, no answer flags.
+        haystack = {"haystack_sessions": [[{"role": t["role"], "content": t["content"]}
+                                           for t in s] for s in instance["haystack_sessions"]],
+                    "haystack_dates": instance["haystack_dates"]}
+        messages = lme_format.parse(_source(haystack, "lme.json"))
+        now = as_utc(datetime.strptime(instance["question_date"], "%Y/%m/%d (%a) %H:%M"))
+        ids = instance["haystack_session_ids"]
+        gold = {ids.index(sid) for sid in instance["answer_session_ids"]
+                if any(t["role"] == "user" and t.get("has_answer")
+                       for t in instance["haystack_sessions"][ids.index(sid)])}
+        reverie, home = _fresh(embedder, now)
+        try:
+            ingest_seconds.append(_ingest(reverie, messages, "longmemeval",
+                                          frozenset({"user"}), now))
+            started = time.perf_counter()
+            hits = search(reverie.store, reverie.index, instance["question"], now=now,
+                          params=reverie.params, options=RecallOptions(k=60))
+            latencies.append(time.perf_counter() - started)
+        finally:
+            _close(reverie, home)
+        sessions: list[int] = []
+        for hit in hits:
+            for source in hit.sources:
+                index = int(source.session.rsplit("/s", 1)[1])
+                if index not in sessions:
+                    sessions.append(index)
+        for k in ks:
+            top = set(sessions[:k])
+            by_type[instance["question_type"]][f"all@{k}"].append(float(gold <= top))
+            by_type[instance["question_type"]][f"any@{k}"].append(float(bool(gold & top)))
+        if n % 25 == 0:
+            print(f"  {n}/{len(instances)} questions, {time.perf_counter() - started_all:.0f} s",
+                  flush=True)
+    keys = [f"{m}@{k}" for k in ks for m in ("any", "all")]
+    flat = {key: [v for t in by_type.values() for v in t[key]] for key in keys}
+    return {
+        "dataset": "longmemeval_s", "split": split, "questions": len(instances),
+        "recall": {key: round(statistics.mean(flat[key]), 4) for key in keys},
+        "by_type": {t: {"n": len(v[keys[0]]), **{key: round(statistics.mean(v[key]), 4)
+                                                  for key in keys}}
+                    for t, v in sorted(by_type.items())},
+        "ingest_s": {"p50": round(percentile(ingest_seconds, 0.5), 2),
+                     "p95": round(percentile(ingest_seconds, 0.95), 2)},
+        "search_ms": {"p50": round(1000 * percentile(latencies, 0.5), 1),
+                      "p95": round(1000 * percentile(latencies, 0.95), 1)},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dataset", choices=["locomo", "longmemeval", "both"], default="both")
+    parser.add_argument("--split", choices=["dev", "heldout"], default="dev")
+    parser.add_argument("--limit", type=int, help="LongMemEval: evenly spaced subset")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="embed everything afresh (for honest ingest timings)")
+    args = parser.parse_args()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    reports = []
+    if args.dataset in ("locomo", "both"):
+        reports.append(run_locomo(args.split, [5, 10, 25], not args.no_cache))
+    if args.dataset in ("longmemeval", "both"):
+        reports.append(run_longmemeval(args.split, [5, 10], not args.no_cache, args.limit))
+    for report in reports:
+        print(json.dumps(report, indent=2))
+        name = f"{report['dataset']}-{report['split']}.json"
+        (RESULTS / name).write_text(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""Shared fixtures. Network access is blocked for the whole run, in this process and in every
+process the tests start; any attempt fails the run."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import NETGUARD, NOW
+
+
+def _install_guard(log: Path) -> None:
+    os.environ["REVERIE_NETLOG"] = str(log)
+    sys.path.insert(0, str(NETGUARD))
+    import sitecustomize  # noqa: F401  (patches socket on import)
+
+    sys.path.remove(str(NETGUARD))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    log = tmp_path_factory.mktemp("net") / "attempts.log"
+    log.touch()
+    _install_guard(log)
+    yield log
+    attempts = log.read_text().strip()
+    assert not attempts, f"code under test tried to open network connections:\n{attempts}"
+
+
+@pytest.fixture(scope="session")
+def embedder():  # type: ignore[no-untyped-def]
+    from app.embed.minilm import MiniLmEmbedder
+
+    return MiniLmEmbedder()
+
+
+@pytest.fixture
+def reverie(tmp_path: Path, embedder):  # type: ignore[no-untyped-def]
+    from app.runtime import Reverie
+
+    with Reverie(tmp_path / "home", clock=lambda: NOW, embedder=embedder) as instance:
+        yield instance

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from app.core.time_expressions import find_time_range
+
+NOW = datetime(2024, 3, 27, 15, 30, tzinfo=UTC)  # a Wednesday
+
+
+def day(y: int, m: int, d: int) -> datetime:
+    return datetime(y, m, d, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "end"),
+    [
+        ("What did I do yesterday?", day(2024, 3, 26), day(2024, 3, 27)),
+        ("What did I do last week?", day(2024, 3, 18), day(2024, 3, 25)),
+        ("who did I meet last weekend", day(2024, 3, 23), day(2024, 3, 25)),
+        ("Where was I in March?", day(2024, 3, 1), day(2024, 4, 1)),
+        ("What happened in November?", day(2023, 11, 1), day(2023, 12, 1)),
+        ("what happened on 21 March", day(2024, 3, 21), day(2024, 3, 22)),
+        ("dinner on the 3rd of May 2023?", day(2023, 5, 3), day(2023, 5, 4)),
+        ("plans for April 2nd", day(2023, 4, 2), day(2023, 4, 3)),
+        ("what did I buy last month", day(2024, 2, 1), day(2024, 3, 1)),
+        ("trips in 2022", day(2022, 1, 1), day(2023, 1, 1)),
+        ("3 days ago", day(2024, 3, 24), day(2024, 3, 25)),
+        ("what did I cook last friday", day(2024, 3, 22), day(2024, 3, 23)),
+    ],
+)
+def test_named_times_become_ranges(question: str, start: datetime, end: datetime) -> None:
+    found = find_time_range(question, NOW)
+    assert found is not None
+    assert (found.start, found.end) == (start, end)
+
+
+@pytest.mark.parametrize(
+    "question", ["Where do I live?", "May I ask what my sister's name is?", "What is 2 + 2?"]
+)
+def test_questions_without_a_time_have_no_range(question: str) -> None:
+    assert find_time_range(question, NOW) is None
+
+
+def test_ranges_follow_the_clock() -> None:
+    later = datetime(2025, 1, 10, tzinfo=UTC)
+    found = find_time_range("what did I do last month", later)
+    assert found is not None and found.start == day(2024, 12, 1)
+
+
+def test_naive_now_is_rejected() -> None:
+    with pytest.raises(ValueError):
+        find_time_range("last week", datetime(2024, 1, 1))

@@ -1,0 +1,100 @@
+"""Recall on the real stack: what a user would notice about search results."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from app.core.errors import InputError
+from app.core.records import MemoryKind
+from app.runtime import Reverie
+from app.services.ingest import ingest_file
+from app.services.recall import RecallOptions, search
+from tests.helpers import NOW, SAMPLE
+
+
+@pytest.fixture
+def loaded(reverie: Reverie) -> Reverie:
+    ingest_file(reverie.store, reverie.index, SAMPLE, fmt="jsonl", now=NOW,
+                params=reverie.params)  # fmt: skip
+    return reverie
+
+
+def ask(reverie: Reverie, query: str, k: int = 3, **kw: object) -> list[str]:
+    hits = search(reverie.store, reverie.index, query, now=kw.pop("now", NOW),  # type: ignore[arg-type]
+                  params=reverie.params, options=RecallOptions(k=k, **kw))  # type: ignore[arg-type]
+    return [h.sources[0].original_id for h in hits]
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("What is my sister's name?", "m03"),
+        ("How do I take my coffee?", "m04"),
+        ("How do I deploy the blog?", "m06"),
+        ("What book did Priya recommend?", "m08"),
+        ("When is Ana's birthday?", "m12"),
+        ("Where am I flying in June?", "m20"),
+    ],
+)
+def test_the_right_message_comes_first(loaded: Reverie, question: str, message: str) -> None:
+    assert ask(loaded, question)[0] == message
+
+
+def test_results_carry_provenance_and_scores(loaded: Reverie) -> None:
+    [hit] = search(loaded.store, loaded.index, "dentist appointment", now=NOW,
+                   params=loaded.params, options=RecallOptions(k=1))  # fmt: skip
+    data = hit.to_dict()
+    assert data["source"] == {"id": "m05", "session": "2026-02-09",
+                              "timestamp": "2026-02-09T08:31:00+00:00"}  # fmt: skip
+    assert data["kind"] == "episodic" and 0 < data["retention"] <= 1 and data["score"] > 0
+    assert data["event_time"] == "2026-02-09T08:31:00+00:00"
+
+
+def test_the_newer_of_two_statements_about_the_same_thing_ranks_first(
+    reverie: Reverie, tmp_path: Path
+) -> None:
+    log = tmp_path / "moves.jsonl"
+    log.write_text(
+        '{"id": "old", "timestamp": "2025-01-10T09:00:00Z", "role": "user", '
+        '"content": "I live in Leeds, in a flat near the park."}\n'
+        '{"id": "other", "timestamp": "2025-03-01T09:00:00Z", "role": "user", '
+        '"content": "My favourite band is Wet Leg."}\n'
+        '{"id": "new", "timestamp": "2025-06-02T09:00:00Z", "role": "user", '
+        '"content": "I live in Manchester now, in a flat near the canal."}\n'
+    )
+    ingest_file(reverie.store, reverie.index, log, fmt="jsonl", now=NOW, params=reverie.params)
+    assert ask(reverie, "Where do I live?", k=2) == ["new", "old"]
+
+
+def test_a_named_time_prefers_what_happened_then(loaded: Reverie) -> None:
+    # As of 20 May 2026, "last week" is 11-17 May: the dal was cooked on the 11th.
+    assert ask(loaded, "What did I cook last week?")[0] == "m19"
+    assert ask(loaded, "What did I do in March?", k=5)[0] in {"m10", "m11", "m12", "m13", "m16"}
+
+
+def test_a_time_is_read_relative_to_now(loaded: Reverie) -> None:
+    assert ask(loaded, "What happened last week?", k=1,
+               now=NOW - timedelta(days=56))[0] in {"m13", "m14"}  # fmt: skip
+
+
+def test_forgotten_memories_are_not_recalled_until_restored(loaded: Reverie) -> None:
+    [top] = search(loaded.store, loaded.index, "coffee order", now=NOW, params=loaded.params,
+                   options=RecallOptions(k=1))  # fmt: skip
+    loaded.store.archive(top.memory.id, NOW, "forgotten by the user")
+    assert "m04" not in ask(loaded, "coffee order", k=20)
+    loaded.store.restore(top.memory.id, NOW)
+    assert ask(loaded, "coffee order")[0] == "m04"
+
+
+def test_kind_filter(loaded: Reverie) -> None:
+    assert ask(loaded, "coffee", kind=MemoryKind.SEMANTIC) == []
+    assert ask(loaded, "coffee", kind=MemoryKind.EPISODIC)
+
+
+def test_an_empty_store_and_an_empty_query(reverie: Reverie) -> None:
+    assert ask(reverie, "anything at all") == []
+    with pytest.raises(InputError, match="empty"):
+        ask(reverie, "   ")

@@ -1,0 +1,35 @@
+"""Loaded by every Python process the tests start (via PYTHONPATH): blocks network access.
+
+Attempts are refused and appended to the file named by REVERIE_NETLOG, so a test can prove
+that a whole CLI run tried to open no connection at all.
+"""
+
+import os
+import socket
+
+_LOG = os.environ.get("REVERIE_NETLOG")
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _refuse(sock, address):
+    if sock.family == getattr(socket, "AF_UNIX", None):
+        return None
+    if _LOG:
+        with open(_LOG, "a", encoding="utf-8") as log:
+            log.write(f"{address!r}\n")
+    raise OSError(f"network access is disabled in Reverie's tests (tried {address!r})")
+
+
+def _connect(self, address):
+    _refuse(self, address)
+    return _real_connect(self, address)
+
+
+def _connect_ex(self, address):
+    _refuse(self, address)
+    return _real_connect_ex(self, address)
+
+
+socket.socket.connect = _connect
+socket.socket.connect_ex = _connect_ex
