@@ -10,7 +10,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-DATA = Path(os.environ.get("REVERIE_BENCH_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+DATA = Path(
+    os.environ.get("REVERIE_BENCH_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+)
 LOCOMO = DATA / "locomo" / "locomo10.json"
 LME_S = DATA / "longmemeval" / "longmemeval_s_cleaned_498.json.gz"
 LME_ORACLE = DATA / "longmemeval" / "longmemeval_oracle.json"

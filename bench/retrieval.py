@@ -36,15 +36,16 @@ CATEGORY = {1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop", 5:
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def _source(payload: Any, name: str) -> SourceText:
     return SourceText(Path(name), json.dumps(payload), "bench")
 
 
-def _ingest(reverie: Reverie, messages: list[Any], fmt: str, roles: frozenset[str] | None,
-            now: datetime) -> float:
+def _ingest(
+    reverie: Reverie, messages: list[Any], fmt: str, roles: frozenset[str] | None, now: datetime
+) -> float:
     started = time.perf_counter()
     request = ImportRequest(messages, "import", None, fmt, "bench", roles)
     reverie.store.add_messages(request, now, reverie.params)
@@ -78,8 +79,13 @@ def run_locomo(split: str, ks: list[int], cached: bool) -> dict[str, Any]:
         reverie, home = _fresh(embedder, now)
         try:
             seconds = _ingest(reverie, messages, "locomo", None, now)
-            ingests.append({"conversation": sample["sample_id"], "turns": len(messages),
-                            "seconds": round(seconds, 2)})
+            ingests.append(
+                {
+                    "conversation": sample["sample_id"],
+                    "turns": len(messages),
+                    "seconds": round(seconds, 2),
+                }
+            )
             known = {m.original_id for m in messages}
             options = RecallOptions(k=max(ks))
             for qa in sample["qa"]:
@@ -87,33 +93,46 @@ def run_locomo(split: str, ks: list[int], cached: bool) -> dict[str, Any]:
                 if not evidence:
                     continue
                 started = time.perf_counter()
-                hits = search(reverie.store, reverie.index, qa["question"], now=now,
-                              params=reverie.params, options=options)
+                hits = search(
+                    reverie.store,
+                    reverie.index,
+                    qa["question"],
+                    now=now,
+                    params=reverie.params,
+                    options=options,
+                )
                 latencies.append(time.perf_counter() - started)
                 ranked = [s.original_id for h in hits for s in h.sources]
                 for k in ks:
                     top = set(ranked[:k])
                     per_cat[qa["category"]][k].append(
-                        sum(e in top for e in evidence) / len(evidence))
+                        sum(e in top for e in evidence) / len(evidence)
+                    )
         finally:
             _close(reverie, home)
-        print(f"  {sample['sample_id']}: {len(messages)} turns ingested in {seconds:.1f} s",
-              flush=True)
+        print(
+            f"  {sample['sample_id']}: {len(messages)} turns ingested in {seconds:.1f} s",
+            flush=True,
+        )
     scored = [c for c in per_cat if c != 5]
     overall = {k: statistics.mean([v for c in scored for v in per_cat[c][k]]) for k in ks}
     return {
-        "dataset": "locomo", "split": split,
+        "dataset": "locomo",
+        "split": split,
         "questions": sum(len(per_cat[c][ks[0]]) for c in scored),
         "frac_recall": {f"@{k}": round(overall[k], 4) for k in ks},
         "by_category": {
-            f"{c} {CATEGORY[c]}": {"n": len(per_cat[c][ks[0]]),
-                                   **{f"@{k}": round(statistics.mean(per_cat[c][k]), 4)
-                                      for k in ks}}
+            f"{c} {CATEGORY[c]}": {
+                "n": len(per_cat[c][ks[0]]),
+                **{f"@{k}": round(statistics.mean(per_cat[c][k]), 4) for k in ks},
+            }
             for c in sorted(per_cat)
         },
         "ingest": ingests,
-        "search_ms": {"p50": round(1000 * percentile(latencies, 0.5), 1),
-                      "p95": round(1000 * percentile(latencies, 0.95), 1)},
+        "search_ms": {
+            "p50": round(1000 * percentile(latencies, 0.5), 1),
+            "p95": round(1000 * percentile(latencies, 0.95), 1),
+        },
     }
 
 
@@ -128,22 +147,38 @@ def run_longmemeval(split: str, ks: list[int], cached: bool, limit: int | None) 
     started_all = time.perf_counter()
     for n, instance in enumerate(instances, start=1):
         # Only what a user would have: sessions, dates and turns. No ids, no answer flags.
-        haystack = {"haystack_sessions": [[{"role": t["role"], "content": t["content"]}
-                                           for t in s] for s in instance["haystack_sessions"]],
-                    "haystack_dates": instance["haystack_dates"]}
+        haystack = {
+            "haystack_sessions": [
+                [{"role": t["role"], "content": t["content"]} for t in s]
+                for s in instance["haystack_sessions"]
+            ],
+            "haystack_dates": instance["haystack_dates"],
+        }
         messages = lme_format.parse(_source(haystack, "lme.json"))
         now = as_utc(datetime.strptime(instance["question_date"], "%Y/%m/%d (%a) %H:%M"))
         ids = instance["haystack_session_ids"]
-        gold = {ids.index(sid) for sid in instance["answer_session_ids"]
-                if any(t["role"] == "user" and t.get("has_answer")
-                       for t in instance["haystack_sessions"][ids.index(sid)])}
+        gold = {
+            ids.index(sid)
+            for sid in instance["answer_session_ids"]
+            if any(
+                t["role"] == "user" and t.get("has_answer")
+                for t in instance["haystack_sessions"][ids.index(sid)]
+            )
+        }
         reverie, home = _fresh(embedder, now)
         try:
-            ingest_seconds.append(_ingest(reverie, messages, "longmemeval",
-                                          frozenset({"user"}), now))
+            ingest_seconds.append(
+                _ingest(reverie, messages, "longmemeval", frozenset({"user"}), now)
+            )
             started = time.perf_counter()
-            hits = search(reverie.store, reverie.index, instance["question"], now=now,
-                          params=reverie.params, options=RecallOptions(k=60))
+            hits = search(
+                reverie.store,
+                reverie.index,
+                instance["question"],
+                now=now,
+                params=reverie.params,
+                options=RecallOptions(k=60),
+            )
             latencies.append(time.perf_counter() - started)
         finally:
             _close(reverie, home)
@@ -158,20 +193,29 @@ def run_longmemeval(split: str, ks: list[int], cached: bool, limit: int | None) 
             by_type[instance["question_type"]][f"all@{k}"].append(float(gold <= top))
             by_type[instance["question_type"]][f"any@{k}"].append(float(bool(gold & top)))
         if n % 25 == 0:
-            print(f"  {n}/{len(instances)} questions, {time.perf_counter() - started_all:.0f} s",
-                  flush=True)
+            print(
+                f"  {n}/{len(instances)} questions, {time.perf_counter() - started_all:.0f} s",
+                flush=True,
+            )
     keys = [f"{m}@{k}" for k in ks for m in ("any", "all")]
     flat = {key: [v for t in by_type.values() for v in t[key]] for key in keys}
     return {
-        "dataset": "longmemeval_s", "split": split, "questions": len(instances),
+        "dataset": "longmemeval_s",
+        "split": split,
+        "questions": len(instances),
         "recall": {key: round(statistics.mean(flat[key]), 4) for key in keys},
-        "by_type": {t: {"n": len(v[keys[0]]), **{key: round(statistics.mean(v[key]), 4)
-                                                  for key in keys}}
-                    for t, v in sorted(by_type.items())},
-        "ingest_s": {"p50": round(percentile(ingest_seconds, 0.5), 2),
-                     "p95": round(percentile(ingest_seconds, 0.95), 2)},
-        "search_ms": {"p50": round(1000 * percentile(latencies, 0.5), 1),
-                      "p95": round(1000 * percentile(latencies, 0.95), 1)},
+        "by_type": {
+            t: {"n": len(v[keys[0]]), **{key: round(statistics.mean(v[key]), 4) for key in keys}}
+            for t, v in sorted(by_type.items())
+        },
+        "ingest_s": {
+            "p50": round(percentile(ingest_seconds, 0.5), 2),
+            "p95": round(percentile(ingest_seconds, 0.95), 2),
+        },
+        "search_ms": {
+            "p50": round(1000 * percentile(latencies, 0.5), 1),
+            "p95": round(1000 * percentile(latencies, 0.95), 1),
+        },
     }
 
 
@@ -180,8 +224,11 @@ def main() -> None:
     parser.add_argument("--dataset", choices=["locomo", "longmemeval", "both"], default="both")
     parser.add_argument("--split", choices=["dev", "heldout"], default="dev")
     parser.add_argument("--limit", type=int, help="LongMemEval: evenly spaced subset")
-    parser.add_argument("--no-cache", action="store_true",
-                        help="embed everything afresh (for honest ingest timings)")
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="embed everything afresh (for honest ingest timings)",
+    )
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     reports = []

@@ -21,8 +21,13 @@ def cli_env(home: Path) -> dict[str, str]:
 def run_cli(*args: str, home: Path, check: bool = True, **kwargs) -> subprocess.CompletedProcess:  # type: ignore[no-untyped-def,type-arg]
     """Run `python -m app` as a user would, with the network guard loaded."""
     result = subprocess.run(
-        [sys.executable, "-m", "app", *args], capture_output=True, text=True, env=cli_env(home),
-        cwd=ROOT, timeout=300, **kwargs,
+        [sys.executable, "-m", "app", *args],
+        capture_output=True,
+        text=True,
+        env=cli_env(home),
+        cwd=ROOT,
+        timeout=300,
+        **kwargs,
     )
     if check and result.returncode != 0:
         raise AssertionError(f"reverie {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")

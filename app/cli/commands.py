@@ -30,22 +30,32 @@ def parse_now(value: str | None, reverie: Reverie) -> datetime:
     try:
         return as_utc(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
     except ValueError:
-        raise InputError(f"--now {value!r} is not an ISO-8601 time (e.g. 2024-03-21T14:00)")
+        raise InputError(
+            f"--now {value!r} is not an ISO-8601 time (e.g. 2024-03-21T14:00)"
+        ) from None
 
 
 def cmd_ingest(args: argparse.Namespace, reverie: Reverie) -> int:
     reverie.heal(TerminalProgress())
     roles = ROLE_CHOICES.get(args.roles)  # None: the format's default
     report = ingest_file(
-        reverie.store, reverie.index, Path(args.path), fmt=args.format, now=reverie.now(),
-        params=reverie.params, roles=roles, progress=TerminalProgress(),
-    )  # fmt: skip
+        reverie.store,
+        reverie.index,
+        Path(args.path),
+        fmt=args.format,
+        now=reverie.now(),
+        params=reverie.params,
+        roles=roles,
+        progress=TerminalProgress(),
+    )
     if args.json:
         emit_json(report.to_dict())
     else:
-        print(f"Imported {report.path} ({report.format}): {report.messages} messages, "
-              f"{report.added} new, {report.duplicates} already known; "
-              f"{report.memories} memories added in {report.seconds:.1f} s.")  # fmt: skip
+        print(
+            f"Imported {report.path} ({report.format}): {report.messages} messages, "
+            f"{report.added} new, {report.duplicates} already known; "
+            f"{report.memories} memories added in {report.seconds:.1f} s."
+        )
     return 0
 
 
@@ -60,11 +70,13 @@ def _read_queries(path: Path, reverie: Reverie) -> list[tuple[str, datetime]]:
         try:
             item = json.loads(line)
         except json.JSONDecodeError as error:
-            raise InputError(f"invalid JSON ({error.msg})", source=path.name,
-                             position=f"line {number}") from None  # fmt: skip
+            raise InputError(
+                f"invalid JSON ({error.msg})", source=path.name, position=f"line {number}"
+            ) from None
         if not isinstance(item, dict) or not isinstance(item.get("query"), str):
-            raise InputError('each line needs a "query" string', source=path.name,
-                             position=f"line {number}")  # fmt: skip
+            raise InputError(
+                'each line needs a "query" string', source=path.name, position=f"line {number}"
+            )
         queries.append((item["query"], parse_now(item.get("now"), reverie)))
     return queries
 
@@ -76,16 +88,18 @@ def cmd_search(args: argparse.Namespace, reverie: Reverie) -> int:
     if args.queries:
         queries = _read_queries(Path(args.queries), reverie)
         reverie.heal(TerminalProgress())
-        results = search_batch(reverie.store, reverie.index, queries, params=reverie.params,
-                               options=options)  # fmt: skip
+        results = search_batch(
+            reverie.store, reverie.index, queries, params=reverie.params, options=options
+        )
         for (query, now), hits in zip(queries, results, strict=True):
             line = {"query": query, "now": now.isoformat(), "results": [h.to_dict() for h in hits]}
             sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
         return 0
     now = parse_now(args.now, reverie)
     reverie.heal(TerminalProgress())
-    hits = search(reverie.store, reverie.index, args.query, now=now, params=reverie.params,
-                  options=options)  # fmt: skip
+    hits = search(
+        reverie.store, reverie.index, args.query, now=now, params=reverie.params, options=options
+    )
     if args.json:
         emit_json([h.to_dict() for h in hits])
         return 0
@@ -94,15 +108,18 @@ def cmd_search(args: argparse.Namespace, reverie: Reverie) -> int:
     for rank, hit in enumerate(hits, start=1):
         source = hit.sources[0] if hit.sources else None
         origin = f"{source.session} / {source.original_id}" if source else "no source"
-        print(f"{rank:>2}. #{hit.memory.id} [{hit.memory.kind.value}, "
-              f"{when(hit.memory.event_time)}, R={hit.retention:.2f}] "
-              f"{short(hit.memory.text)}\n      from {origin}")  # fmt: skip
+        print(
+            f"{rank:>2}. #{hit.memory.id} [{hit.memory.kind.value}, "
+            f"{when(hit.memory.event_time)}, R={hit.retention:.2f}] "
+            f"{short(hit.memory.text)}\n      from {origin}"
+        )
     return 0
 
 
 def cmd_decay(args: argparse.Namespace, reverie: Reverie) -> int:
-    report = apply_decay(reverie.store, parse_now(args.now, reverie), reverie.params,
-                         dry_run=args.dry_run)  # fmt: skip
+    report = apply_decay(
+        reverie.store, parse_now(args.now, reverie), reverie.params, dry_run=args.dry_run
+    )
     if args.json:
         emit_json(report.to_dict())
         return 0
@@ -119,9 +136,11 @@ def cmd_memories(args: argparse.Namespace, reverie: Reverie) -> int:
         archived = True if args.archived else (None if args.all else False)
         found = store.list_memories(
             kind=MemoryKind(args.kind) if args.kind else None,
-            pinned=True if args.pinned else None, archived=archived,
-            limit=args.limit, offset=args.offset,
-        )  # fmt: skip
+            pinned=True if args.pinned else None,
+            archived=archived,
+            limit=args.limit,
+            offset=args.offset,
+        )
         if args.json:
             emit_json([memory_dict(m, now, params) for m in found])
         else:
@@ -133,25 +152,41 @@ def cmd_memories(args: argparse.Namespace, reverie: Reverie) -> int:
     if args.action == "history":
         entries = store.history(args.id)
         if args.json:
-            emit_json([{"at": e.at.isoformat(), "action": e.action.value, "reason": e.reason,
-                        "before": e.before, "after": e.after} for e in entries])  # fmt: skip
+            emit_json(
+                [
+                    {
+                        "at": e.at.isoformat(),
+                        "action": e.action.value,
+                        "reason": e.reason,
+                        "before": e.before,
+                        "after": e.after,
+                    }
+                    for e in entries
+                ]
+            )
         else:
-            for e in entries:
-                print(f"{when(e.at)}  {e.action.value:<9} {e.reason}")
+            for entry in entries:
+                print(f"{when(entry.at)}  {entry.action.value:<9} {entry.reason}")
         return 0
     if args.action == "show":
         memory = store.get_memory(args.id)
         evidence = store.evidence_for([memory.id]).get(memory.id, [])
         if args.json:
-            emit_json({**memory_dict(memory, now, params),
-                       "evidence": [{**e.to_dict(), "content": e.content} for e in evidence],
-                       "history": len(store.history(memory.id))})  # fmt: skip
+            emit_json(
+                {
+                    **memory_dict(memory, now, params),
+                    "evidence": [{**e.to_dict(), "content": e.content} for e in evidence],
+                    "history": len(store.history(memory.id)),
+                }
+            )
             return 0
         print(memory_line(memory, now, params))
         print(f"  {memory.text}")
         for e in evidence:
-            print(f"  evidence: {e.session} / {e.original_id} ({when(e.timestamp)}, "
-                  f"{e.speaker or e.role}): {short(e.content, 70)}")  # fmt: skip
+            print(
+                f"  evidence: {e.session} / {e.original_id} ({when(e.timestamp)}, "
+                f"{e.speaker or e.role}): {short(e.content, 70)}"
+            )
         return 0
     changes: dict[str, Any] = {
         "pin": lambda: store.set_pinned(args.id, True, now),
@@ -179,12 +214,22 @@ def cmd_stats(args: argparse.Namespace, reverie: Reverie) -> int:
 
 def cmd_doctor(args: argparse.Namespace, reverie: Reverie) -> int:
     healed = reverie.heal(TerminalProgress())
-    checks = run_checks(reverie.home, reverie.store, reverie.index, reverie.embedder,
-                        [REPO_ROOT / "models", reverie.home / "models"])  # fmt: skip
+    checks = run_checks(
+        reverie.home,
+        reverie.store,
+        reverie.index,
+        reverie.embedder,
+        [REPO_ROOT / "models", reverie.home / "models"],
+    )
     healthy = all(c.status != FAIL for c in checks)
     if args.json:
-        emit_json({"healthy": healthy, "healed_index_updates": healed,
-                   "checks": [c.to_dict() for c in checks]})  # fmt: skip
+        emit_json(
+            {
+                "healthy": healthy,
+                "healed_index_updates": healed,
+                "checks": [c.to_dict() for c in checks],
+            }
+        )
     else:
         if healed:
             print(f"Finished {healed} index updates left over from an interrupted run.")

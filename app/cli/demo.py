@@ -41,27 +41,48 @@ def cmd_demo(args: argparse.Namespace, reverie: Reverie) -> int:
     from datetime import datetime
 
     now = as_utc(datetime.fromisoformat(DEMO_NOW))
-    report = ingest_file(reverie.store, reverie.index, SAMPLE, fmt="jsonl", now=now,
-                         params=reverie.params, progress=TerminalProgress())  # fmt: skip
+    report = ingest_file(
+        reverie.store,
+        reverie.index,
+        SAMPLE,
+        fmt="jsonl",
+        now=now,
+        params=reverie.params,
+        progress=TerminalProgress(),
+    )
     answers = {
-        q: search(reverie.store, reverie.index, q, now=now, params=reverie.params,
-                  options=RecallOptions(k=3))  # fmt: skip
+        q: search(
+            reverie.store,
+            reverie.index,
+            q,
+            now=now,
+            params=reverie.params,
+            options=RecallOptions(k=3),
+        )
         for q in QUESTIONS
     }
     if args.json:
-        emit_json({"home": str(reverie.home), "ingest": report.to_dict(),
-                   "answers": {q: [h.to_dict() for h in hits] for q, hits in answers.items()}})  # fmt: skip
+        emit_json(
+            {
+                "home": str(reverie.home),
+                "ingest": report.to_dict(),
+                "answers": {q: [h.to_dict() for h in hits] for q, hits in answers.items()},
+            }
+        )
         return 0
     print(f"Reverie demo: data in {reverie.home}")
-    print(f"Imported the sample chat: {report.added} new messages "
-          f"({report.duplicates} already there), {report.seconds:.1f} s.\n")  # fmt: skip
+    print(
+        f"Imported the sample chat: {report.added} new messages "
+        f"({report.duplicates} already there), {report.seconds:.1f} s.\n"
+    )
     for question, hits in answers.items():
         print(f"? {question}  (as of {DEMO_NOW[:10]})")
         for hit in hits:
             source = hit.sources[0] if hit.sources else None
             cite = f"message {source.original_id}" if source else "no source"
-            print(f"  - {short(hit.memory.text, 88)}\n      [{when(hit.memory.event_time)}, "
-                  f"{cite}]")  # fmt: skip
+            print(
+                f"  - {short(hit.memory.text, 88)}\n      [{when(hit.memory.event_time)}, {cite}]"
+            )
         print()
-    print("Try it yourself:  .venv/bin/reverie search \"running\" --home " + str(reverie.home))
+    print('Try it yourself:  .venv/bin/reverie search "running" --home ' + str(reverie.home))
     return 0

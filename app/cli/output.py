@@ -20,8 +20,15 @@ class TerminalProgress:
         self._bar: tqdm[Any] | None = None
 
     def start(self, total: int, label: str) -> None:
-        self._bar = tqdm(total=total, desc=label, unit="item", file=sys.stderr, disable=None,
-                         leave=False, dynamic_ncols=True)  # fmt: skip
+        self._bar = tqdm(
+            total=total,
+            desc=label,
+            unit="item",
+            file=sys.stderr,
+            disable=None,
+            leave=False,
+            dynamic_ncols=True,
+        )
 
     def advance(self, amount: int) -> None:
         if self._bar is not None:
@@ -60,13 +67,14 @@ def memory_dict(memory: Memory, now: datetime, params: ForgettingParams) -> dict
         "retention": round(memory_retention(memory, now, params), 4),
         "recall_count": memory.recall_count,
         "last_recalled_at": memory.last_recalled_at.isoformat()
-        if memory.last_recalled_at else None,
+        if memory.last_recalled_at
+        else None,
         "pinned": memory.pinned,
         "archived_at": memory.archived_at.isoformat() if memory.archived_at else None,
         "valid_to": memory.valid_to.isoformat() if memory.valid_to else None,
         "superseded_by": memory.superseded_by,
         "evidence_ids": list(memory.evidence_ids),
-    }  # fmt: skip
+    }
 
 
 def memory_line(memory: Memory, now: datetime, params: ForgettingParams) -> str:
@@ -74,5 +82,7 @@ def memory_line(memory: Memory, now: datetime, params: ForgettingParams) -> str:
         flag for flag, on in (("[pinned] ", memory.pinned), ("[archived] ", memory.archived)) if on
     )
     r = memory_retention(memory, now, params)
-    return (f"#{memory.id:<6} {memory.kind.value:<10} {when(memory.event_time)}  "
-            f"R={r:.2f} {flags}{short(memory.text, 70)}")  # fmt: skip
+    return (
+        f"#{memory.id:<6} {memory.kind.value:<10} {when(memory.event_time)}  "
+        f"R={r:.2f} {flags}{short(memory.text, 70)}"
+    )

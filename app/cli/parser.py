@@ -13,12 +13,14 @@ KINDS = [k.value for k in MemoryKind]
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--home", metavar="DIR",
-                        help="data folder (default: $REVERIE_HOME, else the user data dir)")  # fmt: skip
+    common.add_argument(
+        "--home", metavar="DIR", help="data folder (default: $REVERIE_HOME, else the user data dir)"
+    )
     common.add_argument("--json", action="store_true", help="print machine-readable JSON")
     timed = argparse.ArgumentParser(add_help=False)
-    timed.add_argument("--now", metavar="ISO",
-                       help="pretend it is this time (ISO-8601; naive times are UTC)")  # fmt: skip
+    timed.add_argument(
+        "--now", metavar="ISO", help="pretend it is this time (ISO-8601; naive times are UTC)"
+    )
 
     parser = argparse.ArgumentParser(
         prog="reverie",
@@ -30,19 +32,26 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = sub.add_parser("ingest", parents=[common], help="import a chat log")
     ingest.add_argument("path", help="the file to import")
     ingest.add_argument("--format", default="auto", choices=FORMATS)
-    ingest.add_argument("--roles", choices=["all", "user"],
-                        help="which messages become memories (default: all; longmemeval: user)")  # fmt: skip
+    ingest.add_argument(
+        "--roles",
+        choices=["all", "user"],
+        help="which messages become memories (default: all; longmemeval: user)",
+    )
 
     search = sub.add_parser("search", parents=[common, timed], help="recall memories")
     search.add_argument("query", nargs="?", help="what to look for")
     search.add_argument("-k", type=int, default=10, help="how many results (default 10)")
     search.add_argument("--kind", choices=KINDS)
-    search.add_argument("--queries", metavar="FILE",
-                        help='batch mode: JSONL of {"query": ..., "now": optional}; '
-                             "writes one JSON result line per query")  # fmt: skip
+    search.add_argument(
+        "--queries",
+        metavar="FILE",
+        help='batch mode: JSONL of {"query": ..., "now": optional}; '
+        "writes one JSON result line per query",
+    )
 
-    decay = sub.add_parser("decay", parents=[common, timed],
-                           help="apply the forgetting curve (archive faded memories)")  # fmt: skip
+    decay = sub.add_parser(
+        "decay", parents=[common, timed], help="apply the forgetting curve (archive faded memories)"
+    )
     decay.add_argument("--dry-run", action="store_true", help="report, change nothing")
 
     memories = sub.add_parser("memories", help="list, inspect and manage memories")
@@ -55,17 +64,21 @@ def build_parser() -> argparse.ArgumentParser:
     state.add_argument("--all", action="store_true", help="archived ones too")
     listing.add_argument("--limit", type=int, default=50)
     listing.add_argument("--offset", type=int, default=0)
-    for action, text in (("show", "a memory with its evidence and history"),
-                         ("pin", "keep a memory from fading"), ("unpin", "let it fade again"),
-                         ("forget", "archive a memory (restorable)"),
-                         ("restore", "bring an archived memory back"),
-                         ("history", "every change to a memory")):  # fmt: skip
+    for action, text in (
+        ("show", "a memory with its evidence and history"),
+        ("pin", "keep a memory from fading"),
+        ("unpin", "let it fade again"),
+        ("forget", "archive a memory (restorable)"),
+        ("restore", "bring an archived memory back"),
+        ("history", "every change to a memory"),
+    ):
         one = msub.add_parser(action, parents=[common, timed], help=text)
         one.add_argument("id", type=int, help="memory id")
 
     sub.add_parser("stats", parents=[common], help="what the store holds")
     sub.add_parser("doctor", parents=[common], help="check the installation and data folder")
     sub.add_parser("reindex", parents=[common], help="rebuild the vector index from SQLite")
-    sub.add_parser("demo", parents=[common],
-                   help="import the sample chat into a demo folder and show recall")  # fmt: skip
+    sub.add_parser(
+        "demo", parents=[common], help="import the sample chat into a demo folder and show recall"
+    )
     return parser

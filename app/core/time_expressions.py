@@ -28,11 +28,29 @@ _MONTHS.pop("may", None)  # "may" only counts as a month with a day, year or pre
 _MONTH_RE = "|".join(sorted([*_MONTHS, "may"], key=len, reverse=True))
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 _NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "couple of": 2,
-    "few": 3, "a few": 3, "a couple of": 2,
-}  # fmt: skip
-_NUM_RE = r"\d+|a couple of|couple of|a few|few|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "couple of": 2,
+    "few": 3,
+    "a few": 3,
+    "a couple of": 2,
+}
+_NUM_RE = (
+    r"\d+|a couple of|couple of|a few|few|an?|one|two|three|four|five|six|seven|eight|nine"
+    r"|ten|eleven|twelve"
+)
 
 
 def _month_number(name: str) -> int:
@@ -138,9 +156,7 @@ def _absolute(text: str, now: datetime) -> tuple[datetime, datetime] | None:
     month_year = re.search(rf"\b({_MONTH_RE}),? (\d{{4}})\b", text)
     if month_year:
         return _month_range(int(month_year[2]), _month_number(month_year[1]))
-    in_month = re.search(
-        rf"\b(?:in|during|since|of|early|late|mid|back in) ({_MONTH_RE})\b", text
-    )
+    in_month = re.search(rf"\b(?:in|during|since|of|early|late|mid|back in) ({_MONTH_RE})\b", text)
     if in_month:
         month = _month_number(in_month[1])
         year = now.year if month <= now.month else now.year - 1

@@ -45,26 +45,35 @@ def _branch(mapping: dict[str, Any], current: Any) -> list[dict[str, Any]]:
 
 def parse(source: SourceText) -> list[Message]:
     data = load_json(source)
-    require(isinstance(data, list), "a ChatGPT export (conversations.json) is a JSON list",
-            source=source.name, position="top level")  # fmt: skip
+    require(
+        isinstance(data, list),
+        "a ChatGPT export (conversations.json) is a JSON list",
+        source=source.name,
+        position="top level",
+    )
     messages: list[Message] = []
     for index, conversation in enumerate(data):
         where = f"conversation {index + 1}"
         mapping = conversation.get("mapping") if isinstance(conversation, dict) else None
-        require(isinstance(mapping, dict), 'each conversation needs a "mapping" object',
-                source=source.name, position=where)  # fmt: skip
+        require(
+            isinstance(mapping, dict),
+            'each conversation needs a "mapping" object',
+            source=source.name,
+            position=where,
+        )
         assert isinstance(conversation, dict) and isinstance(mapping, dict)
         session = str(
-            conversation.get("conversation_id") or conversation.get("id")
+            conversation.get("conversation_id")
+            or conversation.get("id")
             or f"{conversation.get('title') or 'chat'}@{conversation.get('create_time')}"
-        )  # fmt: skip
+        )
         started = _epoch(conversation.get("create_time"))
         for node in _branch(mapping, conversation.get("current_node")):
             message = node.get("message") if isinstance(node, dict) else None
             if not isinstance(message, dict):
                 continue
             author = message.get("author") or {}
-            role = ROLES.get(author.get("role") if isinstance(author, dict) else None)
+            role = ROLES.get(str(author.get("role"))) if isinstance(author, dict) else None
             text = _text(message)
             if role is None or not text:
                 continue
@@ -72,7 +81,14 @@ def parse(source: SourceText) -> list[Message]:
             if not message_id:
                 raise InputError("a message has no id", source=source.name, position=where)
             messages.append(
-                Message(str(message_id), session, _epoch(message.get("create_time")) or started,
-                        role, text, None, position=f"{where}, message {message_id}")  # fmt: skip
+                Message(
+                    str(message_id),
+                    session,
+                    _epoch(message.get("create_time")) or started,
+                    role,
+                    text,
+                    None,
+                    position=f"{where}, message {message_id}",
+                )
             )
     return messages

@@ -24,9 +24,10 @@ def _date(value: Any, *, source: str, position: str) -> datetime:
         return as_utc(datetime.strptime(str(value).strip(), "%Y/%m/%d (%a) %H:%M"))
     except ValueError:
         raise InputError(
-            f"date {value!r} is not like '2023/05/20 (Sat) 07:47'", source=source,
+            f"date {value!r} is not like '2023/05/20 (Sat) 07:47'",
+            source=source,
             position=position,
-        ) from None  # fmt: skip
+        ) from None
 
 
 def parse(source: SourceText) -> list[Message]:
@@ -36,26 +37,48 @@ def parse(source: SourceText) -> list[Message]:
     for i, instance in enumerate(instances):
         where = f"instance {i + 1}"
         ok = isinstance(instance, dict) and isinstance(instance.get("haystack_sessions"), list)
-        require(ok, 'a LongMemEval instance needs "haystack_sessions"',
-                source=source.name, position=where)  # fmt: skip
+        require(
+            ok,
+            'a LongMemEval instance needs "haystack_sessions"',
+            source=source.name,
+            position=where,
+        )
         sessions, dates = instance["haystack_sessions"], instance.get("haystack_dates")
-        require(isinstance(dates, list) and len(dates) == len(sessions),
-                '"haystack_dates" must list one date per session',
-                source=source.name, position=where)  # fmt: skip
+        require(
+            isinstance(dates, list) and len(dates) == len(sessions),
+            '"haystack_dates" must list one date per session',
+            source=source.name,
+            position=where,
+        )
         for s, (session, date) in enumerate(zip(sessions, dates, strict=True)):
             at = f"{where}, session {s + 1}"
             when = _date(date, source=source.name, position=at)
-            require(isinstance(session, list), "a session must be a list of turns",
-                    source=source.name, position=at)  # fmt: skip
+            require(
+                isinstance(session, list),
+                "a session must be a list of turns",
+                source=source.name,
+                position=at,
+            )
             for t, turn in enumerate(session):
                 turn_at = f"{at}, turn {t + 1}"
-                require(isinstance(turn, dict) and turn.get("role") in ("user", "assistant")
-                        and isinstance(turn.get("content"), str),
-                        "a turn needs role user|assistant and string content",
-                        source=source.name, position=turn_at)  # fmt: skip
+                require(
+                    isinstance(turn, dict)
+                    and turn.get("role") in ("user", "assistant")
+                    and isinstance(turn.get("content"), str),
+                    "a turn needs role user|assistant and string content",
+                    source=source.name,
+                    position=turn_at,
+                )
                 if turn["content"].strip():
                     messages.append(
-                        Message(f"t{t}", session_handle(i, s), when, turn["role"],
-                                turn["content"].strip(), None, position=turn_at)  # fmt: skip
+                        Message(
+                            f"t{t}",
+                            session_handle(i, s),
+                            when,
+                            turn["role"],
+                            turn["content"].strip(),
+                            None,
+                            position=turn_at,
+                        )
                     )
     return messages

@@ -32,21 +32,30 @@ def parse(source: SourceText) -> list[Message]:
                 timestamp = as_utc(date_parser.parse(stamped["ts"]))
             except (ValueError, OverflowError):
                 raise InputError(
-                    f"[{stamped['ts']}] is not a date and time", source=source.name,
+                    f"[{stamped['ts']}] is not a date and time",
+                    source=source.name,
                     position=f"line {number}",
-                ) from None  # fmt: skip
+                ) from None
             line = stamped["rest"].strip()
         named = _SPEAKER.match(line)
         speaker = named["speaker"].strip() if named else None
         content = named["content"].strip() if named else line
         if not content:
-            raise InputError("has a speaker but no message", source=source.name,
-                             position=f"line {number}")  # fmt: skip
+            raise InputError(
+                "has a speaker but no message", source=source.name, position=f"line {number}"
+            )
         role = "assistant" if speaker and speaker.lower() in ASSISTANT_NAMES else "user"
         key = (session, timestamp.isoformat() if timestamp else "", speaker, content)
         seen[key] += 1
         messages.append(
-            Message(content_id(*key, seen[key]), session, timestamp, role, content, speaker,
-                    position=f"line {number}")  # fmt: skip
+            Message(
+                content_id(*key, seen[key]),
+                session,
+                timestamp,
+                role,
+                content,
+                speaker,
+                position=f"line {number}",
+            )
         )
     return messages

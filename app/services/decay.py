@@ -48,8 +48,13 @@ def apply_decay(
             faded.append(Faded(memory.id, memory_retention(memory, now, params), memory.text))
     if faded and not dry_run:
         store.archive_many(
-            [(f.memory_id, f"retention {f.retention:.3f} fell below "
-              f"{params.archive_threshold:.3f}") for f in faded],
+            [
+                (
+                    f.memory_id,
+                    f"retention {f.retention:.3f} fell below {params.archive_threshold:.3f}",
+                )
+                for f in faded
+            ],
             now,
-        )  # fmt: skip
+        )
     return DecayReport(now, checked, tuple(faded), dry_run)

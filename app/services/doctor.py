@@ -30,8 +30,11 @@ class Check:
 
 def check_data_dir(home: Path) -> Check:
     writable = os.access(home, os.W_OK)
-    return Check("data folder", OK if writable else FAIL,
-                 f"{home} ({'writable' if writable else 'NOT writable'})")  # fmt: skip
+    return Check(
+        "data folder",
+        OK if writable else FAIL,
+        f"{home} ({'writable' if writable else 'NOT writable'})",
+    )
 
 
 def check_store(store: SqliteMemoryStore) -> Check:
@@ -39,8 +42,11 @@ def check_store(store: SqliteMemoryStore) -> Check:
     if problems:
         return Check("memory store", FAIL, "; ".join(problems))
     counts = store.counts()
-    return Check("memory store", OK, f"{store.path}: {counts['memories']} memories, "
-                 f"{counts['evidence']} messages, integrity ok")  # fmt: skip
+    return Check(
+        "memory store",
+        OK,
+        f"{store.path}: {counts['memories']} memories, {counts['evidence']} messages, integrity ok",
+    )
 
 
 def check_embedder(embedder: MiniLmEmbedder) -> Check:
@@ -50,16 +56,23 @@ def check_embedder(embedder: MiniLmEmbedder) -> Check:
         return Check("embedder", FAIL, str(error))
     norms = np.linalg.norm(vectors, axis=1)
     healthy = vectors.shape == (2, embedder.dimensions) and np.allclose(norms, 1.0, atol=1e-3)
-    return Check("embedder", OK if healthy else FAIL,
-                 f"MiniLM int8 ONNX, {vectors.shape[1]} dimensions"
-                 + ("" if healthy else " - produced malformed vectors"))  # fmt: skip
+    return Check(
+        "embedder",
+        OK if healthy else FAIL,
+        f"MiniLM int8 ONNX, {vectors.shape[1]} dimensions"
+        + ("" if healthy else " - produced malformed vectors"),
+    )
 
 
 def check_models(folders: list[Path]) -> Check:
     models = discover_models(folders)
     if not models:
-        return Check("language models", WARN, "no GGUF model found; recall works, answering "
-                     "needs one (rerun the README's setup, or put a .gguf in models/)")  # fmt: skip
+        return Check(
+            "language models",
+            WARN,
+            "no GGUF model found; recall works, answering "
+            "needs one (rerun the README's setup, or put a .gguf in models/)",
+        )
     broken = [m.name for m in models if not m.valid]
     listed = ", ".join(f"{m.name} ({m.size_bytes / 1e6:.0f} MB, {m.origin})" for m in models)
     if broken:
@@ -92,9 +105,12 @@ def check_index(store: SqliteMemoryStore, index: ChromaIndex) -> Check:
 
 
 def run_checks(
-    home: Path, store: SqliteMemoryStore, index: ChromaIndex, embedder: MiniLmEmbedder,
+    home: Path,
+    store: SqliteMemoryStore,
+    index: ChromaIndex,
+    embedder: MiniLmEmbedder,
     model_folders: list[Path],
-) -> list[Check]:  # fmt: skip
+) -> list[Check]:
     return [
         check_data_dir(home),
         check_store(store),

@@ -24,7 +24,9 @@ def sync_index(
     done = 0
     try:
         while work := store.pending_index_work(BATCH):
-            upserts = [(w.memory_id, w.text, w.context) for w in work if w.op == "upsert" and w.text]
+            upserts = [
+                (w.memory_id, w.text, w.context) for w in work if w.op == "upsert" and w.text
+            ]
             deletes = [w.memory_id for w in work if w.op == "delete" or not w.text]
             index.upsert(upserts)
             index.delete(deletes)

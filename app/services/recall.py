@@ -53,10 +53,14 @@ class RecallHit:
             "current": self.memory.current,
             "pinned": self.memory.pinned,
             "source": (
-                {"id": first.original_id, "session": first.session,
-                 "timestamp": first.timestamp.isoformat() if first.timestamp else None}
-                if first else None
-            ),  # fmt: skip
+                {
+                    "id": first.original_id,
+                    "session": first.session,
+                    "timestamp": first.timestamp.isoformat() if first.timestamp else None,
+                }
+                if first
+                else None
+            ),
             "sources": [e.to_dict() for e in self.sources],
         }
 
@@ -92,8 +96,14 @@ def search(
     fused = reciprocal_rank_fusion(rankings)
     memories = store.get_memories(list(fused), with_evidence=False)
     candidates = [
-        Candidate(m.id, fused[m.id], memory_retention(m, now, params), m.importance, m.current,
-                  m.event_time)  # fmt: skip
+        Candidate(
+            m.id,
+            fused[m.id],
+            memory_retention(m, now, params),
+            m.importance,
+            m.current,
+            m.event_time,
+        )
         for m in memories.values()
         if not m.archived and (options.kind is None or m.kind == options.kind)
     ]
@@ -103,9 +113,11 @@ def search(
     # Only results that made the top k on their own relevance may trade places by recency.
     head = ranked[: options.k]
     order = newest_first_among_similar(
-        head, scores, {m: memories[m].event_time for m in head},
+        head,
+        scores,
+        {m: memories[m].event_time for m in head},
         _similar_pairs(head, vectors, options.same_subject_cosine),
-    )  # fmt: skip
+    )
     sources = store.evidence_for(order)
     slot_scores = sorted((scores[m] for m in order), reverse=True)
     return [
@@ -158,6 +170,4 @@ def search_batch(
     params: ForgettingParams,
     options: RecallOptions | None = None,
 ) -> list[list[RecallHit]]:
-    return [
-        search(store, index, q, now=now, params=params, options=options) for q, now in queries
-    ]
+    return [search(store, index, q, now=now, params=params, options=options) for q, now in queries]

@@ -110,9 +110,10 @@ class ChromaIndex:
         if total == 0:
             return [], vector, {}
         found = self.collection.query(
-            query_embeddings=[vector], n_results=min(limit, total),
+            query_embeddings=[vector],
+            n_results=min(limit, total),
             include=["distances", "embeddings"],
-        )  # fmt: skip
+        )
         hits = []
         vectors: dict[int, npt.NDArray[np.float32]] = {}
         for doc_id, distance, embedding in zip(

@@ -109,9 +109,14 @@ class SqliteMemoryStore:
             cursor = conn.execute(
                 "INSERT INTO imports (path, format, sha256, imported_at, messages, added)"
                 " VALUES (?, ?, ?, ?, ?, 0)",
-                (request.source_path or "", request.format, request.sha256, to_text(now),
-                 len(request.messages)),
-            )  # fmt: skip
+                (
+                    request.source_path or "",
+                    request.format,
+                    request.sha256,
+                    to_text(now),
+                    len(request.messages),
+                ),
+            )
             import_id = cursor.lastrowid
             for seq, message in enumerate(request.messages):
                 key = dedup_key(request.source_kind, message.session, message.original_id)
@@ -119,10 +124,20 @@ class SqliteMemoryStore:
                     "INSERT OR IGNORE INTO evidence (dedup_key, original_id, session, seq,"
                     " timestamp, role, speaker, content, source_kind, source_path, import_id)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (key, message.original_id, message.session, seq,
-                     to_text(message.timestamp), message.role, message.speaker,
-                     message.content, request.source_kind, request.source_path, import_id),
-                )  # fmt: skip
+                    (
+                        key,
+                        message.original_id,
+                        message.session,
+                        seq,
+                        to_text(message.timestamp),
+                        message.role,
+                        message.speaker,
+                        message.content,
+                        request.source_kind,
+                        request.source_path,
+                        import_id,
+                    ),
+                )
                 line = f"{message.author}: {message.content}"
                 if cursor.rowcount == 0:
                     duplicates += 1
@@ -136,10 +151,18 @@ class SqliteMemoryStore:
                 context = f"{before[:CONTEXT_CHARS]}\n{line}" if before else line
                 previous[message.session] = line
                 memory_id = self._insert_memory(
-                    conn, MemoryKind.EPISODIC, line, context, message.timestamp, now, params,
-                    DEFAULT_IMPORTANCE, "ingest", (evidence_id,),
+                    conn,
+                    MemoryKind.EPISODIC,
+                    line,
+                    context,
+                    message.timestamp,
+                    now,
+                    params,
+                    DEFAULT_IMPORTANCE,
+                    "ingest",
+                    (evidence_id,),
                     f"imported from {request.format} message {message.original_id}",
-                )  # fmt: skip
+                )
                 added.append(memory_id)
             new_evidence = len(request.messages) - duplicates
             conn.execute("UPDATE imports SET added = ? WHERE id = ?", (new_evidence, import_id))
@@ -163,9 +186,18 @@ class SqliteMemoryStore:
         cursor = conn.execute(
             "INSERT INTO memories (kind, text, context, event_time, observed_at, valid_from,"
             " importance, stability_days, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (kind.value, text, context, to_text(event_time), to_text(now),
-             to_text(event_time or now), importance, stability, origin),
-        )  # fmt: skip
+            (
+                kind.value,
+                text,
+                context,
+                to_text(event_time),
+                to_text(now),
+                to_text(event_time or now),
+                importance,
+                stability,
+                origin,
+            ),
+        )
         memory_id = cursor.lastrowid
         assert memory_id is not None
         conn.executemany(
@@ -184,7 +216,8 @@ class SqliteMemoryStore:
     ) -> None:
         conn.executemany(
             "INSERT INTO index_outbox (memory_id, op, queued_at) VALUES (?, ?, ?)"
-            " ON CONFLICT(memory_id) DO UPDATE SET op = excluded.op, queued_at = excluded.queued_at",
+            " ON CONFLICT(memory_id)"
+            " DO UPDATE SET op = excluded.op, queued_at = excluded.queued_at",
             [(i, op, to_text(now)) for i in ids],
         )
 
@@ -262,7 +295,8 @@ class SqliteMemoryStore:
         limit: int = 50,
         offset: int = 0,
     ) -> list[Memory]:
-        where, args = [], []  # type: ignore[var-annotated]
+        where: list[str] = []
+        args: list[Any] = []
         if kind is not None:
             where.append("kind = ?")
             args.append(kind.value)
@@ -328,9 +362,12 @@ class SqliteMemoryStore:
 
     def counts(self) -> dict[str, Any]:
         one = self.conn.execute
-        by_kind = {r[0]: r[1] for r in one(
-            "SELECT kind, count(*) FROM memories WHERE archived_at IS NULL GROUP BY kind"
-        )}  # fmt: skip
+        by_kind = {
+            r[0]: r[1]
+            for r in one(
+                "SELECT kind, count(*) FROM memories WHERE archived_at IS NULL GROUP BY kind"
+            )
+        }
         span = one("SELECT min(timestamp), max(timestamp) FROM evidence").fetchone()
         return {
             "evidence": one("SELECT count(*) FROM evidence").fetchone()[0],
@@ -386,10 +423,15 @@ class SqliteMemoryStore:
         conn.execute(
             "INSERT INTO history (memory_id, at, action, reason, before, after)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (memory_id, to_text(now), action.value, reason,
-             json.dumps(memory_snapshot(before)) if before else None,
-             json.dumps(memory_snapshot(after)) if after else None),
-        )  # fmt: skip
+            (
+                memory_id,
+                to_text(now),
+                action.value,
+                reason,
+                json.dumps(memory_snapshot(before)) if before else None,
+                json.dumps(memory_snapshot(after)) if after else None,
+            ),
+        )
 
     def _change(
         self,
@@ -425,19 +467,28 @@ class SqliteMemoryStore:
         """Bring an archived memory back; its forgetting clock restarts so it is not re-archived
         by the very next decay run."""
         return self._change(
-            memory_id, now, HistoryAction.RESTORE, "restored by the user",
+            memory_id,
+            now,
+            HistoryAction.RESTORE,
+            "restored by the user",
             {"archived_at": None, "last_recalled_at": to_text(now)},
-        )  # fmt: skip
+        )
 
     def record_recall(
         self, memory_id: int, now: datetime, new_stability: float, reason: str
     ) -> Memory:
         current = self.get_memory(memory_id)
         return self._change(
-            memory_id, now, HistoryAction.RECALL, reason,
-            {"stability_days": new_stability, "last_recalled_at": to_text(now),
-             "recall_count": current.recall_count + 1},
-        )  # fmt: skip
+            memory_id,
+            now,
+            HistoryAction.RECALL,
+            reason,
+            {
+                "stability_days": new_stability,
+                "last_recalled_at": to_text(now),
+                "recall_count": current.recall_count + 1,
+            },
+        )
 
     def archive_many(self, decisions: Sequence[tuple[int, str]], now: datetime) -> int:
         """Archive several memories in one transaction (a decay run is all or nothing)."""

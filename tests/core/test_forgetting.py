@@ -29,8 +29,15 @@ unit = st.floats(min_value=0, max_value=1, allow_nan=False)
 
 
 def memory(**changes: object) -> Memory:
-    base = Memory(id=1, kind=MemoryKind.EPISODIC, text="x", event_time=T0, observed_at=T0,
-                  importance=0.5, stability_days=10.0)  # fmt: skip
+    base = Memory(
+        id=1,
+        kind=MemoryKind.EPISODIC,
+        text="x",
+        event_time=T0,
+        observed_at=T0,
+        importance=0.5,
+        stability_days=10.0,
+    )
     return replace(base, **changes)  # type: ignore[arg-type]
 
 

@@ -54,9 +54,11 @@ def test_keywords_drop_function_words() -> None:
     assert fts5_query("is it?") is None
 
 
-@given(st.lists(st.integers(0, 30), unique=True, min_size=1),
-       st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30))),
-       st.lists(st.integers(1, 28), min_size=31, max_size=31))  # fmt: skip
+@given(
+    st.lists(st.integers(0, 30), unique=True, min_size=1),
+    st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30))),
+    st.lists(st.integers(1, 28), min_size=31, max_size=31),
+)
 def test_reordering_is_always_a_permutation(
     ranked: list[int], edges: list[tuple[int, int]], days: list[int]
 ) -> None:
@@ -65,9 +67,11 @@ def test_reordering_is_always_a_permutation(
         similar.setdefault(a, set()).add(b)
         similar.setdefault(b, set()).add(a)
     out = newest_first_among_similar(
-        ranked, {m: 1.0 / (i + 1) for i, m in enumerate(ranked)},
-        {m: at(days[m]) for m in ranked}, {k: frozenset(v) for k, v in similar.items()},
-    )  # fmt: skip
+        ranked,
+        {m: 1.0 / (i + 1) for i, m in enumerate(ranked)},
+        {m: at(days[m]) for m in ranked},
+        {k: frozenset(v) for k, v in similar.items()},
+    )
     assert sorted(out) == sorted(ranked)
 
 

@@ -39,46 +39,92 @@ def test_jsonl_without_ids_gets_stable_generated_ids(tmp_path: Path) -> None:
 
 
 def test_text_log_with_and_without_prefixes(tmp_path: Path) -> None:
-    path = write(tmp_path, "log.txt", "[2024-03-01 09:15] Ana: Coffee at 10?\n"
-                 "Me: sure, see you there\n\njust a plain line\n")  # fmt: skip
+    path = write(
+        tmp_path,
+        "log.txt",
+        "[2024-03-01 09:15] Ana: Coffee at 10?\nMe: sure, see you there\n\njust a plain line\n",
+    )
     messages, fmt, _ = read_messages(path)
     assert fmt == "text"
     assert [(m.speaker, m.content) for m in messages] == [
-        ("Ana", "Coffee at 10?"), ("Me", "sure, see you there"), (None, "just a plain line")]
+        ("Ana", "Coffee at 10?"),
+        ("Me", "sure, see you there"),
+        (None, "just a plain line"),
+    ]
     assert messages[0].timestamp == datetime(2024, 3, 1, 9, 15, tzinfo=UTC)
     assert messages[1].timestamp is None
 
 
 def test_chatgpt_export_follows_the_visible_branch(tmp_path: Path) -> None:
-    export = [{
-        "title": "Trip", "create_time": 1700000000.0, "conversation_id": "c1",
-        "current_node": "n3",
-        "mapping": {
-            "n0": {"id": "n0", "message": None, "parent": None, "children": ["n1"]},
-            "n1": {"id": "n1", "parent": "n0", "message": {
-                "id": "m1", "author": {"role": "user"}, "create_time": 1700000001.0,
-                "content": {"content_type": "text", "parts": ["Plan a trip to Porto"]}}},
-            "n2": {"id": "n2", "parent": "n1", "message": {
-                "id": "m2", "author": {"role": "assistant"}, "create_time": 1700000002.0,
-                "content": {"content_type": "text", "parts": ["(discarded draft)"]}}},
-            "n3": {"id": "n3", "parent": "n1", "message": {
-                "id": "m3", "author": {"role": "assistant"}, "create_time": 1700000003.0,
-                "content": {"content_type": "text", "parts": ["Day 1: Ribeira"]}}},
-        }}]  # fmt: skip
+    export = [
+        {
+            "title": "Trip",
+            "create_time": 1700000000.0,
+            "conversation_id": "c1",
+            "current_node": "n3",
+            "mapping": {
+                "n0": {"id": "n0", "message": None, "parent": None, "children": ["n1"]},
+                "n1": {
+                    "id": "n1",
+                    "parent": "n0",
+                    "message": {
+                        "id": "m1",
+                        "author": {"role": "user"},
+                        "create_time": 1700000001.0,
+                        "content": {"content_type": "text", "parts": ["Plan a trip to Porto"]},
+                    },
+                },
+                "n2": {
+                    "id": "n2",
+                    "parent": "n1",
+                    "message": {
+                        "id": "m2",
+                        "author": {"role": "assistant"},
+                        "create_time": 1700000002.0,
+                        "content": {"content_type": "text", "parts": ["(discarded draft)"]},
+                    },
+                },
+                "n3": {
+                    "id": "n3",
+                    "parent": "n1",
+                    "message": {
+                        "id": "m3",
+                        "author": {"role": "assistant"},
+                        "create_time": 1700000003.0,
+                        "content": {"content_type": "text", "parts": ["Day 1: Ribeira"]},
+                    },
+                },
+            },
+        }
+    ]
     messages, fmt, _ = read_messages(write(tmp_path, "conversations.json", json.dumps(export)))
     assert fmt == "chatgpt"
     assert [(m.original_id, m.role, m.content) for m in messages] == [
-        ("m1", "user", "Plan a trip to Porto"), ("m3", "assistant", "Day 1: Ribeira")]
+        ("m1", "user", "Plan a trip to Porto"),
+        ("m3", "assistant", "Day 1: Ribeira"),
+    ]
     assert all(m.session == "c1" for m in messages)
 
 
 def test_locomo_keeps_dia_ids_session_dates_and_speakers(tmp_path: Path) -> None:
-    sample = {"sample_id": "conv-x", "qa": [], "conversation": {
-        "speaker_a": "Jo", "speaker_b": "Kim",
-        "session_1_date_time": "1:56 pm on 8 May, 2023",
-        "session_1": [{"speaker": "Jo", "dia_id": "D1:1", "text": "I adopted a cat!"},
-                      {"speaker": "Kim", "dia_id": "D1:2", "text": "Cute!",
-                       "blip_caption": "a photo of a grey cat"}]}}  # fmt: skip
+    sample = {
+        "sample_id": "conv-x",
+        "qa": [],
+        "conversation": {
+            "speaker_a": "Jo",
+            "speaker_b": "Kim",
+            "session_1_date_time": "1:56 pm on 8 May, 2023",
+            "session_1": [
+                {"speaker": "Jo", "dia_id": "D1:1", "text": "I adopted a cat!"},
+                {
+                    "speaker": "Kim",
+                    "dia_id": "D1:2",
+                    "text": "Cute!",
+                    "blip_caption": "a photo of a grey cat",
+                },
+            ],
+        },
+    }
     messages, fmt, _ = read_messages(write(tmp_path, "conv.json", json.dumps([sample])))
     assert fmt == "locomo"
     assert [m.original_id for m in messages] == ["D1:1", "D1:2"]
@@ -88,13 +134,17 @@ def test_locomo_keeps_dia_ids_session_dates_and_speakers(tmp_path: Path) -> None
 
 
 def test_longmemeval_never_exposes_dataset_session_ids(tmp_path: Path) -> None:
-    instance = {"question_id": "q1", "question": "?", "answer": "x",
-                "haystack_session_ids": ["answer_abc", "sharegpt_1"],
-                "haystack_dates": ["2023/05/20 (Sat) 07:47", "2023/05/21 (Sun) 08:00"],
-                "haystack_sessions": [
-                    [{"role": "user", "content": "I got a dog", "has_answer": True}],
-                    [{"role": "user", "content": "hello"},
-                     {"role": "assistant", "content": "hi"}]]}  # fmt: skip
+    instance = {
+        "question_id": "q1",
+        "question": "?",
+        "answer": "x",
+        "haystack_session_ids": ["answer_abc", "sharegpt_1"],
+        "haystack_dates": ["2023/05/20 (Sat) 07:47", "2023/05/21 (Sun) 08:00"],
+        "haystack_sessions": [
+            [{"role": "user", "content": "I got a dog", "has_answer": True}],
+            [{"role": "user", "content": "hello"}, {"role": "assistant", "content": "hi"}],
+        ],
+    }
     path = write(tmp_path, "lme.json", json.dumps([instance]))
     messages, fmt, _ = read_messages(path)
     assert fmt == "longmemeval"
@@ -106,27 +156,52 @@ def test_longmemeval_never_exposes_dataset_session_ids(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "fmt", "expected"),
     [
-        ("bad.jsonl", '{"role": "user", "content": "hi", "timestamp": "2024-01-01T00:00"}\n'
-         '{"role": "user", "content": "oops"\n', "auto", "line 2"),
-        ("bad.jsonl", '{"role": "robot", "content": "hi", "timestamp": "2024-01-01"}\n',
-         "auto", "line 1"),
-        ("bad.jsonl", '{"role": "user", "content": "", "timestamp": "2024-01-01"}\n',
-         "auto", "non-empty"),
-        ("bad.jsonl", '{"role": "user", "content": "hi", "timestamp": "last tuesday"}\n',
-         "auto", "ISO-8601"),
+        (
+            "bad.jsonl",
+            '{"role": "user", "content": "hi", "timestamp": "2024-01-01T00:00"}\n'
+            '{"role": "user", "content": "oops"\n',
+            "auto",
+            "line 2",
+        ),
+        (
+            "bad.jsonl",
+            '{"role": "robot", "content": "hi", "timestamp": "2024-01-01"}\n',
+            "auto",
+            "line 1",
+        ),
+        (
+            "bad.jsonl",
+            '{"role": "user", "content": "", "timestamp": "2024-01-01"}\n',
+            "auto",
+            "non-empty",
+        ),
+        (
+            "bad.jsonl",
+            '{"role": "user", "content": "hi", "timestamp": "last tuesday"}\n',
+            "auto",
+            "ISO-8601",
+        ),
         ("bad.jsonl", '["a list"]\n', "auto", "JSON object"),
         ("empty.jsonl", "", "auto", "empty"),
         ("blank.txt", "  \n\n", "auto", "empty"),
         ("conv.json", '{"hello": "world"}', "auto", "--format"),
         ("conv.json", '[{"conversation": {"speaker_a": "x"}}]', "locomo", "session_"),
-        ("conv.json", '{"haystack_sessions": [[]], "haystack_dates": []}', "longmemeval",
-         "one date per session"),
+        (
+            "conv.json",
+            '{"haystack_sessions": [[]], "haystack_dates": []}',
+            "longmemeval",
+            "one date per session",
+        ),
         ("conversations.json", '[{"title": "no mapping"}]', "chatgpt", "mapping"),
-        ("data.jsonl", '{"role": "user", "content": "hi", "timestamp": "2024-01-01"}',
-         "locomo", "LoCoMo sample needs"),
+        (
+            "data.jsonl",
+            '{"role": "user", "content": "hi", "timestamp": "2024-01-01"}',
+            "locomo",
+            "LoCoMo sample needs",
+        ),
         ("log.txt", "[not a date] Ana: hi\n", "auto", "line 1"),
     ],
-)  # fmt: skip
+)
 def test_malformed_files_are_rejected_with_their_position(
     tmp_path: Path, name: str, content: str, fmt: str, expected: str
 ) -> None:

@@ -14,14 +14,18 @@ from tests.helpers import NOW, SAMPLE
 
 
 def ingest(reverie: Reverie, path: Path, fmt: str = "auto"):  # type: ignore[no-untyped-def]
-    return ingest_file(reverie.store, reverie.index, path, fmt=fmt, now=NOW,
-                       params=reverie.params)  # fmt: skip
+    return ingest_file(reverie.store, reverie.index, path, fmt=fmt, now=NOW, params=reverie.params)
 
 
 def snapshot(reverie: Reverie) -> tuple[object, ...]:
     counts = reverie.store.counts()
-    return (counts["evidence"], counts["memories"], counts["history_entries"],
-            reverie.index.count(), reverie.store.pending_index_count())  # fmt: skip
+    return (
+        counts["evidence"],
+        counts["memories"],
+        counts["history_entries"],
+        reverie.index.count(),
+        reverie.store.pending_index_count(),
+    )
 
 
 def test_every_message_becomes_evidence_and_an_indexed_episodic_memory(reverie: Reverie) -> None:
@@ -59,13 +63,16 @@ def test_an_appended_log_imports_only_the_new_lines(reverie: Reverie, tmp_path: 
 @pytest.mark.parametrize(
     ("name", "content"),
     [
-        ("broken.jsonl", '{"role": "user", "content": "fine", "timestamp": "2024-01-01T00:00"}\n'
-         '{"role": "user", "content": "broken"'),
+        (
+            "broken.jsonl",
+            '{"role": "user", "content": "fine", "timestamp": "2024-01-01T00:00"}\n'
+            '{"role": "user", "content": "broken"',
+        ),
         ("empty.jsonl", ""),
         ("latin1.txt", b"Ana: caf\xe9"),
         ("unknown.json", '{"some": "thing"}'),
     ],
-)  # fmt: skip
+)
 def test_bad_input_changes_nothing(
     reverie: Reverie, tmp_path: Path, name: str, content: str | bytes
 ) -> None:
@@ -89,12 +96,16 @@ def test_vector_index_is_rebuilt_from_sqlite(reverie: Reverie) -> None:
     from app.services.recall import search
 
     ingest(reverie, SAMPLE)
-    before = [h.memory.id for h in search(reverie.store, reverie.index, "my sister",
-                                          now=NOW, params=reverie.params)]  # fmt: skip
+    before = [
+        h.memory.id
+        for h in search(reverie.store, reverie.index, "my sister", now=NOW, params=reverie.params)
+    ]
     count = rebuild_index(reverie.store, reverie.index, NOW)
     assert count == len(reverie.store.memory_ids())
-    after = [h.memory.id for h in search(reverie.store, reverie.index, "my sister",
-                                         now=NOW, params=reverie.params)]  # fmt: skip
+    after = [
+        h.memory.id
+        for h in search(reverie.store, reverie.index, "my sister", now=NOW, params=reverie.params)
+    ]
     assert after == before
 
 
@@ -108,8 +119,9 @@ def test_a_crash_between_sqlite_and_chroma_heals_on_the_next_start(
         from app.storage.sqlite_store import ImportRequest
 
         messages, fmt, source = read_messages(SAMPLE)
-        first.store.add_messages(ImportRequest(messages, "import", str(SAMPLE), fmt,
-                                               source.sha256), NOW, first.params)  # fmt: skip
+        first.store.add_messages(
+            ImportRequest(messages, "import", str(SAMPLE), fmt, source.sha256), NOW, first.params
+        )
         assert first.store.pending_index_count() == len(messages)
     with Reverie(home, clock=lambda: NOW, embedder=embedder) as second:  # type: ignore[arg-type]
         healed = second.heal()

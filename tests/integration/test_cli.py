@@ -1,0 +1,167 @@
+"""The `reverie` command as a user runs it: a separate process, network blocked."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import SAMPLE, cli_env, run_cli
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("cli") / "home"
+    run_cli("ingest", str(SAMPLE), home=home)
+    return home
+
+
+def as_json(*args: str, home: Path) -> object:
+    return json.loads(run_cli(*args, "--json", home=home).stdout)
+
+
+def test_search_json_has_the_documented_shape(home: Path) -> None:
+    results = as_json("search", "sister's name", "-k", "2", "--now", "2026-05-20", home=home)
+    assert isinstance(results, list) and len(results) == 2
+    top = results[0]
+    assert set(top) >= {"id", "kind", "text", "score", "retention", "event_time", "source"}
+    assert top["source"]["id"] == "m03" and top["source"]["session"] == "2026-02-02"
+
+
+def test_batch_search_writes_one_line_per_query(home: Path, tmp_path: Path) -> None:
+    queries = tmp_path / "q.jsonl"
+    queries.write_text(
+        '{"query": "coffee"}\n\n{"query": "What did I cook last week?", '
+        '"now": "2026-05-20T12:00:00"}\n'
+    )
+    lines = run_cli("search", "--queries", str(queries), home=home).stdout.splitlines()
+    assert len(lines) == 2
+    second = json.loads(lines[1])
+    assert second["query"] == "What did I cook last week?"
+    assert second["results"][0]["source"]["id"] == "m19"
+
+
+def test_memory_management_round_trip(home: Path) -> None:
+    [top] = as_json("search", "coffee order", "-k", "1", home=home)  # type: ignore[misc]
+    mid = str(top["id"])
+    assert as_json("memories", "pin", mid, home=home)["pinned"] is True  # type: ignore[index]
+    assert as_json("memories", "unpin", mid, home=home)["pinned"] is False  # type: ignore[index]
+    assert as_json("memories", "forget", mid, home=home)["archived_at"]  # type: ignore[index]
+    archived = as_json("memories", "list", "--archived", home=home)
+    assert [m["id"] for m in archived] == [top["id"]]  # type: ignore[union-attr,index]
+    assert as_json("memories", "restore", mid, home=home)["archived_at"] is None  # type: ignore[index]
+    history = as_json("memories", "history", mid, home=home)
+    assert [h["action"] for h in history] == ["add", "pin", "unpin", "archive", "restore"]  # type: ignore[union-attr,index]
+    shown = as_json("memories", "show", mid, home=home)
+    assert shown["evidence"][0]["content"].startswith("Note to self")  # type: ignore[index]
+
+
+def test_unknown_memory_is_a_clear_error(home: Path) -> None:
+    result = run_cli("memories", "show", "999999", home=home, check=False)
+    assert result.returncode == 1
+    assert "no memory #999999" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_decay_archives_faded_memories_and_dry_run_changes_nothing(tmp_path: Path) -> None:
+    home = tmp_path / "decay"
+    run_cli("ingest", str(SAMPLE), home=home)
+    far = "2030-01-01T00:00:00"
+    dry = as_json("decay", "--now", far, "--dry-run", home=home)
+    assert len(dry["archived"]) == dry["checked"] > 0  # type: ignore[index,arg-type]
+    assert as_json("stats", home=home)["archived"] == 0  # type: ignore[index]
+    [first] = as_json("search", "coffee", "-k", "1", home=home)  # type: ignore[misc]
+    run_cli("memories", "pin", str(first["id"]), home=home)
+    done = as_json("decay", "--now", far, home=home)
+    assert first["id"] not in [m["id"] for m in done["archived"]]  # type: ignore[index]
+    stats = as_json("stats", home=home)
+    assert stats["archived"] == stats["memories"] - 1  # type: ignore[index]
+    assert as_json("decay", "--now", far, home=home)["archived"] == []  # type: ignore[index]
+
+
+def test_stats_doctor_and_reindex(home: Path) -> None:
+    stats = as_json("stats", home=home)
+    assert stats["evidence"] == len(SAMPLE.read_text().splitlines())  # type: ignore[index]
+    doctor = as_json("doctor", home=home)
+    assert doctor["healthy"] is True, doctor  # type: ignore[index]
+    assert {c["name"] for c in doctor["checks"]} >= {"data folder", "embedder", "vector index"}  # type: ignore[index]
+    assert as_json("reindex", home=home)["reindexed"] == stats["memories"]  # type: ignore[index]
+
+
+def test_bad_input_exits_1_with_the_position(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"role": "user", "content": "a", "timestamp": "2024-01-01"}\n{oops\n')
+    result = run_cli("ingest", str(bad), home=tmp_path / "h", check=False)
+    assert result.returncode == 1
+    assert "bad.jsonl, line 2" in result.stderr and "Traceback" not in result.stderr
+    assert as_json("stats", home=tmp_path / "h")["evidence"] == 0  # type: ignore[index]
+
+
+def test_home_option_overrides_the_environment(tmp_path: Path) -> None:
+    explicit = tmp_path / "explicit"
+    run_cli("ingest", str(SAMPLE), "--home", str(explicit), home=tmp_path / "env")
+    assert (explicit / "memory.sqlite3").exists()
+    assert not (tmp_path / "env" / "memory.sqlite3").exists()
+
+
+def test_killing_an_ingest_loses_nothing_committed(tmp_path: Path) -> None:
+    """SIGKILL mid-ingest: what was committed stays, `doctor` reports a consistent store, and
+    running the import again completes it exactly once."""
+    big = tmp_path / "big.jsonl"
+    with big.open("w") as out:
+        for i in range(3000):
+            out.write(
+                json.dumps(
+                    {
+                        "id": f"x{i}",
+                        "session": f"s{i // 50}",
+                        "role": "user",
+                        "timestamp": f"2024-01-{1 + i // 150:02d}T10:00:00Z",
+                        "content": f"Message {i}: I went to place number {i} "
+                        f"and met friend {i % 37} there.",
+                    }
+                )
+                + "\n"
+            )
+    home = tmp_path / "killed"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app", "ingest", str(big)],
+        env=cli_env(home),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    db = home / "memory.sqlite3"
+    deadline = time.monotonic() + 120
+    import sqlite3
+
+    committed = 0
+    while time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.2)
+        if db.exists():
+            try:
+                with sqlite3.connect(db, timeout=1) as conn:
+                    committed = conn.execute("SELECT count(*) FROM evidence").fetchone()[0]
+                    pending = conn.execute("SELECT count(*) FROM index_outbox").fetchone()[0]
+            except sqlite3.Error:
+                continue
+            if committed and pending and pending < committed:
+                break  # the messages are committed and indexing is under way
+    assert process.poll() is None, "ingest finished before it could be interrupted"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert committed == 3000  # the import's SQLite half is one transaction
+
+    doctor = as_json("doctor", home=home)
+    assert doctor["healthy"] is True, doctor  # type: ignore[index]
+    assert doctor["healed_index_updates"] > 0  # type: ignore[index]
+    stats = as_json("stats", home=home)
+    assert (stats["evidence"], stats["memories"], stats["pending_index"]) == (3000, 3000, 0)  # type: ignore[index]
+    again = as_json("ingest", str(big), home=home)
+    assert (again["added"], again["duplicates"]) == (0, 3000)  # type: ignore[index]
+    hits = as_json("search", "place number 4321", "-k", "3", home=home)
+    assert "x4321" in [h["source"]["id"] for h in hits]  # type: ignore[union-attr,index]
