@@ -15,6 +15,7 @@ from app.core.ports import Clock, Progress
 from app.embed.minilm import MiniLmEmbedder
 from app.home import DB_NAME, VECTORS_DIR, resolve_home
 from app.services.index_sync import sync_index
+from app.settings import Settings
 from app.storage.chroma_index import ChromaIndex
 from app.storage.sqlite_store import SqliteMemoryStore
 
@@ -31,13 +32,17 @@ class Reverie:
         clock: Clock = system_clock,
         params: ForgettingParams | None = None,
         embedder: MiniLmEmbedder | None = None,
+        model_path: Path | None = None,
     ) -> None:
         self.home = resolve_home(home)
         self.clock = clock
         self.params = params or ForgettingParams()
         self.embedder = embedder or MiniLmEmbedder()
         self.store = SqliteMemoryStore(self.home / DB_NAME)
+        self.settings = Settings.load(self.home)
         self._index: ChromaIndex | None = None
+        self._model: Any = None
+        self.model_path = model_path
 
     @property
     def index(self) -> ChromaIndex:
@@ -49,6 +54,37 @@ class Reverie:
             self._index = ChromaIndex(self.home / VECTORS_DIR, function)
         return self._index
 
+    def model_folders(self) -> list[Path]:
+        return [Path(__file__).resolve().parents[1] / "models", self.home / "models"]
+
+    def chosen_model_path(self) -> Path:
+        """--model, else the settings' choice, else the bundled SmolLM2."""
+        from app.core.errors import EnvironmentProblem
+        from app.llm.catalog import bundled_model
+
+        if self.model_path is not None:
+            return self.model_path
+        if self.settings.model:
+            return Path(self.settings.model).expanduser()
+        bundled = bundled_model()
+        if bundled is None:
+            raise EnvironmentProblem(
+                "no language model: the bundled one is not installed (run the README's setup "
+                "command) and none is chosen (reverie models --use FILE.gguf)"
+            )
+        return bundled.path
+
+    @property
+    def model(self) -> Any:
+        """The local model, created on first use (loading happens on its own thread)."""
+        if self._model is None:
+            from app.llm.runtime import LocalModel, ModelSettings
+
+            self._model = LocalModel(
+                self.chosen_model_path(), ModelSettings(context_tokens=self.settings.context_tokens)
+            )
+        return self._model
+
     def now(self) -> datetime:
         return self.clock()
 
@@ -59,6 +95,8 @@ class Reverie:
         return sync_index(self.store, self.index, progress)
 
     def close(self) -> None:
+        if self._model is not None:
+            self._model.close()
         self.store.close()
 
     def __enter__(self) -> Reverie:

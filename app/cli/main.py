@@ -8,8 +8,9 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
-from app.cli import commands, demo
+from app.cli import commands, demo, model_commands
 from app.cli.parser import build_parser
 from app.core.errors import ReverieError
 from app.runtime import Reverie
@@ -23,6 +24,10 @@ HANDLERS: dict[str, Callable[[argparse.Namespace, Reverie], int]] = {
     "doctor": commands.cmd_doctor,
     "reindex": commands.cmd_reindex,
     "demo": demo.cmd_demo,
+    "ask": model_commands.cmd_ask,
+    "extract": model_commands.cmd_extract,
+    "models": model_commands.cmd_models,
+    "chat": model_commands.cmd_chat,
 }
 
 
@@ -48,7 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "demo":
         home = demo.demo_home(home)
     try:
-        with Reverie(home) as reverie:
+        model = getattr(args, "model", None)
+        with Reverie(home, model_path=Path(model).expanduser() if model else None) as reverie:
             return HANDLERS[args.command](args, reverie)
     except ReverieError as error:
         print(f"reverie: error: {error}", file=sys.stderr)

@@ -75,6 +75,29 @@ def build_parser() -> argparse.ArgumentParser:
         one = msub.add_parser(action, parents=[common, timed], help=text)
         one.add_argument("id", type=int, help="memory id")
 
+    model = argparse.ArgumentParser(add_help=False)
+    model.add_argument("--model", metavar="FILE.gguf", help="use this model for this command")
+    ask = sub.add_parser(
+        "ask",
+        parents=[common, timed, model],
+        help="answer a question from your memories, with citations",
+    )
+    ask.add_argument("question")
+    ask.add_argument("-k", type=int, default=6, help="memories to consider (default 6)")
+    extract = sub.add_parser(
+        "extract", parents=[common, model], help="extract typed memories from queued messages"
+    )
+    extract.add_argument("--wait", action="store_true", help="drain the whole queue")
+    extract.add_argument(
+        "--batches", type=int, default=20, help="batches to process without --wait (default 20)"
+    )
+    models = sub.add_parser("models", parents=[common], help="list and choose GGUF models")
+    models.add_argument("--use", metavar="FILE.gguf", help="make this the model Reverie uses")
+    models.add_argument("--templates", action="store_true", help="show each chat template")
+    chat = sub.add_parser(
+        "chat", parents=[common, model], help="talk to Reverie; what you say is remembered"
+    )
+    chat.add_argument("message", nargs="?", help="one message (else read lines from stdin)")
     sub.add_parser("stats", parents=[common], help="what the store holds")
     sub.add_parser("doctor", parents=[common], help="check the installation and data folder")
     sub.add_parser("reindex", parents=[common], help="rebuild the vector index from SQLite")

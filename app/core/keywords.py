@@ -17,6 +17,14 @@ STOPWORDS = frozenset(
     much many""".split()  # noqa: SIM905
 )
 
+# Words that say *when*, not *what*: the time filter handles them, word overlap should not.
+TIME_WORDS = frozenset(
+    """today yesterday tomorrow tonight morning afternoon evening night week weeks weekend
+    month months year years day days ago last next recently lately earlier later past previous
+    monday tuesday wednesday thursday friday saturday sunday january february march april may
+    june july august september october november december""".split()  # noqa: SIM905
+)
+
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 

@@ -93,6 +93,12 @@ class Memory:
     superseded_by: int | None = None
     subject: str | None = None
     evidence_ids: tuple[int, ...] = field(default=())
+    origin: str = "ingest"  # ingest (a raw message), extraction (the model), user
+
+    @property
+    def raw(self) -> bool:
+        """A message stored as it was said, rather than a memory distilled from it."""
+        return self.origin == "ingest"
 
     @property
     def archived(self) -> bool:

@@ -91,6 +91,10 @@ def _relative(text: str, now: datetime) -> tuple[datetime, datetime] | None:
     today = _day_start(now)
     if re.search(r"\bday before yesterday\b", text):
         return today - timedelta(days=2), today - timedelta(days=1)
+    if re.search(r"\bday after tomorrow\b", text):
+        return today + timedelta(days=2), today + timedelta(days=3)
+    if re.search(r"\btomorrow\b", text):
+        return today + timedelta(days=1), today + timedelta(days=2)
     if re.search(r"\b(yesterday|last night)\b", text):
         return today - timedelta(days=1), today
     if re.search(r"\b(today|this morning|this afternoon|this evening|tonight)\b", text):
@@ -99,6 +103,11 @@ def _relative(text: str, now: datetime) -> tuple[datetime, datetime] | None:
     if re.search(r"\blast weekend\b", text):
         saturday = week_start - timedelta(days=2)
         return saturday, saturday + timedelta(days=2)
+    if re.search(r"\bnext weekend\b", text):
+        saturday = week_start + timedelta(days=12)
+        return saturday, saturday + timedelta(days=2)
+    if re.search(r"\bnext week\b", text):
+        return week_start + timedelta(days=7), week_start + timedelta(days=14)
     if re.search(r"\bthis weekend\b", text):
         saturday = week_start + timedelta(days=5)
         return saturday, saturday + timedelta(days=2)
@@ -109,11 +118,15 @@ def _relative(text: str, now: datetime) -> tuple[datetime, datetime] | None:
     month_start = today.replace(day=1)
     if re.search(r"\b(last|previous|past) month\b", text):
         return _shift_months(month_start, -1), month_start
+    if re.search(r"\bnext month\b", text):
+        return _shift_months(month_start, 1), _shift_months(month_start, 2)
     if re.search(r"\bthis month\b", text):
         return month_start, _shift_months(month_start, 1)
     year_start = month_start.replace(month=1)
     if re.search(r"\b(last|previous|past) year\b", text):
         return year_start.replace(year=now.year - 1), year_start
+    if re.search(r"\bnext year\b", text):
+        return year_start.replace(year=now.year + 1), year_start.replace(year=now.year + 2)
     if re.search(r"\bthis year\b", text):
         return year_start, year_start.replace(year=now.year + 1)
     match = re.search(rf"\b({_NUM_RE}) (day|week|month|year)s? ago\b", text)
@@ -178,3 +191,14 @@ def find_time_range(question: str, now: datetime) -> TimeRange | None:
     if found is None:
         return None
     return TimeRange(found[0], found[1], question)
+
+
+def resolve_relative_date(text: str, anchor: datetime) -> TimeRange | None:
+    """The span a relative phrase in a *statement* means, said at `anchor` ("yesterday" in a
+    message of 10 April is 9 April). Absolute dates are left alone (None)."""
+    if anchor.tzinfo is None:
+        raise ValueError("anchor must be timezone-aware")
+    anchor = anchor.astimezone(UTC)
+    lowered = " ".join(re.sub(r"[^\w\s,]", " ", text.lower()).split())
+    found = _relative(lowered, anchor)
+    return TimeRange(found[0], found[1], text) if found else None

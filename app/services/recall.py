@@ -40,6 +40,8 @@ class RecallHit:
     score: float
     retention: float
     sources: tuple[Evidence, ...]
+    similarity: float = 0.0  # cosine between the question and the memory (0 if unknown)
+    keyword_match: bool = False  # shares a content word with the question
 
     def to_dict(self) -> dict[str, Any]:
         first = self.sources[0] if self.sources else None
@@ -62,6 +64,7 @@ class RecallHit:
                 else None
             ),
             "sources": [e.to_dict() for e in self.sources],
+            "similarity": round(self.similarity, 4),
         }
 
 
@@ -95,13 +98,14 @@ def search(
         rankings.append(_in_range_by_similarity(store, index, time_range, query_vector, options))
     fused = reciprocal_rank_fusion(rankings)
     memories = store.get_memories(list(fused), with_evidence=False)
+    outdated = store.outdated(list(memories))
     candidates = [
         Candidate(
             m.id,
             fused[m.id],
             memory_retention(m, now, params),
             m.importance,
-            m.current,
+            m.current and m.id not in outdated,
             m.event_time,
         )
         for m in memories.values()
@@ -120,8 +124,16 @@ def search(
     )
     sources = store.evidence_for(order)
     slot_scores = sorted((scores[m] for m in order), reverse=True)
+    matched = set(rankings[2]) | set(rankings[3])
     return [
-        RecallHit(memories[m], slot_scores[i], retention[m], tuple(sources.get(m, ())))
+        RecallHit(
+            memories[m],
+            slot_scores[i],
+            retention[m],
+            tuple(sources.get(m, ())),
+            float(vectors[m] @ query_vector) if m in vectors else 0.0,
+            m in matched,
+        )
         for i, m in enumerate(order)
     ]
 

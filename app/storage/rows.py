@@ -43,6 +43,7 @@ def memory_from_row(row: sqlite3.Row, evidence_ids: tuple[int, ...] = ()) -> Mem
         superseded_by=row["superseded_by"],
         subject=row["subject"],
         evidence_ids=evidence_ids,
+        origin=row["origin"],
     )
 
 

@@ -116,6 +116,16 @@ MIGRATIONS: list[str] = [
         INSERT INTO memories_fts(rowid, text, context) VALUES (new.id, new.text, new.context);
     END;
     """,
+    # 2: evidence waiting for the model to extract typed memories from it.
+    """
+    CREATE TABLE extraction_queue (
+        evidence_id INTEGER PRIMARY KEY REFERENCES evidence(id) ON DELETE CASCADE,
+        queued_at TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'failed')),
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX extraction_queue_by_status ON extraction_queue(status, evidence_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -47,6 +47,7 @@ class ImportRequest:
     format: str
     sha256: str
     memory_roles: frozenset[str] | None = None  # None: every role becomes a memory
+    extract: bool = True  # queue the new messages for the model's extraction
 
 
 @dataclass(frozen=True)
@@ -145,12 +146,18 @@ class SqliteMemoryStore:
                     continue
                 evidence_id = cursor.lastrowid
                 assert evidence_id is not None
+                wanted = request.memory_roles is None or message.role in request.memory_roles
+                if request.extract and wanted:
+                    conn.execute(
+                        "INSERT INTO extraction_queue (evidence_id, queued_at) VALUES (?, ?)",
+                        (evidence_id, to_text(now)),
+                    )
                 if request.memory_roles is not None and message.role not in request.memory_roles:
                     continue
                 before = previous.get(message.session)
                 context = f"{before[:CONTEXT_CHARS]}\n{line}" if before else line
                 previous[message.session] = line
-                memory_id = self._insert_memory(
+                memory_id = self.insert_memory(
                     conn,
                     MemoryKind.EPISODIC,
                     line,
@@ -168,7 +175,7 @@ class SqliteMemoryStore:
             conn.execute("UPDATE imports SET added = ? WHERE id = ?", (new_evidence, import_id))
         return ImportOutcome(len(request.messages), new_evidence, duplicates, tuple(added))
 
-    def _insert_memory(
+    def insert_memory(
         self,
         conn: sqlite3.Connection,
         kind: MemoryKind,
@@ -181,11 +188,15 @@ class SqliteMemoryStore:
         origin: str,
         evidence_ids: Sequence[int],
         reason: str,
+        *,
+        subject: str | None = None,
     ) -> int:
+        """Insert a memory with its evidence links, index work and history (caller's
+        transaction)."""
         stability = initial_stability(kind, importance, params)
         cursor = conn.execute(
             "INSERT INTO memories (kind, text, context, event_time, observed_at, valid_from,"
-            " importance, stability_days, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " importance, stability_days, origin, subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 kind.value,
                 text,
@@ -196,6 +207,7 @@ class SqliteMemoryStore:
                 importance,
                 stability,
                 origin,
+                subject,
             ),
         )
         memory_id = cursor.lastrowid
@@ -205,8 +217,8 @@ class SqliteMemoryStore:
             [(memory_id, e) for e in evidence_ids],
         )
         self._queue_index(conn, [memory_id], "upsert", now)
-        memory = self._memory(conn, memory_id)
-        self._record(conn, memory_id, now, HistoryAction.ADD, reason, None, memory)
+        memory = self.memory_in(conn, memory_id)
+        self.record(conn, memory_id, now, HistoryAction.ADD, reason, None, memory)
         return memory_id
 
     # ------------------------------------------------------------ index outbox
@@ -249,7 +261,7 @@ class SqliteMemoryStore:
 
     # ------------------------------------------------------------------ reads
 
-    def _memory(self, conn: sqlite3.Connection, memory_id: int) -> Memory:
+    def memory_in(self, conn: sqlite3.Connection, memory_id: int) -> Memory:
         row = conn.execute("SELECT * FROM memories WHERE id = ?", (memory_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"there is no memory #{memory_id}")
@@ -260,7 +272,7 @@ class SqliteMemoryStore:
         return memory_from_row(row, tuple(e[0] for e in evidence))
 
     def get_memory(self, memory_id: int) -> Memory:
-        return self._memory(self.conn, memory_id)
+        return self.memory_in(self.conn, memory_id)
 
     def get_memories(self, ids: Sequence[int], *, with_evidence: bool = True) -> dict[int, Memory]:
         """Memories by id; `with_evidence=False` skips the provenance links (faster, for
@@ -410,7 +422,7 @@ class SqliteMemoryStore:
 
     # ------------------------------------------------- changes, with history
 
-    def _record(
+    def record(
         self,
         conn: sqlite3.Connection,
         memory_id: int,
@@ -442,13 +454,13 @@ class SqliteMemoryStore:
         columns: dict[str, Any],
     ) -> Memory:
         with self.transaction() as conn:
-            before = self._memory(conn, memory_id)
+            before = self.memory_in(conn, memory_id)
             assignments = ", ".join(f"{name} = ?" for name in columns)
             conn.execute(
                 f"UPDATE memories SET {assignments} WHERE id = ?", [*columns.values(), memory_id]
             )
-            after = self._memory(conn, memory_id)
-            self._record(conn, memory_id, now, action, reason, before, after)
+            after = self.memory_in(conn, memory_id)
+            self.record(conn, memory_id, now, action, reason, before, after)
         return after
 
     def set_pinned(self, memory_id: int, pinned: bool, now: datetime) -> Memory:
@@ -494,14 +506,14 @@ class SqliteMemoryStore:
         """Archive several memories in one transaction (a decay run is all or nothing)."""
         with self.transaction() as conn:
             for memory_id, reason in decisions:
-                before = self._memory(conn, memory_id)
+                before = self.memory_in(conn, memory_id)
                 if before.archived or before.pinned:
                     continue
                 conn.execute(
                     "UPDATE memories SET archived_at = ? WHERE id = ?", (to_text(now), memory_id)
                 )
                 after = replace(before, archived_at=now)
-                self._record(conn, memory_id, now, HistoryAction.ARCHIVE, reason, before, after)
+                self.record(conn, memory_id, now, HistoryAction.ARCHIVE, reason, before, after)
         return len(decisions)
 
     def memories_between(self, start: datetime, end: datetime, limit: int) -> list[int]:
@@ -512,3 +524,19 @@ class SqliteMemoryStore:
             (to_text(start), to_text(end), limit),
         )
         return [r[0] for r in rows]
+
+    def outdated(self, ids: Sequence[int]) -> set[int]:
+        """Those of `ids` whose message also produced a memory that was since superseded: the
+        raw "I live in Leeds" is as outdated as the fact distilled from it."""
+        if not ids:
+            return set()
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(
+            "SELECT DISTINCT me.memory_id FROM memory_evidence me"
+            " JOIN memory_evidence other ON other.evidence_id = me.evidence_id"
+            " AND other.memory_id != me.memory_id"
+            " JOIN memories s ON s.id = other.memory_id AND s.valid_to IS NOT NULL"
+            f" WHERE me.memory_id IN ({marks})",
+            list(ids),
+        )
+        return {r[0] for r in rows}

@@ -28,6 +28,8 @@ def day(y: int, m: int, d: int) -> datetime:
         ("trips in 2022", day(2022, 1, 1), day(2023, 1, 1)),
         ("3 days ago", day(2024, 3, 24), day(2024, 3, 25)),
         ("what did I cook last friday", day(2024, 3, 22), day(2024, 3, 23)),
+        ("what's on tomorrow", day(2024, 3, 28), day(2024, 3, 29)),
+        ("plans for next weekend", day(2024, 4, 6), day(2024, 4, 8)),
     ],
 )
 def test_named_times_become_ranges(question: str, start: datetime, end: datetime) -> None:
@@ -52,3 +54,12 @@ def test_ranges_follow_the_clock() -> None:
 def test_naive_now_is_rejected() -> None:
     with pytest.raises(ValueError):
         find_time_range("last week", datetime(2024, 1, 1))
+
+
+def test_relative_dates_in_statements_resolve_against_the_message_time() -> None:
+    from app.core.time_expressions import resolve_relative_date
+
+    said = datetime(2025, 4, 10, 9, 0, tzinfo=UTC)
+    found = resolve_relative_date("Went to the dentist yesterday, all fine.", said)
+    assert found is not None and found.start == day(2025, 4, 9)
+    assert resolve_relative_date("Meeting on 3 May", said) is None

@@ -1,0 +1,156 @@
+"""LocalModel: one llama.cpp model, owned by one worker thread.
+
+llama.cpp instances are not thread-safe, so every call, loading included, runs on the model's
+own single-thread executor; callers on other threads (the CLI, the GUI's workers) wait on
+futures or read streamed tokens from a queue. The model loads on first use.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app.core.errors import EnvironmentProblem
+from app.llm.catalog import GGUF_MAGIC
+
+ChatMessages = list[dict[str, str]]
+_DONE = object()
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    context_tokens: int = 2048
+    threads: int = max(1, min(4, os.cpu_count() or 1))
+    seed: int = 7
+
+
+def check_model_file(path: Path) -> None:
+    """Clear errors for the usual mistakes, before llama.cpp prints a wall of text."""
+    if not path.exists():
+        raise EnvironmentProblem(
+            f"model file not found: {path}. Put a .gguf file in the models folder or pick "
+            "one with --model (the bundled model installs with the README's setup command)"
+        )
+    if not path.is_file():
+        raise EnvironmentProblem(f"{path} is a folder, not a model file")
+    with path.open("rb") as handle:
+        if handle.read(4) != GGUF_MAGIC:
+            raise EnvironmentProblem(f"{path} is not a GGUF model file (wrong header)")
+
+
+class LocalModel:
+    def __init__(self, path: Path, settings: ModelSettings | None = None) -> None:
+        check_model_file(path)
+        self.path = path
+        self.settings = settings or ModelSettings()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llama-owner")
+        self._llama: Any = None
+        self._closed = threading.Event()
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def _model(self) -> Any:
+        """Runs on the owner thread only."""
+        if self._llama is None:
+            from llama_cpp import Llama
+
+            try:
+                self._llama = Llama(
+                    model_path=str(self.path),
+                    n_ctx=self.settings.context_tokens,
+                    n_threads=self.settings.threads,
+                    seed=self.settings.seed,
+                    verbose=False,
+                )
+            except (ValueError, RuntimeError, OSError) as error:
+                raise EnvironmentProblem(
+                    f"llama.cpp could not load {self.path.name}: {error}. The file may be "
+                    "damaged or of a model architecture this llama.cpp does not know"
+                ) from None
+        return self._llama
+
+    def _submit(self, job: Any, *args: Any) -> Future[Any]:
+        if self._closed.is_set():
+            raise EnvironmentProblem("the model was closed")
+        return self._executor.submit(job, *args)
+
+    def load(self) -> None:
+        self._submit(self._model).result()
+
+    def count_tokens(self, text: str) -> int:
+        def job() -> int:
+            return len(self._model().tokenize(text.encode(), add_bos=False))
+
+        return int(self._submit(job).result())
+
+    def complete_json(
+        self, messages: ChatMessages, schema: dict[str, Any], max_tokens: int
+    ) -> tuple[str, str]:
+        """A reply constrained to `schema` (a llama.cpp grammar): (text, finish_reason)."""
+
+        def job() -> tuple[str, str]:
+            reply = self._model().create_chat_completion(
+                messages=messages,
+                response_format={"type": "json_object", "schema": schema},
+                max_tokens=max_tokens,
+                temperature=0.0,
+                repeat_penalty=1.3,
+            )
+            choice = reply["choices"][0]
+            return choice["message"]["content"] or "", choice.get("finish_reason") or ""
+
+        result: tuple[str, str] = self._submit(job).result()
+        return result
+
+    def stream_chat(self, messages: ChatMessages, max_tokens: int) -> Iterator[str]:
+        """Tokens as the model produces them; generation runs on the owner thread."""
+        tokens: queue.Queue[object] = queue.Queue()
+
+        def job() -> None:
+            try:
+                for chunk in self._model().create_chat_completion(
+                    messages=messages,
+                    max_tokens=max_tokens,
+                    temperature=0.0,
+                    repeat_penalty=1.2,
+                    stream=True,
+                ):
+                    piece = chunk["choices"][0]["delta"].get("content")
+                    if piece:
+                        tokens.put(piece)
+            except BaseException as error:  # handed to the consumer, re-raised there
+                tokens.put(error)
+            finally:
+                tokens.put(_DONE)
+
+        self._submit(job)
+        while (item := tokens.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield str(item)
+
+    def close(self) -> None:
+        self._closed.set()
+        self._executor.shutdown(wait=True)
+        self._llama = None
+
+
+def chat_template(path: Path) -> str | None:
+    """The chat template a GGUF file carries, read with the vocabulary only (no weights)."""
+    check_model_file(path)
+    from llama_cpp import Llama
+
+    try:
+        vocab = Llama(model_path=str(path), vocab_only=True, verbose=False)
+    except (ValueError, RuntimeError, OSError):
+        return None
+    template = vocab.metadata.get("tokenizer.chat_template")
+    return str(template) if template else None
