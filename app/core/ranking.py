@@ -70,8 +70,11 @@ def newest_first_among_similar(
     scores: Mapping[int, float],
     event_times: Mapping[int, datetime | None],
     similar: Mapping[int, frozenset[int]],
-) -> list[int]:
+) -> tuple[list[int], dict[int, int]]:
     """Within each group of similar memories, put the most recent in the group's best slot.
+
+    Returns the new order and, for every older member of a group, the newest member that
+    outdates it.
 
     When two memories say different things about the same subject ("I live in Leeds", later
     "I moved to Manchester"), the newer one is the one to believe, so it takes the best slot
@@ -90,6 +93,7 @@ def newest_first_among_similar(
         else:
             groups.append([slot])
     order = list(ranked)
+    newer: dict[int, int] = {}
     for slots in groups:
         if len(slots) < 2:
             continue
@@ -101,4 +105,5 @@ def newest_first_among_similar(
         )
         for slot, member in zip(slots, by_recency, strict=True):
             order[slot] = member
-    return order
+        newer.update({older: by_recency[0] for older in by_recency[1:]})
+    return order, newer

@@ -7,11 +7,15 @@ futures or read streamed tokens from a queue. The model loads on first use.
 
 from __future__ import annotations
 
+import gc
 import os
 import queue
+import struct
+import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,8 +44,15 @@ def check_model_file(path: Path) -> None:
     if not path.is_file():
         raise EnvironmentProblem(f"{path} is a folder, not a model file")
     with path.open("rb") as handle:
-        if handle.read(4) != GGUF_MAGIC:
-            raise EnvironmentProblem(f"{path} is not a GGUF model file (wrong header)")
+        header = handle.read(24)
+    if header[:4] != GGUF_MAGIC:
+        raise EnvironmentProblem(f"{path} is not a GGUF model file (wrong header)")
+    # GGUF header: magic, uint32 version, uint64 tensor count, uint64 metadata count.
+    version, tensors, _ = struct.unpack("<IQQ", header[4:24]) if len(header) == 24 else (0, 0, 0)
+    if version not in (2, 3) or tensors == 0:
+        raise EnvironmentProblem(
+            f"{path} is damaged or truncated (GGUF version {version}, {tensors} tensors)"
+        )
 
 
 class LocalModel:
@@ -62,19 +73,24 @@ class LocalModel:
         if self._llama is None:
             from llama_cpp import Llama
 
-            try:
-                self._llama = Llama(
-                    model_path=str(self.path),
-                    n_ctx=self.settings.context_tokens,
-                    n_threads=self.settings.threads,
-                    seed=self.settings.seed,
-                    verbose=False,
-                )
-            except (ValueError, RuntimeError, OSError) as error:
+            failure = None
+            with _quiet_llama_destructors():
+                try:
+                    self._llama = Llama(
+                        model_path=str(self.path),
+                        n_ctx=self.settings.context_tokens,
+                        n_threads=self.settings.threads,
+                        seed=self.settings.seed,
+                        verbose=False,
+                    )
+                except (ValueError, RuntimeError, OSError) as error:
+                    failure = str(error)
+                gc.collect()
+            if failure is not None:
                 raise EnvironmentProblem(
-                    f"llama.cpp could not load {self.path.name}: {error}. The file may be "
+                    f"llama.cpp could not load {self.path.name}: {failure}. The file may be "
                     "damaged or of a model architecture this llama.cpp does not know"
-                ) from None
+                )
         return self._llama
 
     def _submit(self, job: Any, *args: Any) -> Future[Any]:
@@ -154,3 +170,20 @@ def chat_template(path: Path) -> str | None:
         return None
     template = vocab.metadata.get("tokenizer.chat_template")
     return str(template) if template else None
+
+
+@contextmanager
+def _quiet_llama_destructors() -> Iterator[None]:
+    """After a failed load, llama-cpp-python's half-built objects raise AttributeError in
+    __del__ (a known upstream bug) and print a traceback; drop exactly that noise."""
+    previous = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        if not isinstance(unraisable.exc_value, AttributeError):
+            previous(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous

@@ -133,10 +133,16 @@ def answer_question(
     k: int = 6,
     on_token: Callable[[str], None] | None = None,
 ) -> Answer:
-    hits = relevant(
-        search(store, index, question, now=now, params=params, options=RecallOptions(k=k)),
-        question,
-    )
+    # The model sees only what is currently true: an older statement that a newer one
+    # replaced would otherwise be copied by a small model as readily as the newer one.
+    hits = [
+        h
+        for h in relevant(
+            search(store, index, question, now=now, params=params, options=RecallOptions(k=k)),
+            question,
+        )
+        if h.current
+    ]
     if not hits:
         if on_token:
             on_token(DONT_KNOW)

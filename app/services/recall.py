@@ -42,6 +42,7 @@ class RecallHit:
     sources: tuple[Evidence, ...]
     similarity: float = 0.0  # cosine between the question and the memory (0 if unknown)
     keyword_match: bool = False  # shares a content word with the question
+    current: bool = True  # not superseded, nor outdated by a newer similar result
 
     def to_dict(self) -> dict[str, Any]:
         first = self.sources[0] if self.sources else None
@@ -52,7 +53,6 @@ class RecallHit:
             "score": round(self.score, 6),
             "retention": round(self.retention, 4),
             "event_time": self.memory.event_time.isoformat() if self.memory.event_time else None,
-            "current": self.memory.current,
             "pinned": self.memory.pinned,
             "source": (
                 {
@@ -65,6 +65,7 @@ class RecallHit:
             ),
             "sources": [e.to_dict() for e in self.sources],
             "similarity": round(self.similarity, 4),
+            "current": self.current,
         }
 
 
@@ -113,10 +114,11 @@ def search(
     ]
     scores = {c.memory_id: weighted_score(c, options.weights, time_range) for c in candidates}
     retention = {c.memory_id: c.retention for c in candidates}
+    valid = {c.memory_id: c.current for c in candidates}
     ranked = sorted(scores, key=lambda m: (-scores[m], m))
     # Only results that made the top k on their own relevance may trade places by recency.
     head = ranked[: options.k]
-    order = newest_first_among_similar(
+    order, newer = newest_first_among_similar(
         head,
         scores,
         {m: memories[m].event_time for m in head},
@@ -133,6 +135,7 @@ def search(
             tuple(sources.get(m, ())),
             float(vectors[m] @ query_vector) if m in vectors else 0.0,
             m in matched,
+            valid[m] and m not in newer,
         )
         for i, m in enumerate(order)
     ]

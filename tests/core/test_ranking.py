@@ -44,8 +44,8 @@ def test_the_newest_of_similar_memories_takes_the_best_slot() -> None:
     scores = {10: 3.0, 20: 2.0, 30: 1.0}
     times = {10: at(1), 20: at(5), 30: at(20)}
     similar = {10: frozenset({30}), 30: frozenset({10})}
-    assert newest_first_among_similar(ranked, scores, times, similar) == [30, 20, 10]
-    assert newest_first_among_similar(ranked, scores, times, {}) == ranked
+    assert newest_first_among_similar(ranked, scores, times, similar) == ([30, 20, 10], {10: 30})
+    assert newest_first_among_similar(ranked, scores, times, {}) == (ranked, {})
 
 
 def test_keywords_drop_function_words() -> None:
@@ -66,7 +66,7 @@ def test_reordering_is_always_a_permutation(
     for a, b in edges:
         similar.setdefault(a, set()).add(b)
         similar.setdefault(b, set()).add(a)
-    out = newest_first_among_similar(
+    out, _ = newest_first_among_similar(
         ranked,
         {m: 1.0 / (i + 1) for i, m in enumerate(ranked)},
         {m: at(days[m]) for m in ranked},
@@ -79,4 +79,5 @@ def test_a_chain_of_similarity_is_not_one_subject() -> None:
     # 1~2 and 2~3 but not 1~3: {1, 2} is a group; 3 stays where it was.
     similar = {1: frozenset({2}), 2: frozenset({1, 3}), 3: frozenset({2})}
     times = {1: at(1), 2: at(2), 3: at(3)}
-    assert newest_first_among_similar([1, 2, 3], {1: 3, 2: 2, 3: 1}, times, similar) == [2, 1, 3]
+    order, _ = newest_first_among_similar([1, 2, 3], {1: 3, 2: 2, 3: 1}, times, similar)
+    assert order == [2, 1, 3]
