@@ -6,6 +6,7 @@ It shows what Reverie does before the desktop app exists, without touching the u
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from pathlib import Path
 
 import platformdirs
@@ -31,6 +32,35 @@ QUESTIONS = (
 )
 
 
+ASKED = "What book did Priya recommend?"
+
+
+def _demo_answer(reverie: Reverie, now: datetime) -> None:
+    """One answer from the local model, streamed, with its citation."""
+    from app.services.answer import answer_question
+
+    print(f"? {ASKED}  (answered by the local model, offline)\n  ", end="", flush=True)
+    answer = answer_question(
+        ASKED,
+        store=reverie.store,
+        index=reverie.index,
+        model=reverie.model,
+        now=now,
+        params=reverie.params,
+        on_token=lambda piece: print(piece, end="", flush=True),
+    )
+    if answer.notes and "replaced" in answer.notes[0]:
+        print(f"\n  (not supported by the memories; quoting them instead) {answer.text}", end="")
+    for citation in answer.citations:
+        source = citation.hit.sources[0]
+        print(
+            f"\n  [{citation.number}] cites message {source.original_id} "
+            f"({when(source.timestamp)})",
+            end="",
+        )
+    print("\n")
+
+
 def demo_home(home: str | None) -> str:
     return home or str(Path(platformdirs.user_data_dir("reverie")) / "demo")
 
@@ -38,8 +68,6 @@ def demo_home(home: str | None) -> str:
 def cmd_demo(args: argparse.Namespace, reverie: Reverie) -> int:
     if not SAMPLE.is_file():
         raise EnvironmentProblem(f"the sample chat is missing ({SAMPLE})")
-    from datetime import datetime
-
     now = as_utc(datetime.fromisoformat(DEMO_NOW))
     report = ingest_file(
         reverie.store,
@@ -84,5 +112,8 @@ def cmd_demo(args: argparse.Namespace, reverie: Reverie) -> int:
                 f"  - {short(hit.memory.text, 88)}\n      [{when(hit.memory.event_time)}, {cite}]"
             )
         print()
-    print('Try it yourself:  .venv/bin/reverie search "running" --home ' + str(reverie.home))
+    _demo_answer(reverie, now)
+    print("Try it yourself:")
+    print(f'  .venv/bin/reverie search "running" --home {reverie.home}')
+    print(f'  .venv/bin/reverie ask "Where am I flying in June?" --home {reverie.home}')
     return 0

@@ -34,6 +34,26 @@ class ModelSettings:
     seed: int = 7
 
 
+_log_callback: Any = None
+
+
+def _silence_llama_logs() -> None:
+    """llama.cpp writes its own notes to stderr even with verbose=False; failures still
+    surface as exceptions, so route its log to nothing (once per process)."""
+    global _log_callback
+    if _log_callback is None:
+        import ctypes
+
+        import llama_cpp
+
+        @llama_cpp.llama_log_callback  # type: ignore[untyped-decorator]
+        def ignore(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
+            pass
+
+        _log_callback = ignore
+        llama_cpp.llama_log_set(_log_callback, ctypes.c_void_p())
+
+
 def check_model_file(path: Path) -> None:
     """Clear errors for the usual mistakes, before llama.cpp prints a wall of text."""
     if not path.exists():
@@ -73,6 +93,7 @@ class LocalModel:
         if self._llama is None:
             from llama_cpp import Llama
 
+            _silence_llama_logs()
             failure = None
             with _quiet_llama_destructors():
                 try:
@@ -164,6 +185,7 @@ def chat_template(path: Path) -> str | None:
     check_model_file(path)
     from llama_cpp import Llama
 
+    _silence_llama_logs()
     try:
         vocab = Llama(model_path=str(path), vocab_only=True, verbose=False)
     except (ValueError, RuntimeError, OSError):

@@ -80,6 +80,21 @@ def check_models(folders: list[Path]) -> Check:
     return Check("language models", OK, listed)
 
 
+def check_llama_runtime() -> Check:
+    import importlib.util
+
+    if importlib.util.find_spec("llama_cpp") is None:
+        return Check(
+            "llama.cpp",
+            WARN,
+            "llama-cpp-python is not installed; search works, "
+            "`ask` and `extract` need it (rerun the README's setup command)",
+        )
+    from importlib.metadata import version
+
+    return Check("llama.cpp", OK, f"llama-cpp-python {version('llama-cpp-python')}")
+
+
 def check_index(store: SqliteMemoryStore, index: ChromaIndex) -> Check:
     pending = store.pending_index_count()
     try:
@@ -116,5 +131,6 @@ def run_checks(
         check_store(store),
         check_embedder(embedder),
         check_models(model_folders),
+        check_llama_runtime(),
         check_index(store, index),
     ]

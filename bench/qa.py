@@ -1,0 +1,208 @@
+"""End-to-end QA benchmark (not a test): ingest, retrieve, answer with a GGUF model, score.
+
+    .venv/bin/python -m bench.qa --dataset locomo --conversations conv-30
+    .venv/bin/python -m bench.qa --dataset longmemeval --limit 30
+    .venv/bin/python -m bench.qa ... --model /path/to/bigger-instruct.Q4_K_M.gguf
+
+Scores are deterministic (token F1, containment; see bench/scoring.py). Retrieval recall is
+measured on the same run, so a wrong answer is either a retrieval miss (the evidence was not
+among the memories shown to the model) or a reading miss. Dev splits only (SPLITS.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from app.importers import locomo as locomo_format
+from app.importers import longmemeval as lme_format
+from app.importers.reading import as_utc
+from app.llm.catalog import bundled_model
+from app.llm.runtime import LocalModel, ModelSettings
+from app.services.answer import answer_question
+from bench.data import LOCOMO_SPLITS, load_locomo, load_longmemeval, normalise_evidence
+from bench.embedding_cache import CachedEmbedder
+from bench.retrieval import RESULTS, _close, _fresh, _ingest, _source, percentile
+from bench.scoring import contains, f1, score_locomo
+
+
+def _record(
+    rows: dict[str, list[dict[str, Any]]],
+    group: str,
+    answer: Any,
+    scores: dict[str, float],
+    seconds: float,
+    retrieved: bool | None,
+) -> None:
+    rows[group].append(
+        {
+            **scores,
+            "seconds": seconds,
+            "retrieved": retrieved,
+            "abstained": answer.abstained,
+            "ttft": answer.first_token_s,
+            "tps": answer.tokens_per_s,
+            "context": answer.context_tokens,
+            "quoted": bool(answer.notes and "replaced" in answer.notes[0]),
+        }
+    )
+
+
+def run_locomo(model: LocalModel, conversations: list[str], limit: int | None) -> dict[str, list]:
+    rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    embedder = CachedEmbedder(RESULTS / "embeddings.sqlite3")
+    for sample in load_locomo("dev"):
+        if sample["sample_id"] not in conversations:
+            continue
+        messages = locomo_format.parse(_source(sample, "locomo.json"))
+        dates = [v for k, v in sample["conversation"].items() if k.endswith("_date_time")]
+        now = max(as_utc(datetime.strptime(d, "%I:%M %p on %d %B, %Y")) for d in dates)
+        reverie, home = _fresh(embedder, now)
+        try:
+            _ingest(reverie, messages, "locomo", None, now)
+            known = {m.original_id for m in messages}
+            for qa in sample["qa"][:limit]:
+                evidence = normalise_evidence(qa.get("evidence", []), known)
+                started = time.perf_counter()
+                answer = answer_question(
+                    qa["question"],
+                    store=reverie.store,
+                    index=reverie.index,
+                    model=model,
+                    now=now,
+                    params=reverie.params,
+                )
+                seconds = time.perf_counter() - started
+                shown = {s.original_id for h in answer.shown for s in h.sources}
+                gold = qa.get("answer", qa.get("adversarial_answer"))
+                scores = score_locomo(answer.text, gold, qa["category"], answer.abstained)
+                _record(
+                    rows,
+                    f"cat {qa['category']}",
+                    answer,
+                    scores,
+                    seconds,
+                    bool(set(evidence) & shown) if evidence else None,
+                )
+        finally:
+            _close(reverie, home)
+    return rows
+
+
+def run_longmemeval(model: LocalModel, limit: int) -> dict[str, list]:
+    rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    embedder = CachedEmbedder(RESULTS / "embeddings.sqlite3")
+    instances = load_longmemeval("dev")
+    instances = instances[:: max(1, len(instances) // limit)][:limit]
+    for instance in instances:
+        haystack = {
+            "haystack_sessions": [
+                [{"role": t["role"], "content": t["content"]} for t in s]
+                for s in instance["haystack_sessions"]
+            ],
+            "haystack_dates": instance["haystack_dates"],
+        }
+        messages = lme_format.parse(_source(haystack, "lme.json"))
+        now = as_utc(datetime.strptime(instance["question_date"], "%Y/%m/%d (%a) %H:%M"))
+        ids = instance["haystack_session_ids"]
+        gold_sessions = {ids.index(s) for s in instance["answer_session_ids"] if s in ids}
+        reverie, home = _fresh(embedder, now)
+        try:
+            _ingest(reverie, messages, "longmemeval", frozenset({"user"}), now)
+            started = time.perf_counter()
+            answer = answer_question(
+                instance["question"],
+                store=reverie.store,
+                index=reverie.index,
+                model=model,
+                now=now,
+                params=reverie.params,
+            )
+            seconds = time.perf_counter() - started
+        finally:
+            _close(reverie, home)
+        shown = {int(s.session.rsplit("/s", 1)[1]) for h in answer.shown for s in h.sources}
+        if instance["question_id"].endswith("_abs"):
+            ok = float(answer.abstained)
+            scores = {"f1": ok, "contains": ok}
+            retrieved = None
+        else:
+            gold = str(instance["answer"])
+            scores = {"f1": f1(answer.text, gold), "contains": float(contains(answer.text, gold))}
+            retrieved = bool(gold_sessions & shown)
+        group = instance["question_type"] + (
+            " (abstention)" if instance["question_id"].endswith("_abs") else ""
+        )
+        _record(rows, group, answer, scores, seconds, retrieved)
+    return rows
+
+
+def summarise(rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    def block(items: list[dict[str, Any]]) -> dict[str, Any]:
+        scored = [r for r in items if r["retrieved"] is not None]
+        wrong = [r for r in scored if r["contains"] < 1]
+        return {
+            "n": len(items),
+            "f1": round(statistics.mean(r["f1"] for r in items), 3),
+            "contains": round(statistics.mean(r["contains"] for r in items), 3),
+            "abstained": round(statistics.mean(r["abstained"] for r in items), 3),
+            "evidence_shown": round(statistics.mean(r["retrieved"] for r in scored), 3)
+            if scored
+            else None,
+            "wrong_with_evidence_shown": sum(1 for r in wrong if r["retrieved"]),
+            "wrong_without_evidence": sum(1 for r in wrong if not r["retrieved"]),
+            "answer_quoted_from_memory": round(statistics.mean(r["quoted"] for r in items), 3),
+        }
+
+    everything = [r for items in rows.values() for r in items]
+    timed = [r for r in everything if r["ttft"] is not None]
+    return {
+        "overall": block(everything),
+        "by_group": {g: block(items) for g, items in sorted(rows.items())},
+        "latency_s": {
+            "p50": round(percentile([r["seconds"] for r in everything], 0.5), 2),
+            "p95": round(percentile([r["seconds"] for r in everything], 0.95), 2),
+        },
+        "first_token_s_p50": round(percentile([r["ttft"] for r in timed], 0.5), 2)
+        if timed
+        else None,
+        "tokens_per_s_p50": round(percentile([r["tps"] for r in timed if r["tps"]], 0.5), 1)
+        if timed
+        else None,
+        "context_tokens_mean": round(statistics.mean(r["context"] for r in timed)) if timed else 0,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dataset", choices=["locomo", "longmemeval"], required=True)
+    parser.add_argument(
+        "--conversations", nargs="+", default=["conv-30"], choices=LOCOMO_SPLITS["dev"]
+    )
+    parser.add_argument(
+        "--limit", type=int, default=30, help="questions (LongMemEval) or per conversation (LoCoMo)"
+    )
+    parser.add_argument("--model", type=Path, help="a GGUF file (default: the bundled model)")
+    args = parser.parse_args()
+    path = args.model or bundled_model().path  # type: ignore[union-attr]
+    model = LocalModel(path, ModelSettings(context_tokens=4096 if args.model else 2048))
+    rows = (
+        run_locomo(model, args.conversations, args.limit)
+        if args.dataset == "locomo"
+        else run_longmemeval(model, args.limit)
+    )
+    report = {"dataset": args.dataset, "model": path.name, **summarise(rows)}
+    print(json.dumps(report, indent=2))
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"qa-{args.dataset}-{path.stem}.json").write_text(json.dumps(report, indent=2))
+    model.close()
+
+
+if __name__ == "__main__":
+    main()
