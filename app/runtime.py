@@ -77,6 +77,10 @@ class Reverie:
     @property
     def model(self) -> Any:
         """The local model, created on first use (loading happens on its own thread)."""
+        if self._model is None and self.settings.server_url and self.model_path is None:
+            from app.llm.remote import RemoteModel
+
+            self._model = RemoteModel(self.settings.server_url)
         if self._model is None:
             from app.llm.runtime import LocalModel, ModelSettings
 

@@ -17,6 +17,9 @@ FILE_NAME = "settings.toml"
 class Settings:
     model: str = ""  # path of the chosen GGUF; empty: the bundled model
     context_tokens: int = 2048
+    # A llama.cpp server of the user's own (e.g. "http://desktop.local:8080"). Empty, the
+    # default: everything runs on this machine and nothing opens a network connection.
+    server_url: str = ""
 
     @classmethod
     def load(cls, home: Path) -> Settings:
