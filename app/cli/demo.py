@@ -115,5 +115,5 @@ def cmd_demo(args: argparse.Namespace, reverie: Reverie) -> int:
     _demo_answer(reverie, now)
     print("Try it yourself:")
     print(f'  .venv/bin/reverie search "running" --home {reverie.home}')
-    print(f'  .venv/bin/reverie ask "Where am I flying in June?" --home {reverie.home}')
+    print(f'  .venv/bin/reverie ask "Who is Tomás?" --home {reverie.home}')
     return 0

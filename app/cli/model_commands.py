@@ -33,6 +33,7 @@ def _print_answer(answer: Answer, streamed: bool = True) -> None:
 
 def cmd_ask(args: argparse.Namespace, reverie: Reverie) -> int:
     now = parse_now(args.now, reverie)
+    reverie.model.preload()  # loads while Chroma opens and the search runs
     reverie.heal(TerminalProgress())
     stream = None if args.json else (lambda piece: print(piece, end="", flush=True))
     answer = answer_question(

@@ -68,6 +68,9 @@ class RemoteModel:
             )
         return connection, response
 
+    def preload(self) -> None:
+        pass  # nothing to load locally
+
     def count_tokens(self, text: str) -> int:
         return max(1, len(text) // 4)  # the server's tokenizer is remote; budget conservatively
 

@@ -122,6 +122,11 @@ class LocalModel:
     def load(self) -> None:
         self._submit(self._model).result()
 
+    def preload(self) -> None:
+        """Start loading on the owner thread without waiting (overlaps other start-up work);
+        a load error surfaces on the first real call."""
+        self._submit(self._model)
+
     def count_tokens(self, text: str) -> int:
         def job() -> int:
             return len(self._model().tokenize(text.encode(), add_bos=False))
