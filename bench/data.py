@@ -53,3 +53,14 @@ def normalise_evidence(raw: list[str], known: set[str]) -> list[str]:
                 if dia in known and dia not in out:
                     out.append(dia)
     return out
+
+
+def lme_haystack(instance: dict[str, Any]) -> dict[str, Any]:
+    """Only what a user would have: sessions, dates and turns. No ids, no answer flags."""
+    return {
+        "haystack_sessions": [
+            [{"role": t["role"], "content": t["content"]} for t in session]
+            for session in instance["haystack_sessions"]
+        ],
+        "haystack_dates": instance["haystack_dates"],
+    }

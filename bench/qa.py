@@ -26,7 +26,13 @@ from app.importers.reading import as_utc
 from app.llm.catalog import bundled_model
 from app.llm.runtime import LocalModel, ModelSettings
 from app.services.answer import answer_question
-from bench.data import LOCOMO_SPLITS, load_locomo, load_longmemeval, normalise_evidence
+from bench.data import (
+    LOCOMO_SPLITS,
+    lme_haystack,
+    load_locomo,
+    load_longmemeval,
+    normalise_evidence,
+)
 from bench.embedding_cache import CachedEmbedder
 from bench.retrieval import RESULTS, _close, _fresh, _ingest, _source, percentile
 from bench.scoring import contains, f1, score_locomo
@@ -101,13 +107,7 @@ def run_longmemeval(model: LocalModel, limit: int) -> dict[str, list]:
     instances = load_longmemeval("dev")
     instances = instances[:: max(1, len(instances) // limit)][:limit]
     for instance in instances:
-        haystack = {
-            "haystack_sessions": [
-                [{"role": t["role"], "content": t["content"]} for t in s]
-                for s in instance["haystack_sessions"]
-            ],
-            "haystack_dates": instance["haystack_dates"],
-        }
+        haystack = lme_haystack(instance)
         messages = lme_format.parse(_source(haystack, "lme.json"))
         now = as_utc(datetime.strptime(instance["question_date"], "%Y/%m/%d (%a) %H:%M"))
         ids = instance["haystack_session_ids"]

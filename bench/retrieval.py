@@ -27,7 +27,7 @@ from app.runtime import Reverie
 from app.services.index_sync import sync_index
 from app.services.recall import RecallOptions, search
 from app.storage.sqlite_store import ImportRequest
-from bench.data import load_locomo, load_longmemeval, normalise_evidence
+from bench.data import lme_haystack, load_locomo, load_longmemeval, normalise_evidence
 from bench.embedding_cache import CachedEmbedder
 
 RESULTS = Path(__file__).parent / "results"
@@ -146,14 +146,7 @@ def run_longmemeval(split: str, ks: list[int], cached: bool, limit: int | None) 
     ingest_seconds: list[float] = []
     started_all = time.perf_counter()
     for n, instance in enumerate(instances, start=1):
-        # Only what a user would have: sessions, dates and turns. No ids, no answer flags.
-        haystack = {
-            "haystack_sessions": [
-                [{"role": t["role"], "content": t["content"]} for t in s]
-                for s in instance["haystack_sessions"]
-            ],
-            "haystack_dates": instance["haystack_dates"],
-        }
+        haystack = lme_haystack(instance)
         messages = lme_format.parse(_source(haystack, "lme.json"))
         now = as_utc(datetime.strptime(instance["question_date"], "%Y/%m/%d (%a) %H:%M"))
         ids = instance["haystack_session_ids"]

@@ -6,23 +6,16 @@ import re
 from datetime import datetime
 from typing import Any
 
-from app.core.errors import InputError
 from app.core.records import Message
-from app.importers.reading import SourceText, as_utc, load_json, require
+from app.importers.reading import SourceText, load_json, parse_dated, require
 
 _SESSION = re.compile(r"^session_(\d+)$")
 
 
 def _session_time(value: Any, *, source: str, position: str) -> datetime:
-    # e.g. "1:56 pm on 8 May, 2023"
-    try:
-        return as_utc(datetime.strptime(str(value).strip(), "%I:%M %p on %d %B, %Y"))
-    except ValueError:
-        raise InputError(
-            f"session date {value!r} is not like '1:56 pm on 8 May, 2023'",
-            source=source,
-            position=position,
-        ) from None
+    return parse_dated(
+        value, "%I:%M %p on %d %B, %Y", "1:56 pm on 8 May, 2023", source=source, position=position
+    )
 
 
 def parse(source: SourceText) -> list[Message]:

@@ -9,9 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from app.core.errors import InputError
 from app.core.records import Message
-from app.importers.reading import SourceText, as_utc, load_json, require
+from app.importers.reading import SourceText, load_json, parse_dated, require
 
 
 def session_handle(instance_index: int, session_index: int) -> str:
@@ -19,15 +18,9 @@ def session_handle(instance_index: int, session_index: int) -> str:
 
 
 def _date(value: Any, *, source: str, position: str) -> datetime:
-    # e.g. "2023/05/20 (Sat) 07:47"
-    try:
-        return as_utc(datetime.strptime(str(value).strip(), "%Y/%m/%d (%a) %H:%M"))
-    except ValueError:
-        raise InputError(
-            f"date {value!r} is not like '2023/05/20 (Sat) 07:47'",
-            source=source,
-            position=position,
-        ) from None
+    return parse_dated(
+        value, "%Y/%m/%d (%a) %H:%M", "2023/05/20 (Sat) 07:47", source=source, position=position
+    )
 
 
 def parse(source: SourceText) -> list[Message]:

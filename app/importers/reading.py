@@ -84,6 +84,16 @@ def parse_iso(value: Any, *, source: str, position: str) -> datetime:
         ) from None
 
 
+def parse_dated(value: Any, pattern: str, example: str, *, source: str, position: str) -> datetime:
+    """A date in a dataset's own fixed layout (`pattern` for strptime, `example` for the error)."""
+    try:
+        return as_utc(datetime.strptime(str(value).strip(), pattern))
+    except ValueError:
+        raise InputError(
+            f"date {value!r} is not like {example!r}", source=source, position=position
+        ) from None
+
+
 def content_id(*parts: object) -> str:
     """A stable id for a message its source did not name: the same message, the same id."""
     return "h" + hashlib.sha1("\x1f".join(map(str, parts)).encode()).hexdigest()[:16]

@@ -6,6 +6,7 @@ and history so every change is still one transaction with its history entry.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -67,22 +68,27 @@ class ExtractionStore:
                 [(status, detail, e) for e in evidence_ids],
             )
 
+    def _insert(
+        self, conn: sqlite3.Connection, new: NewMemory, now: datetime, params: ForgettingParams
+    ) -> int:
+        return self.store.insert_memory(
+            conn,
+            new.kind,
+            new.text,
+            new.text,
+            new.event_time,
+            now,
+            params,
+            new.importance,
+            "extraction",
+            new.evidence_ids,
+            new.reason,
+            subject=new.subject,
+        )
+
     def add(self, new: NewMemory, now: datetime, params: ForgettingParams) -> Memory:
         with self.store.transaction() as conn:
-            memory_id = self.store.insert_memory(
-                conn,
-                new.kind,
-                new.text,
-                new.text,
-                new.event_time,
-                now,
-                params,
-                new.importance,
-                "extraction",
-                new.evidence_ids,
-                new.reason,
-                subject=new.subject,
-            )
+            memory_id = self._insert(conn, new, now, params)
         return self.store.get_memory(memory_id)
 
     def supersede(
@@ -91,20 +97,7 @@ class ExtractionStore:
         """Add the newer memory and close the old one (valid_to, superseded_by) atomically;
         history keeps both versions."""
         with self.store.transaction() as conn:
-            new_id = self.store.insert_memory(
-                conn,
-                new.kind,
-                new.text,
-                new.text,
-                new.event_time,
-                now,
-                params,
-                new.importance,
-                "extraction",
-                new.evidence_ids,
-                new.reason,
-                subject=new.subject,
-            )
+            new_id = self._insert(conn, new, now, params)
             before = self.store.memory_in(conn, old_id)
             closed_at = new.event_time or now
             conn.execute(
