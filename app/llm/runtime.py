@@ -180,9 +180,19 @@ class LocalModel:
             yield str(item)
 
     def close(self) -> None:
+        """Free the model on its own thread (llama.cpp objects left to interpreter shutdown
+        print ResourceWarnings)."""
+        if self._closed.is_set():
+            return
+
+        def free() -> None:
+            if self._llama is not None:
+                self._llama.close()
+                self._llama = None
+
+        self._executor.submit(free).result()
         self._closed.set()
         self._executor.shutdown(wait=True)
-        self._llama = None
 
 
 def chat_template(path: Path) -> str | None:
@@ -196,6 +206,7 @@ def chat_template(path: Path) -> str | None:
     except (ValueError, RuntimeError, OSError):
         return None
     template = vocab.metadata.get("tokenizer.chat_template")
+    vocab.close()
     return str(template) if template else None
 
 
