@@ -1,0 +1,1 @@
+"""Background jobs (APScheduler) that keep memories in shape while the app runs."""
