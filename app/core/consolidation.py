@@ -3,6 +3,7 @@ add / update / duplicate / ignore), as a deterministic rule the tiny model canno
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -49,11 +50,7 @@ def decide(
     speakers: frozenset[str] = frozenset(),
 ) -> Decision:
     """Compare with the most similar kept memories of the same kind."""
-    pool = sorted(
-        (n for n in neighbours if n.memory.kind == kind and n.memory.current and not n.memory.raw),
-        key=lambda n: n.similarity,
-        reverse=True,
-    )
+    pool = eligible(kind, neighbours, limit=len(neighbours))
     if not pool:
         return Decision(Action.NEW, None, "nothing similar is known")
     best = pool[0]
@@ -75,3 +72,50 @@ def decide(
                 f"newer statement about {about} than #{neighbour.memory.id}",
             )
     return Decision(Action.NEW, None, "related memories are about something else")
+
+
+# ---------------------------------------------------------------- the model's opinion
+
+MODEL_DUPLICATE_AT = 0.8  # the model may call something a duplicate only this close
+MODEL_UPDATE_AT = 0.45
+
+
+def decision_schema(handles: int) -> dict[str, object]:
+    """What the model may answer: an action and a handle (0 = none), never a real id."""
+    return {
+        "type": "object",
+        "properties": {
+            "action": {"type": "string", "enum": [a.value for a in Action]},
+            "target": {"type": "integer", "enum": list(range(handles + 1))},
+        },
+        "required": ["action", "target"],
+    }
+
+
+def eligible(kind: MemoryKind, neighbours: list[Neighbour], limit: int = 3) -> list[Neighbour]:
+    """The few kept memories worth showing the model: same kind, current, distilled."""
+    pool = [
+        n for n in neighbours if n.memory.kind == kind and n.memory.current and not n.memory.raw
+    ]
+    return sorted(pool, key=lambda n: n.similarity, reverse=True)[:limit]
+
+
+def model_decision(raw: str, shown: list[Neighbour]) -> Decision | None:
+    """The model's reply mapped from handles back to memory ids, if it is usable *and* the
+    similarity supports it; None means "decide by the rule"."""
+    try:
+        data = json.loads(raw)
+        action, target = Action(data["action"]), int(data["target"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    if action is Action.NEW:
+        return Decision(Action.NEW, None, "the model saw nothing it replaces")
+    if not 1 <= target <= len(shown):
+        return None
+    chosen = shown[target - 1]
+    floor = MODEL_UPDATE_AT if action is Action.UPDATE else MODEL_DUPLICATE_AT
+    if chosen.similarity < floor:
+        return None  # vetoed: the texts are too far apart for that decision
+    reason = f"the model judged it {action.value} of #{chosen.memory.id}"
+    target_id = None if action is Action.IGNORE else chosen.memory.id
+    return Decision(action, target_id, reason)

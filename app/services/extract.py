@@ -11,7 +11,15 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from app.core.consolidation import Action, Decision, Neighbour, decide
+from app.core.consolidation import (
+    Action,
+    Decision,
+    Neighbour,
+    decide,
+    decision_schema,
+    eligible,
+    model_decision,
+)
 from app.core.extraction import (
     CandidateMemory,
     MalformedOutput,
@@ -34,6 +42,7 @@ log = logging.getLogger(__name__)
 BATCH_MESSAGES = 6
 MAX_TOKENS = 400
 PROMPT = "extract_v1"
+CONSOLIDATE_PROMPT = "consolidate_v1"
 
 
 class JsonModel(Protocol):
@@ -153,15 +162,33 @@ class Extractor:
                 (source.id,),
                 f"extracted ({PROMPT}) from message {source.original_id}",
             )
+            neighbours = self._neighbours(vectors[0])
             decision = decide(
-                candidate.kind,
-                candidate.full_text,
-                candidate.subject,
-                self._neighbours(vectors[0]),
-                speakers,
+                candidate.kind, candidate.full_text, candidate.subject, neighbours, speakers
             )
+            if decision.action is Action.NEW:
+                decision = self._ask_model(candidate.full_text, candidate, neighbours) or decision
             self._apply(decision, new, now, report)
         self.queue.mark(ids, "done", f"{len(candidates)} candidates")
+
+    def _ask_model(
+        self, text: str, candidate: CandidateMemory, neighbours: list[Neighbour]
+    ) -> Decision | None:
+        """The model compares the candidate with the few closest memories, which it sees only
+        as handles [1]..[n]; its answer stands only where similarity supports it."""
+        shown = eligible(candidate.kind, neighbours)
+        if not shown:
+            return None
+        prompt = load_prompt(CONSOLIDATE_PROMPT)
+        known = "\n".join(f"[{i}] {n.memory.text}" for i, n in enumerate(shown, start=1))
+        messages = [
+            {"role": "system", "content": prompt["system"]},
+            {"role": "user", "content": prompt["example"]["question"]},
+            {"role": "assistant", "content": prompt["example"]["answer"]},
+            {"role": "user", "content": f"NEW: {text}\nKNOWN:\n{known}"},
+        ]
+        raw, finish = self.model.complete_json(messages, decision_schema(len(shown)), 40)
+        return None if finish == "length" else model_decision(raw, shown)
 
     def _neighbours(self, vector: np.ndarray[Any, Any]) -> list[Neighbour]:
         if self.index.count() == 0:

@@ -80,3 +80,20 @@ def test_consolidation_decisions() -> None:
     raw = Memory(3, MemoryKind.SEMANTIC, "Sam: I live in Leeds", T, T, 0.5, 30.0)
     assert decide(MemoryKind.SEMANTIC, "Sam lives in Leeds.", "home",
                   [Neighbour(raw, 0.99)]).action is Action.NEW  # fmt: skip
+
+
+def test_the_model_decides_through_handles_within_the_similarity_guards() -> None:
+    from app.core.consolidation import decision_schema, model_decision
+
+    shown = [Neighbour(kept(41, "Sam lives in Leeds.", "home"), 0.62),
+             Neighbour(kept(57, "Sam likes jazz.", "music"), 0.3)]  # fmt: skip
+    assert decision_schema(2)["properties"]["target"]["enum"] == [0, 1, 2]  # type: ignore[index]
+    update = model_decision('{"action": "update", "target": 1}', shown)
+    assert update is not None and (update.action, update.target) == (Action.UPDATE, 41)
+    # Handle 2 is too far from the candidate to be replaced by it: vetoed, the rule decides.
+    assert model_decision('{"action": "update", "target": 2}', shown) is None
+    assert model_decision('{"action": "duplicate", "target": 1}', shown) is None  # 0.62 < 0.8
+    assert model_decision('{"action": "update", "target": 9}', shown) is None
+    assert model_decision('{"action": "upd', shown) is None
+    fresh = model_decision('{"action": "new", "target": 0}', shown)
+    assert fresh is not None and fresh.action is Action.NEW
