@@ -58,6 +58,7 @@ def memory_dict(memory: Memory, now: datetime, params: ForgettingParams) -> dict
     return {
         "id": memory.id,
         "kind": memory.kind.value,
+        "origin": memory.origin,
         "text": memory.text,
         "subject": memory.subject,
         "event_time": memory.event_time.isoformat() if memory.event_time else None,
