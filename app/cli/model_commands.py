@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 from pathlib import Path
 
 from app.cli.commands import parse_now
 from app.cli.output import TerminalProgress, emit_json, short
 from app.llm.catalog import discover_models
 from app.runtime import Reverie
-from app.services.answer import Answer, answer_question
+from app.services.answer import Answer, answer_question, opening
 from app.services.chat import ChatSession
 from app.services.extract import Extractor
 
@@ -33,7 +34,9 @@ def _print_answer(answer: Answer, streamed: bool = True) -> None:
 
 def cmd_ask(args: argparse.Namespace, reverie: Reverie) -> int:
     now = parse_now(args.now, reverie)
-    reverie.model.preload()  # loads while Chroma opens and the search runs
+    reverie.model.preload()  # loads on its own thread while Chroma opens and the search runs
+    reverie.model.prime(opening(now))  # the prompt's fixed part, evaluated meanwhile
+    threading.Thread(target=reverie.embedder.embed, args=(["warm-up"],), daemon=True).start()
     reverie.heal(TerminalProgress())
     stream = None if args.json else (lambda piece: print(piece, end="", flush=True))
     answer = answer_question(

@@ -83,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="answer a question from your memories, with citations",
     )
     ask.add_argument("question")
-    ask.add_argument("-k", type=int, default=6, help="memories to consider (default 6)")
+    ask.add_argument("-k", type=int, default=5, help="memories to consider (default 5)")
     extract = sub.add_parser(
         "extract", parents=[common, model], help="extract typed memories from queued messages"
     )

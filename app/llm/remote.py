@@ -71,6 +71,9 @@ class RemoteModel:
     def preload(self) -> None:
         pass  # nothing to load locally
 
+    def prime(self, messages: ChatMessages) -> None:
+        pass
+
     def count_tokens(self, text: str) -> int:
         return max(1, len(text) // 4)  # the server's tokenizer is remote; budget conservatively
 

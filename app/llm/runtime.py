@@ -18,7 +18,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from app.core.errors import EnvironmentProblem
 from app.llm.catalog import GGUF_MAGIC
@@ -126,6 +126,32 @@ class LocalModel:
         """Start loading on the owner thread without waiting (overlaps other start-up work);
         a load error surfaces on the first real call."""
         self._submit(self._model)
+
+    def prime(self, messages: ChatMessages) -> None:
+        """Evaluate a prompt's fixed opening (instructions, worked example) ahead of time on
+        the owner thread: llama.cpp reuses the cached prefix when the full prompt arrives, so
+        only the new part is evaluated then. Without waiting; a failure just means no gain."""
+
+        def job() -> None:
+            from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+            llama = self._model()
+            template = llama.metadata.get("tokenizer.chat_template")
+            if not template:
+                return
+            vocab = llama._model
+            formatter = Jinja2ChatFormatter(
+                template=template,
+                eos_token=vocab.token_get_text(vocab.token_eos()),
+                bos_token=vocab.token_get_text(vocab.token_bos()),
+                add_generation_prompt=False,
+            )
+            prompt = formatter(messages=cast(Any, messages)).prompt
+            tokens = llama.tokenize(prompt.encode(), add_bos=False, special=True)
+            llama.reset()
+            llama.eval(tokens)
+
+        self._submit(job)
 
     def count_tokens(self, text: str) -> int:
         def job() -> int:
