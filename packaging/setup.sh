@@ -19,19 +19,19 @@ command -v "$PYTHON" >/dev/null || die "python3 is not installed (Reverie needs 
 "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
   || die "Reverie needs Python 3.11 or newer; found $("$PYTHON" --version 2>&1)"
 
-# System packages: only what pip cannot provide. Debian/Ubuntu's python3 lacks venv.
-APT_PACKAGES=(python3-venv python3-dev)
+# System packages: only what pip cannot provide. Debian/Ubuntu's python3 lacks venv, and
+# llama-cpp-python compiles llama.cpp from source (pip brings cmake itself).
 missing=()
-if command -v dpkg-query >/dev/null; then
-  for pkg in "${APT_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
-  done
-fi
-# A pyenv or source-built Python has venv already; apt is needed only when venv is broken.
-if [ ${#missing[@]} -gt 0 ] && ! "$PYTHON" -m venv --help >/dev/null 2>&1; then
+"$PYTHON" -m venv --help >/dev/null 2>&1 && "$PYTHON" -c "import ensurepip" 2>/dev/null \
+  || missing+=(python3-venv)
+command -v g++ >/dev/null && command -v gcc >/dev/null || missing+=(build-essential)
+"$PYTHON" -c "import sysconfig, os, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h')))" \
+  || missing+=(python3-dev)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo"; else
     die "please install: sudo apt-get install -y ${missing[*]}  (then run this again)"
   fi
+  command -v apt-get >/dev/null || die "please install with your package manager: ${missing[*]}"
   say "Installing system packages: ${missing[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
@@ -44,7 +44,7 @@ fi
 PIP=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
 "${PIP[@]}" install --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
 
-say "Installing Reverie and its dependencies"
+say "Installing Reverie and its dependencies (the first time, llama.cpp compiles: ~5-8 min)"
 if [ $DEV = 1 ]; then TARGET="$ROOT[dev]"; else TARGET="$ROOT"; fi
 "${PIP[@]}" install -e "$TARGET" 2>&1 | grep -v "^WARNING: Location" || true
 "$VENV/bin/python" -c "import app, chromadb, onnxruntime, sqlite_utils" \
