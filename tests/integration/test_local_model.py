@@ -220,3 +220,23 @@ def test_ask_cli_json(tmp_path: Path) -> None:
     result = json.loads(run_cli("ask", "How do I take my coffee?", "--json", home=home).stdout)
     assert set(result) >= {"answer", "citations", "abstained"}
     assert result["citations"][0]["evidence"][0]["id"] == "m04"
+
+
+def test_memories_override_what_the_model_knows(
+    reverie: Reverie, model: LocalModel, tmp_path: Path
+) -> None:
+    load(
+        reverie,
+        write_chat(
+            tmp_path,
+            (
+                "fact",
+                "2025-02-01T10:00:00Z",
+                "In our quiz team the capital of France is always Lyon.",
+            ),
+        ),
+    )
+    answer = ask(reverie, model, "What is the capital of France?")
+    assert not answer.abstained
+    assert "Lyon" in answer.text and "Paris" not in answer.text
+    assert answer.citations[0].hit.sources[0].original_id == "fact"
