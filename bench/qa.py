@@ -60,6 +60,21 @@ def _record(
     )
 
 
+def _timed_answer(
+    reverie: Any, model: LocalModel, question: str, now: datetime
+) -> tuple[Any, float]:
+    started = time.perf_counter()
+    answer = answer_question(
+        question,
+        store=reverie.store,
+        index=reverie.index,
+        model=model,
+        now=now,
+        params=reverie.params,
+    )
+    return answer, time.perf_counter() - started
+
+
 def run_locomo(model: LocalModel, conversations: list[str], limit: int | None) -> dict[str, list]:
     rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
     embedder = CachedEmbedder(RESULTS / "embeddings.sqlite3")
@@ -75,16 +90,7 @@ def run_locomo(model: LocalModel, conversations: list[str], limit: int | None) -
             known = {m.original_id for m in messages}
             for qa in sample["qa"][:limit]:
                 evidence = normalise_evidence(qa.get("evidence", []), known)
-                started = time.perf_counter()
-                answer = answer_question(
-                    qa["question"],
-                    store=reverie.store,
-                    index=reverie.index,
-                    model=model,
-                    now=now,
-                    params=reverie.params,
-                )
-                seconds = time.perf_counter() - started
+                answer, seconds = _timed_answer(reverie, model, qa["question"], now)
                 shown = {s.original_id for h in answer.shown for s in h.sources}
                 gold = qa.get("answer", qa.get("adversarial_answer"))
                 scores = score_locomo(answer.text, gold, qa["category"], answer.abstained)
@@ -115,16 +121,7 @@ def run_longmemeval(model: LocalModel, limit: int) -> dict[str, list]:
         reverie, home = _fresh(embedder, now)
         try:
             _ingest(reverie, messages, "longmemeval", frozenset({"user"}), now)
-            started = time.perf_counter()
-            answer = answer_question(
-                instance["question"],
-                store=reverie.store,
-                index=reverie.index,
-                model=model,
-                now=now,
-                params=reverie.params,
-            )
-            seconds = time.perf_counter() - started
+            answer, seconds = _timed_answer(reverie, model, instance["question"], now)
         finally:
             _close(reverie, home)
         shown = {int(s.session.rsplit("/s", 1)[1]) for h in answer.shown for s in h.sources}
