@@ -12,7 +12,7 @@ from typing import Any
 from app.cli.output import TerminalProgress, emit_json, memory_dict, memory_line, short, when
 from app.core.errors import InputError
 from app.core.records import MemoryKind
-from app.importers.reading import as_utc
+from app.importers.reading import as_utc, read_source
 from app.runtime import Reverie
 from app.services.decay import apply_decay
 from app.services.doctor import FAIL, run_checks
@@ -60,8 +60,6 @@ def cmd_ingest(args: argparse.Namespace, reverie: Reverie) -> int:
 
 
 def _read_queries(path: Path, reverie: Reverie) -> list[tuple[str, datetime]]:
-    from app.importers.reading import read_source
-
     source = read_source(path)
     queries = []
     for number, line in enumerate(source.text.splitlines(), start=1):

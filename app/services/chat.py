@@ -30,19 +30,10 @@ class ChatSession:
         self.store, self.index, self.model, self.params = store, index, model, params
         self.speaker = speaker
 
-    def _remember(self, text: str, role: str, now: datetime) -> None:
-        session = f"chat-{now:%Y-%m-%d}"
+    def _message(self, text: str, role: str, now: datetime) -> Message:
         digest = hashlib.sha1(f"{now.isoformat()}|{role}|{text}".encode()).hexdigest()[:16]
-        message = Message(
-            digest, session, now, role, text, self.speaker if role == "user" else "Reverie"
-        )
-        # Reverie's own replies are kept as evidence of the conversation, but only what the
-        # user says becomes memories: answers are derived from memories already.
-        self.store.add_messages(
-            ImportRequest([message], "chat", None, "chat", digest, frozenset({"user"})),
-            now,
-            self.params,
-        )
+        speaker = self.speaker if role == "user" else "Reverie"
+        return Message(digest, f"chat-{now:%Y-%m-%d}", now, role, text, speaker)
 
     def say(
         self, text: str, now: datetime, on_token: Callable[[str], None] | None = None
@@ -57,8 +48,15 @@ class ChatSession:
             params=self.params,
             on_token=on_token,
         )
-        self._remember(text, "user", now)
-        self._remember(answer.text, "assistant", now)
+        exchange = [self._message(text, "user", now), self._message(answer.text, "assistant", now)]
+        # One transaction for the exchange. Reverie's reply is kept as evidence of the
+        # conversation, but only what the user says becomes memories (answers are derived
+        # from memories already).
+        self.store.add_messages(
+            ImportRequest(exchange, "chat", None, "chat", exchange[0].original_id,
+                          frozenset({"user"})),
+            now, self.params,
+        )  # fmt: skip
         sync_index(self.store, self.index)
         return answer
 

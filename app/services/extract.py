@@ -34,7 +34,7 @@ from app.core.records import Evidence
 from app.core.time_expressions import resolve_relative_date
 from app.llm.prompts import load_prompt
 from app.services.index_sync import sync_index
-from app.storage.chroma_index import TEXT, ChromaIndex
+from app.storage.chroma_index import ChromaIndex
 from app.storage.extraction_store import ExtractionStore, NewMemory
 from app.storage.sqlite_store import SqliteMemoryStore
 
@@ -191,17 +191,7 @@ class Extractor:
         return None if finish == "length" else model_decision(raw, shown)
 
     def _neighbours(self, vector: np.ndarray[Any, Any]) -> list[Neighbour]:
-        if self.index.count() == 0:
-            return []
-        found = self.index.collection.query(
-            query_embeddings=[vector],
-            n_results=min(20, self.index.count()),
-            include=["distances", "metadatas"],
-        )
-        sims: dict[int, float] = {}
-        for meta, distance in zip(found["metadatas"][0], found["distances"][0], strict=True):
-            if meta.get("view") == TEXT:
-                sims[int(meta["memory_id"])] = 1.0 - float(distance)
+        sims = self.index.similar_to(vector, 20)
         memories = self.store.get_memories(list(sims), with_evidence=False)
         return [Neighbour(m, sims[m.id]) for m in memories.values() if not m.archived]
 

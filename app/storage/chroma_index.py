@@ -125,6 +125,22 @@ class ChromaIndex:
                 vectors[memory_id] = np.asarray(embedding, dtype=np.float32)
         return hits, vector, vectors
 
+    def similar_to(self, vector: npt.NDArray[np.float32], limit: int) -> dict[int, float]:
+        """Memories whose own text is nearest to `vector`, with their cosine similarity."""
+        total = self.count()
+        if total == 0:
+            return {}
+        found = self.collection.query(
+            query_embeddings=[vector], n_results=min(2 * limit, total),
+            include=["distances"],
+        )  # fmt: skip
+        sims: dict[int, float] = {}
+        for doc_id, distance in zip(found["ids"][0], found["distances"][0], strict=True):
+            memory_id, view = _parse_doc_id(doc_id)
+            if view == TEXT and len(sims) < limit:
+                sims[memory_id] = 1.0 - float(distance)
+        return sims
+
     def vectors(self, memory_ids: Sequence[int]) -> dict[int, npt.NDArray[np.float32]]:
         """The stored text-view vectors of these memories (for similarity between results)."""
         if not memory_ids:

@@ -469,8 +469,9 @@ class SqliteMemoryStore:
         return self._change(memory_id, now, action, reason, {"pinned": int(pinned)})
 
     def archive(self, memory_id: int, now: datetime, reason: str) -> Memory:
-        if self.get_memory(memory_id).archived:
-            return self.get_memory(memory_id)
+        current = self.get_memory(memory_id)
+        if current.archived:
+            return current
         return self._change(
             memory_id, now, HistoryAction.ARCHIVE, reason, {"archived_at": to_text(now)}
         )
@@ -503,7 +504,9 @@ class SqliteMemoryStore:
         )
 
     def archive_many(self, decisions: Sequence[tuple[int, str]], now: datetime) -> int:
-        """Archive several memories in one transaction (a decay run is all or nothing)."""
+        """Archive several memories in one transaction (a decay run is all or nothing); returns
+        how many were archived (pinned or already archived ones are left alone)."""
+        archived = 0
         with self.transaction() as conn:
             for memory_id, reason in decisions:
                 before = self.memory_in(conn, memory_id)
@@ -514,7 +517,8 @@ class SqliteMemoryStore:
                 )
                 after = replace(before, archived_at=now)
                 self.record(conn, memory_id, now, HistoryAction.ARCHIVE, reason, before, after)
-        return len(decisions)
+                archived += 1
+        return archived
 
     def memories_between(self, start: datetime, end: datetime, limit: int) -> list[int]:
         """Live memories whose event happened in [start, end), most recent first."""

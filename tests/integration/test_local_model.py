@@ -19,6 +19,7 @@ from app.services.answer import answer_question
 from app.services.chat import ChatSession
 from app.services.extract import Extractor
 from app.services.ingest import ingest_file
+from app.storage.extraction_store import ExtractionStore
 from tests.helpers import NOW, SAMPLE, run_cli
 
 
@@ -54,17 +55,7 @@ def test_extraction_yields_typed_grounded_memories_with_evidence(
         evidence = reverie.store.evidence_for([memory.id])[memory.id]
         assert evidence and all(e.original_id in sample_ids for e in evidence)
         assert memory.event_time is not None  # dated from its message
-    assert ExtractionQueue(reverie).pending() == 0
-
-
-class ExtractionQueue:
-    def __init__(self, reverie: Reverie) -> None:
-        from app.storage.extraction_store import ExtractionStore
-
-        self.store = ExtractionStore(reverie.store)
-
-    def pending(self) -> int:
-        return self.store.pending_count()
+    assert ExtractionStore(reverie.store).pending_count() == 0
 
 
 class CannedModel:
@@ -102,16 +93,15 @@ def test_a_hallucinated_candidate_is_rejected(reverie: Reverie, tmp_path: Path) 
     assert reverie.store.counts()["memories"] == before
 
 
-@pytest.mark.parametrize("limit", [3])
 def test_truncated_or_mistyped_model_output_writes_nothing(
-    reverie: Reverie, model: LocalModel, tmp_path: Path, limit: int
+    reverie: Reverie, model: LocalModel
 ) -> None:
     load(reverie, SAMPLE)
     before = reverie.store.counts()
 
     class Truncating:  # the real model, cut off after a few tokens
         def complete_json(self, messages: Any, schema: Any, max_tokens: int) -> tuple[str, str]:
-            return model.complete_json(messages, schema, limit)
+            return model.complete_json(messages, schema, 3)
 
     report = Extractor(reverie.store, reverie.index, Truncating(), reverie.params).run(
         NOW, max_batches=1
