@@ -1,4 +1,5 @@
-"""Where Reverie keeps its data: --home, else $REVERIE_HOME, else the platform's data dir."""
+"""Where Reverie keeps its data: --home, else $REVERIE_HOME, else the folder chosen in the
+settings, else the platform's data dir."""
 
 from __future__ import annotations
 
@@ -14,9 +15,43 @@ DB_NAME = "memory.sqlite3"
 VECTORS_DIR = "vectors"
 
 
+POINTER_NAME = "data-folder.txt"
+
+
+def pointer_file() -> Path:
+    """Where a data folder chosen in the app's settings is remembered (the settings themselves
+    live in the data folder, so the choice of folder cannot)."""
+    return Path(platformdirs.user_config_dir("reverie")) / POINTER_NAME
+
+
+def chosen_data_folder() -> Path | None:
+    pointer = pointer_file()
+    if not pointer.is_file():
+        return None
+    text = pointer.read_text(encoding="utf-8").strip()
+    return Path(text).expanduser() if text else None
+
+
+def choose_data_folder(folder: Path | None) -> None:
+    """Use `folder` from the next start (None: back to the default)."""
+    pointer = pointer_file()
+    if folder is None:
+        pointer.unlink(missing_ok=True)
+        return
+    pointer.parent.mkdir(parents=True, exist_ok=True)
+    temporary = pointer.with_suffix(".tmp")
+    temporary.write_text(str(folder.expanduser().resolve()) + "\n", encoding="utf-8")
+    os.replace(temporary, pointer)
+
+
+def default_home() -> Path:
+    return chosen_data_folder() or Path(platformdirs.user_data_dir("reverie"))
+
+
 def resolve_home(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """--home, else $REVERIE_HOME, else the folder chosen in settings, else the platform's."""
     chosen = explicit or os.environ.get(ENV_VAR)
-    path = Path(chosen).expanduser() if chosen else Path(platformdirs.user_data_dir("reverie"))
+    path = Path(chosen).expanduser() if chosen else default_home()
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as error:

@@ -6,6 +6,7 @@ Reading the wall clock happens here too (the domain only ever receives `now`).
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -36,10 +37,13 @@ class Reverie:
     ) -> None:
         self.home = resolve_home(home)
         self.clock = clock
-        self.params = params or ForgettingParams()
+        self.settings = Settings.load(self.home)
+        self.params = params or self.settings.forgetting_params()
         self.embedder = embedder or MiniLmEmbedder()
         self.store = SqliteMemoryStore(self.home / DB_NAME)
-        self.settings = Settings.load(self.home)
+        # One engine operation at a time across threads (the app's worker, the scheduler's
+        # jobs): they share one SQLite connection, the index and the model.
+        self.work_lock = threading.RLock()
         self._index: ChromaIndex | None = None
         self._model: Any = None
         self.model_path = model_path
@@ -88,6 +92,19 @@ class Reverie:
                 self.chosen_model_path(), ModelSettings(context_tokens=self.settings.context_tokens)
             )
         return self._model
+
+    def apply_settings(self, chosen: Settings) -> None:
+        """Save new settings and use them now: the forgetting curve at once, a different model
+        from its next use (the old one is unloaded)."""
+        previous = self.settings
+        chosen.save(self.home)
+        self.settings = chosen
+        self.params = chosen.forgetting_params()
+        model_changed = (previous.model, previous.server_url, previous.context_tokens) != (
+            chosen.model, chosen.server_url, chosen.context_tokens)  # fmt: skip
+        if model_changed and self._model is not None and self.model_path is None:
+            self._model.close()
+            self._model = None
 
     def now(self) -> datetime:
         return self.clock()

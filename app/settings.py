@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+import tomli_w
+
 from app.core.errors import InputError
+from app.core.forgetting import ForgettingParams, default_base_days
 
 FILE_NAME = "settings.toml"
 
@@ -20,6 +23,30 @@ class Settings:
     # A llama.cpp server of the user's own (e.g. "http://desktop.local:8080"). Empty, the
     # default: everything runs on this machine and nothing opens a network connection.
     server_url: str = ""
+    # The forgetting curve: below this retention a memory is archived (never deleted), and a
+    # scale on how long memories last before fading (2.0: twice as long).
+    archive_threshold: float = 0.05
+    stability_scale: float = 1.0
+    welcomed: bool = False
+    start_at_login: bool = False
+    # Screen capture is off until the user turns it on: it is the most private thing we do.
+    capture_enabled: bool = False
+    capture_interval_s: float = 5.0
+    capture_thumbnails: bool = False
+    capture_excluded_apps: list[str] = field(default_factory=list)
+    capture_excluded_titles: list[str] = field(default_factory=list)
+    redact_contacts: bool = False  # e-mail addresses and phone numbers in screen text
+    capture_disk_cap_mb: int = 1024
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.archive_threshold < 1.0:
+            raise InputError("archive_threshold must be between 0 and 1 (exclusive)")
+        if not 0.1 <= self.stability_scale <= 10.0:
+            raise InputError("stability_scale must be between 0.1 and 10")
+        if not 1.0 <= self.capture_interval_s <= 3600.0:
+            raise InputError("capture_interval_s must be between 1 and 3600 seconds")
+        if self.capture_disk_cap_mb < 10:
+            raise InputError("capture_disk_cap_mb must be at least 10")
 
     @classmethod
     def load(cls, home: Path) -> Settings:
@@ -30,21 +57,34 @@ class Settings:
             data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise InputError(f"cannot read the settings: {error}", source=str(path)) from None
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        known = {f.name: f for f in fields(cls)}
+        defaults = asdict(cls())
+        chosen: dict[str, Any] = {}
+        for key, value in data.items():
+            if key not in known:
+                continue  # a setting from a newer version: ignored, kept out of the way
+            expected = type(defaults[key])
+            if expected is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+                raise InputError(
+                    f"setting {key!r} should be {expected.__name__}, found {value!r}",
+                    source=str(path),
+                )
+            chosen[key] = value
+        try:
+            return cls(**chosen)
+        except InputError as error:
+            raise InputError(str(error), source=str(path)) from None
 
     def save(self, home: Path) -> None:
         """Written to a temporary file and renamed, so a crash never leaves half a file."""
-        lines = []
-        for key, value in asdict(self).items():
-            rendered = str(value) if isinstance(value, int) else _quote(str(value))
-            lines.append(f"{key} = {rendered}")
+        self.__post_init__()
         target = home / FILE_NAME
         temporary = target.with_suffix(".tmp")
-        temporary.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        temporary.write_text(tomli_w.dumps(asdict(self)), encoding="utf-8")
         os.replace(temporary, target)
 
-
-def _quote(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
+    def forgetting_params(self) -> ForgettingParams:
+        base = {kind: days * self.stability_scale for kind, days in default_base_days().items()}
+        return ForgettingParams(base_stability_days=base, archive_threshold=self.archive_threshold)

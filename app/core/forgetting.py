@@ -17,14 +17,14 @@ from app.core.records import Memory, MemoryKind
 _SECONDS_PER_DAY = 86_400.0
 
 
-def _default_base_days() -> dict[MemoryKind, float]:
+def default_base_days() -> dict[MemoryKind, float]:
     # Raw episodes fade fastest; facts and how-tos are meant to last.
     return {MemoryKind.EPISODIC: 14.0, MemoryKind.SEMANTIC: 60.0, MemoryKind.PROCEDURAL: 90.0}
 
 
 @dataclass(frozen=True)
 class ForgettingParams:
-    base_stability_days: dict[MemoryKind, float] = field(default_factory=_default_base_days)
+    base_stability_days: dict[MemoryKind, float] = field(default_factory=default_base_days)
     importance_gain: float = 2.0  # importance 1.0 triples the starting stability
     recall_gain: float = 0.5  # every recall multiplies S by at least 1 + recall_gain
     spacing_gain: float = 2.0  # ...plus this much more the closer R was to zero

@@ -94,6 +94,7 @@ class Memory:
     subject: str | None = None
     evidence_ids: tuple[int, ...] = field(default=())
     origin: str = "ingest"  # ingest (a raw message), extraction (the model), user
+    reviewed_at: datetime | None = None  # when the user accepted an extracted memory
 
     @property
     def raw(self) -> bool:

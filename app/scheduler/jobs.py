@@ -8,7 +8,6 @@ own: it gets the services' adapters from the composition root.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -42,8 +41,8 @@ class MaintenanceScheduler:
         self.reverie = reverie
         self.on_result = on_result
         self.extract_batches = extract_batches
-        # Two jobs must never use the store's connection or the model at once.
-        self._busy = threading.Lock()
+        # Jobs and the app's own work share the store's connection and the model.
+        self._busy = reverie.work_lock
         self._scheduler = BackgroundScheduler(timezone="UTC")
         self._scheduler.add_job(self.run_decay, "interval", seconds=decay_every_s,
                                 id="decay", max_instances=1, coalesce=True)  # fmt: skip

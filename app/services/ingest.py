@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,9 +26,12 @@ class IngestReport:
     memories: int
     indexed: int
     seconds: float
+    memory_ids: tuple[int, ...] = field(default=(), repr=False)  # the new memories
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        del data["memory_ids"]
+        return data
 
 
 def ingest_file(
@@ -63,4 +66,5 @@ def ingest_file(
         memories=len(outcome.memory_ids),
         indexed=indexed,
         seconds=round(time.perf_counter() - started, 3),
+        memory_ids=outcome.memory_ids,
     )

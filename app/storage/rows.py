@@ -44,6 +44,7 @@ def memory_from_row(row: sqlite3.Row, evidence_ids: tuple[int, ...] = ()) -> Mem
         subject=row["subject"],
         evidence_ids=evidence_ids,
         origin=row["origin"],
+        reviewed_at=from_text(row["reviewed_at"]),
     )
 
 

@@ -126,6 +126,18 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX extraction_queue_by_status ON extraction_queue(status, evidence_id);
     """,
+    # 3: the review queue for extracted memories, and "delete for good": the one change history
+    # allows is blanking the snapshots (and reason) of a memory the user erased, so that its
+    # words do not survive in the log. Order, time and action stay.
+    """
+    ALTER TABLE memories ADD COLUMN reviewed_at TEXT;
+    DROP TRIGGER history_is_append_only_update;
+    CREATE TRIGGER history_is_append_only_update BEFORE UPDATE ON history
+        WHEN new.id != old.id OR new.memory_id != old.memory_id OR new.at != old.at
+            OR new.action != old.action OR new.before IS NOT NULL OR new.after IS NOT NULL
+            OR new.reason != 'erased by the user'
+        BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -216,14 +216,14 @@ class SqliteMemoryStore:
             "INSERT INTO memory_evidence (memory_id, evidence_id) VALUES (?, ?)",
             [(memory_id, e) for e in evidence_ids],
         )
-        self._queue_index(conn, [memory_id], "upsert", now)
+        self.queue_index(conn, [memory_id], "upsert", now)
         memory = self.memory_in(conn, memory_id)
         self.record(conn, memory_id, now, HistoryAction.ADD, reason, None, memory)
         return memory_id
 
     # ------------------------------------------------------------ index outbox
 
-    def _queue_index(
+    def queue_index(
         self, conn: sqlite3.Connection, ids: Iterable[int], op: str, now: datetime
     ) -> None:
         conn.executemany(
@@ -256,7 +256,7 @@ class SqliteMemoryStore:
     def queue_full_reindex(self, now: datetime) -> int:
         with self.transaction() as conn:
             ids = [r[0] for r in conn.execute("SELECT id FROM memories")]
-            self._queue_index(conn, ids, "upsert", now)
+            self.queue_index(conn, ids, "upsert", now)
         return len(ids)
 
     # ------------------------------------------------------------------ reads

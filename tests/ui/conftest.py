@@ -1,0 +1,52 @@
+"""Fixtures for the desktop app: the real widgets on the real engine, offscreen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QIcon
+from pytestqt.qtbot import QtBot
+
+from app.runtime import Reverie
+from app.services.ingest import ingest_file
+from tests.helpers import NOW, SAMPLE
+from ui.launch import ICON
+from ui.main_window import MainWindow
+
+
+def load_sample(reverie: Reverie, path: Path = SAMPLE) -> None:
+    ingest_file(reverie.store, reverie.index, path, fmt="auto", now=NOW, params=reverie.params)
+
+
+def settle(qtbot: QtBot, window: MainWindow, timeout: int = 60_000) -> None:
+    """Wait until the engine worker has nothing left to do (and its results are shown)."""
+    qtbot.waitUntil(window.runner.idle, timeout=timeout)
+
+
+def opened(qtbot: QtBot, reverie: Reverie) -> MainWindow:
+    """The main window as it opens on a desktop without a tray; the scheduler is not started
+    (tests call its jobs directly)."""
+    window = MainWindow(reverie, tray=False, icon=QIcon(str(ICON)), start_scheduler=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    settle(qtbot, window)
+    return window
+
+
+@pytest.fixture
+def empty_window(qtbot: QtBot, reverie: Reverie) -> Iterator[MainWindow]:
+    window = opened(qtbot, reverie)
+    yield window
+    window.shutdown()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, reverie: Reverie) -> Iterator[MainWindow]:
+    """The main window over a store holding the sample chat."""
+    load_sample(reverie)
+    window = opened(qtbot, reverie)
+    yield window
+    window.shutdown()

@@ -1,0 +1,147 @@
+"""The memory browser: filters, search, and every change a user can make, with its history."""
+
+from __future__ import annotations
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.core.errors import NotFoundError
+from app.core.records import MemoryKind
+from app.storage.extraction_store import ExtractionStore, NewMemory
+from tests.helpers import NOW
+from tests.ui.conftest import settle
+from ui.main_window import MainWindow
+from ui.memory_browser import MemoryBrowser
+
+
+def shown(browser: MemoryBrowser) -> list[str]:
+    return [row.memory.text for row in browser.rows]
+
+
+def open_memory(qtbot: QtBot, window: MainWindow, needle: str) -> int:
+    browser = window.browser
+    browser.reload()
+    settle(qtbot, window)
+    memory_id = next(r.memory.id for r in browser.rows if needle in r.memory.text)
+    assert browser.select_memory(memory_id)
+    settle(qtbot, window)
+    assert browser.detail.current is not None and browser.detail.current.memory.id == memory_id
+    return memory_id
+
+
+def history_actions(window: MainWindow) -> list[str]:
+    items = window.browser.detail.history
+    return [items.item(i).text().split(" · ")[1] for i in range(items.count())]
+
+
+def test_filters_and_both_kinds_of_search(qtbot: QtBot, window: MainWindow) -> None:
+    browser = window.browser
+    browser.reload()
+    settle(qtbot, window)
+    assert len(browser.rows) == 20  # the sample chat's messages
+    browser.search.setText("Piranesi")
+    qtbot.waitUntil(lambda: len(browser.rows) == 1, timeout=5000)
+    assert "Piranesi" in browser.rows[0].memory.text
+    browser.search.setText("a novel a colleague suggested")
+    browser.mode.setCurrentText("Meaning")
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: bool(browser.rows) and "Piranesi" in shown(browser)[0], timeout=5000)
+    browser.search.clear()
+    browser.mode.setCurrentText("Words")
+    browser.kind.setCurrentIndex(browser.kind.findData(MemoryKind.SEMANTIC))
+    settle(qtbot, window)
+    assert browser.rows == []  # nothing extracted yet: every memory is an episode
+    browser.kind.setCurrentIndex(0)
+    browser.source.setCurrentIndex(browser.source.findData("chat"))
+    settle(qtbot, window)
+    assert browser.rows == []
+    browser.source.setCurrentIndex(browser.source.findData("import"))
+    browser.period.setCurrentText("Last 7 days")  # NOW is 20 May; the chat ends mid-May
+    settle(qtbot, window)
+    assert 0 < len(browser.rows) < 20
+    assert all(r.memory.event_time and (NOW - r.memory.event_time).days < 7 for r in browser.rows)
+
+
+def test_pin_edit_forget_restore_each_show_in_history(qtbot: QtBot, window: MainWindow) -> None:
+    store = window.reverie.store
+    memory_id = open_memory(qtbot, window, "Piranesi")
+    detail = window.browser.detail
+    detail.pin_button.click()
+    settle(qtbot, window)
+    assert store.get_memory(memory_id).pinned and detail.pin_button.text() == "Unpin"
+
+    detail.editor.setPlainText("Priya recommended Piranesi by Susanna Clarke (a novel).")
+    detail.save_button.click()
+    settle(qtbot, window)
+    assert store.get_memory(memory_id).text.endswith("(a novel).")
+
+    detail.forget_button.click()
+    settle(qtbot, window)
+    assert store.get_memory(memory_id).archived
+    assert memory_id not in [r.memory.id for r in window.browser.rows]  # hidden from "Active"
+    window.browser.state.setCurrentText("Forgotten (archived)")
+    settle(qtbot, window)
+    assert [r.memory.id for r in window.browser.rows] == [memory_id]
+    assert window.browser.select_memory(memory_id)
+    settle(qtbot, window)
+    assert detail.restore_button.isEnabled() and not detail.forget_button.isEnabled()
+    detail.restore_button.click()
+    settle(qtbot, window)
+    assert not store.get_memory(memory_id).archived
+    assert history_actions(window) == ["add", "pin", "update", "archive", "restore"]
+
+
+def test_delete_for_good_asks_first_and_leaves_no_words_behind(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    store = window.reverie.store
+    memory_id = open_memory(qtbot, window, "Dr Okafor")
+    detail = window.browser.detail
+    questions: list[str] = []
+    detail.confirm = lambda _parent, text: questions.append(text) or False
+    detail.delete_button.click()
+    settle(qtbot, window)
+    assert questions and store.get_memory(memory_id)  # declined: nothing changed
+    detail.confirm = lambda _parent, _text: True
+    detail.delete_button.click()
+    settle(qtbot, window)
+    with pytest.raises(NotFoundError):
+        store.get_memory(memory_id)
+    words = store.conn.execute(
+        "SELECT count(*) FROM history WHERE memory_id = ? AND"
+        " (coalesce(before, '') || coalesce(after, '') || reason) LIKE '%Okafor%'",
+        (memory_id,),
+    ).fetchone()[0]
+    leftover = store.conn.execute(
+        "SELECT count(*) FROM evidence WHERE content LIKE '%Okafor%'"
+    ).fetchone()[0]
+    assert (words, leftover) == (0, 0)
+    assert "Deleted for good" in detail.message.text()
+    assert memory_id not in window.reverie.index.indexed_memory_ids()  # gone from search too
+
+
+def test_the_review_queue_accepts_edits_and_rejects(qtbot: QtBot, window: MainWindow) -> None:
+    store = window.reverie.store
+    evidence = store.conn.execute("SELECT id FROM evidence ORDER BY id LIMIT 2").fetchall()
+    extraction = ExtractionStore(store)
+    made = [
+        extraction.add(NewMemory(MemoryKind.SEMANTIC, text, "Sam", None, 0.6, (row[0],), "test"),
+                       NOW, window.reverie.params)  # fmt: skip
+        for text, row in zip(["Sam lives in Leeds.", "Ana lives in Leeds."], evidence, strict=True)
+    ]
+    review = window.review
+    review.reload()
+    settle(qtbot, window)
+    assert [review.list.item(i).text() for i in range(review.list.count())] == [
+        "Sam lives in Leeds.", "Ana lives in Leeds."]  # fmt: skip
+    assert window.tabs.tabText(window.tabs.indexOf(review)) == "Review (2)"
+    review.list.setCurrentRow(1)
+    review.reject_button.click()
+    settle(qtbot, window)
+    with pytest.raises(NotFoundError):
+        store.get_memory(made[1].id)
+    review.list.item(0).setText("Sam lives in Leeds, near Hyde Park.")  # double-click edit
+    settle(qtbot, window)
+    accepted = store.get_memory(made[0].id)
+    assert accepted.text == "Sam lives in Leeds, near Hyde Park." and accepted.reviewed_at
+    assert review.list.count() == 0 and window.tabs.tabText(window.tabs.indexOf(review)) == "Review"

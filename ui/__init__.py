@@ -1,0 +1,1 @@
+"""Reverie's desktop app: the only package that imports PySide6."""

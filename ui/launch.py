@@ -1,0 +1,102 @@
+"""`reverie-gui`: start the desktop app (and its tray agent, where the desktop has a tray)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from types import TracebackType
+
+from ui.display import display_problem
+
+STARTED = time.time()
+ICON = Path(__file__).resolve().parents[1] / "resources" / "icons" / "reverie.svg"
+log = logging.getLogger("reverie")
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="reverie-gui", description="Reverie's desktop app.")
+    parser.add_argument("--home", help="data folder (default: $REVERIE_HOME or your data dir)")
+    parser.add_argument("--model", type=Path, help="a GGUF model file to use instead")
+    parser.add_argument("--minimized", action="store_true",
+                        help="start in the tray (used when starting at login)")  # fmt: skip
+    parser.add_argument("--startup-probe", action="store_true",
+                        help="print when the window is on screen, then quit (benchmarks)")  # fmt: skip
+    return parser.parse_args(argv)
+
+
+def setup_logging(home: Path) -> None:
+    """Warnings and crashes go to <data>/logs/reverie.log (never memory contents: the engine
+    logs those at DEBUG only)."""
+    folder = home / "logs"
+    folder.mkdir(exist_ok=True)
+    handler = RotatingFileHandler(folder / "reverie.log", maxBytes=1_000_000, backupCount=3)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    problem = display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    # Qt is imported only now: with no display it would abort the process instead of raising.
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from app.core.errors import ReverieError
+    from app.runtime import Reverie
+    from ui.main_window import MainWindow
+    from ui.style import STYLE
+    from ui.tray import tray_available
+
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("Reverie")
+    app.setDesktopFileName("reverie")
+    app.setStyleSheet(STYLE)
+    icon = QIcon(str(ICON))
+    app.setWindowIcon(icon)
+    try:
+        reverie = Reverie(args.home, model_path=args.model)
+    except ReverieError as error:
+        QMessageBox.critical(None, "Reverie cannot start", str(error))
+        print(f"reverie-gui: {error}", file=sys.stderr)
+        return 1
+    setup_logging(reverie.home)
+
+    def crashed(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        log.critical("unexpected error", exc_info=(kind, error, tb))
+        QMessageBox.warning(None, "Reverie hit a bug",
+                            f"{kind.__name__}: {error}\n\nDetails are in "
+                            f"{reverie.home / 'logs' / 'reverie.log'}.")  # fmt: skip
+
+    sys.excepthook = crashed
+    has_tray = tray_available()
+    app.setQuitOnLastWindowClosed(not has_tray)
+    window = MainWindow(reverie, tray=has_tray, icon=icon, start_scheduler=not args.startup_probe)
+    app.aboutToQuit.connect(window.shutdown)
+    if not (args.minimized and has_tray):
+        window.show()
+    if args.startup_probe:
+        from PySide6.QtCore import QTimer
+
+        def shown() -> None:
+            print(f"window-shown {time.time():.4f} started {STARTED:.4f}", flush=True)
+            window.quit()
+            app.quit()
+
+        QTimer.singleShot(0, shown)  # runs after the first paint has been queued and done
+    try:
+        return app.exec()
+    finally:
+        reverie.close()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,247 @@
+"""The main window: chat, memories, review, import and settings, plus the welcome on first run."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.runtime import Reverie
+from app.scheduler.jobs import JobResult, MaintenanceScheduler
+from app.storage.extraction_store import ExtractionStore
+from ui.chat_panel import ChatPanel
+from ui.controls import AppControls
+from ui.import_panel import ImportPanel, local_files
+from ui.memory_browser import MemoryBrowser
+from ui.review_panel import ReviewPanel
+from ui.settings_panel import SettingsPanel
+from ui.tasks import EngineRunner
+from ui.tray import TrayAgent
+
+WELCOME = (
+    "<b>Welcome to Reverie.</b> It remembers what you tell it here, the chat logs you import"
+    " and, only if you turn it on in Settings, what is on your screen. Everything is stored in"
+    " <code>{home}</code> on this computer, and the language model runs here too:"
+    " nothing you say or see leaves this machine. Memories fade over time unless you use or"
+    " pin them; forgotten ones can be restored, and anything can be deleted for good."
+)
+
+
+class SchedulerBridge(QObject):
+    """APScheduler's jobs run on its thread; this turns their results into a Qt signal."""
+
+    result = Signal(object)
+
+    def emit_result(self, result: JobResult) -> None:
+        self.result.emit(result)
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        reverie: Reverie,
+        *,
+        tray: bool,
+        icon: QIcon | None = None,
+        start_scheduler: bool = True,
+    ) -> None:
+        super().__init__()
+        self.reverie = reverie
+        self.setWindowTitle("Reverie")
+        self.setObjectName("mainWindow")
+        if icon is not None:
+            self.setWindowIcon(icon)
+        self.resize(1100, 720)
+        self.setAcceptDrops(True)
+        self.runner = EngineRunner(reverie, self)
+        self.controls = AppControls(self)
+        self.quitting = False
+        self._told_about_tray = False
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        self.welcome = self._welcome_banner()
+        layout.addWidget(self.welcome)
+        self.tabs = QTabWidget()
+        self.chat = ChatPanel(reverie, self.runner)
+        self.browser = MemoryBrowser(reverie, self.runner)
+        self.review = ReviewPanel(reverie, self.runner)
+        self.importer = ImportPanel(reverie, self.runner)
+        self.settings = SettingsPanel(reverie, self.runner)
+        self.tabs.addTab(self.chat, "Chat")
+        self.tabs.addTab(self.browser, "Memories")
+        self.tabs.addTab(self.review, "Review")
+        self.tabs.addTab(self.importer, "Import")
+        self.tabs.addTab(self.settings, "Settings")
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+
+        # Without a tray the same controls live in the window, so nothing becomes unreachable.
+        self.toolbar = QToolBar("Controls")
+        self.toolbar.setObjectName("controlsToolbar")
+        self.toolbar.setMovable(False)
+        for action in self.controls.actions():
+            if action is not self.controls.open_action:
+                self.toolbar.addAction(action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        self.tray: TrayAgent | None = None
+        if tray and icon is not None:
+            self.tray = TrayAgent(self.controls, icon, self)
+            self.tray.show()
+        self.toolbar.setVisible(self.tray is None)
+        self.addActions(self.controls.actions())  # shortcuts work with the toolbar hidden
+
+        self.status_label = QLabel("idle")
+        self.status_label.setObjectName("statusLabel")
+        self.statusBar().addPermanentWidget(self.status_label)
+        self.controls.status_changed.connect(self._show_status)
+        self.runner.busy_changed.connect(self.controls.set_work)
+        self.controls.open_requested.connect(self.bring_to_front)
+        self.controls.ask_requested.connect(self.focus_chat)
+        self.controls.quit_requested.connect(self.quit)
+
+        self.chat.memories_changed.connect(self.browser.reload)
+        self.browser.changed.connect(self.review.reload)
+        self.review.changed.connect(self.browser.reload)
+        self.review.count_changed.connect(self._review_count)
+        self.importer.imported.connect(self._imported)
+        self.settings.saved.connect(self._settings_saved)
+
+        self.bridge = SchedulerBridge(self)
+        self.bridge.result.connect(self._job_done)
+        self.scheduler = MaintenanceScheduler(reverie, self.bridge.emit_result,
+                                              extract_batches=2)  # fmt: skip
+        # First paint comes first: the data loads right after the window is on screen.
+        QTimer.singleShot(0, self._startup)
+        if start_scheduler:
+            QTimer.singleShot(0, self.scheduler.start)
+
+    # ------------------------------------------------------------------ setup
+
+    def _welcome_banner(self) -> QFrame:
+        banner = QFrame()
+        banner.setObjectName("welcomeBanner")
+        row = QHBoxLayout(banner)
+        text = QLabel(WELCOME.format(home=self.reverie.home))
+        text.setWordWrap(True)
+        row.addWidget(text, 1)
+        ok = QPushButton("Got it")
+        ok.clicked.connect(self.dismiss_welcome)
+        row.addWidget(ok)
+        banner.setVisible(not self.reverie.settings.welcomed)
+        return banner
+
+    def _startup(self) -> None:
+        # A crash between SQLite and the vector index is healed before anything else runs.
+        self.runner.submit("opening your memories", lambda _: self.reverie.heal())
+        self.browser.reload()
+        self.review.reload()
+        self.refresh_extraction()
+
+    # ------------------------------------------------------------------ slots
+
+    def dismiss_welcome(self) -> None:
+        self.welcome.setVisible(False)
+        chosen = replace(self.reverie.settings, welcomed=True)
+        self.runner.submit("saving settings", lambda _: self.reverie.apply_settings(chosen))
+
+    def _show_status(self, status: str) -> None:
+        self.status_label.setText(status)
+        self.statusBar().showMessage("" if status == "idle" else f"{status}…")
+
+    def _review_count(self, count: int) -> None:
+        self.tabs.setTabText(self.tabs.indexOf(self.review),
+                             f"Review ({count})" if count else "Review")  # fmt: skip
+
+    def _imported(self, result: Any) -> None:
+        self.browser.reload()
+        if result.waiting:
+            self.extract_now()
+
+    def extract_now(self) -> None:
+        """Extraction runs in the background after an import (and every minute anyway)."""
+        self.importer.show_extraction(
+            ExtractionStore(self.reverie.store).pending_count(), running=True
+        )
+        self.runner.submit("extracting memories", lambda _: self.scheduler.run_extraction())
+
+    def refresh_extraction(self) -> None:
+        self.runner.submit("counting", lambda _: ExtractionStore(self.reverie.store).pending_count(),
+                           on_done=self.importer.show_extraction)  # fmt: skip
+
+    def _job_done(self, result: JobResult) -> None:
+        # Decay archived something, or extraction added memories: refresh what shows them.
+        self.browser.reload()
+        self.review.reload()
+        if result.job == "extract":
+            self.importer.show_extraction(int(result.summary.get("pending", 0)))
+
+    def _settings_saved(self, _: object) -> None:
+        self.chat.forget_model()
+        self.browser.reload()
+
+    def bring_to_front(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def focus_chat(self) -> None:
+        self.bring_to_front()
+        self.tabs.setCurrentWidget(self.chat)
+        self.chat.input.setFocus()
+
+    # ------------------------------------------------------------------ drops
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt's name)
+        if local_files(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt's name)
+        files = local_files(event)
+        if files:
+            event.acceptProposedAction()
+            self.tabs.setCurrentWidget(self.importer)
+            self.importer.start_import(files[0])
+
+    # ------------------------------------------------------------------ closing
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        if self.tray is not None and not self.quitting:
+            # With a tray, closing the window keeps Reverie running there.
+            event.ignore()
+            self.hide()
+            if not self._told_about_tray:
+                self._told_about_tray = True
+                self.tray.showMessage("Reverie is still running",
+                                      "It keeps working in the tray. Quit from its menu.")  # fmt: skip
+            return
+        self.shutdown()
+        event.accept()
+
+    def quit(self) -> None:
+        self.quitting = True
+        self.close()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()  # with a tray, closing the last window does not end the app
+
+    def shutdown(self) -> None:
+        """Stop background work in order: the scheduler, then the engine worker."""
+        self.scheduler.stop()
+        self.runner.shutdown()
+        if self.tray is not None:
+            self.tray.hide()

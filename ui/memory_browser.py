@@ -1,0 +1,194 @@
+"""The memory browser: filter and search the list, inspect and change one memory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.forgetting import memory_retention
+from app.core.records import Memory, MemoryKind
+from app.runtime import Reverie
+from app.services.recall import RecallOptions, search
+from app.storage.curation_store import BrowseFilter, CurationStore
+from ui.formatting import memory_time, when
+from ui.memory_detail import MemoryDetail
+from ui.tasks import EngineRunner
+
+TIME_RANGES = {"Any time": None, "Last 24 hours": 1, "Last 7 days": 7, "Last 30 days": 30,
+               "Last 365 days": 365}  # fmt: skip
+STATES = {"Active": False, "Forgotten (archived)": True, "All": None}
+
+
+@dataclass(frozen=True)
+class Query:
+    filter: BrowseFilter
+    words: str
+    by_meaning: bool
+
+
+@dataclass(frozen=True)
+class Row:
+    memory: Memory
+    retention: float
+
+
+def run_query(reverie: Reverie, query: Query) -> list[Row]:
+    chosen = query.filter
+    if query.words.strip() and query.by_meaning:
+        hits = search(reverie.store, reverie.index, query.words, now=reverie.now(),
+                      params=reverie.params, options=RecallOptions(k=50))  # fmt: skip
+        chosen = BrowseFilter(**{**chosen.__dict__, "ids": tuple(h.memory.id for h in hits)})
+    elif query.words.strip():
+        chosen = BrowseFilter(**{**chosen.__dict__, "text": query.words})
+    now = reverie.now()
+    memories = CurationStore(reverie.store).browse(chosen)
+    return [Row(m, memory_retention(m, now, reverie.params)) for m in memories]
+
+
+class MemoryBrowser(QWidget):
+    loaded = Signal(int)  # rows shown
+    changed = Signal()
+
+    def __init__(self, reverie: Reverie, runner: EngineRunner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.reverie, self.runner = reverie, runner
+        self.rows: list[Row] = []
+        layout = QVBoxLayout(self)
+        filters = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search your memories…")
+        self.search.setClearButtonEnabled(True)
+        self.mode = QComboBox()
+        self.mode.addItems(["Words", "Meaning"])
+        self.mode.setToolTip("Words: full-text search. Meaning: semantic search (similar ideas)")
+        self.kind = QComboBox()
+        self.kind.addItem("All kinds", None)
+        for kind in MemoryKind:
+            self.kind.addItem(kind.value.capitalize(), kind)
+        self.source = QComboBox()
+        self.source.addItem("All sources", None)
+        for name, label in (("import", "Imported"), ("chat", "Chat"), ("screen", "Screen")):
+            self.source.addItem(label, name)
+        self.period = QComboBox()
+        self.period.addItems(list(TIME_RANGES))
+        self.state = QComboBox()
+        self.state.addItems(list(STATES))
+        self.pinned = QCheckBox("Pinned only")
+        filters.addWidget(self.search, 2)
+        for widget in (self.mode, self.kind, self.source, self.period, self.state, self.pinned):
+            filters.addWidget(widget)
+        layout.addLayout(filters)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["When", "Kind", "Memory", "Retention"])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.itemSelectionChanged.connect(self._selected)
+        splitter.addWidget(self.table)
+        self.detail = MemoryDetail(reverie, runner)
+        self.detail.changed.connect(self._detail_changed)
+        splitter.addWidget(self.detail)
+        splitter.setSizes([560, 420])
+        layout.addWidget(splitter, 1)
+        self.count = QLabel()
+        layout.addWidget(self.count)
+        # Typing waits for a pause before searching; the other filters apply at once.
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._debounce.timeout.connect(self.reload)
+        self.search.textChanged.connect(self._debounce.start)
+        for combo in (self.mode, self.kind, self.source, self.period, self.state):
+            combo.currentIndexChanged.connect(self.reload)
+        self.pinned.toggled.connect(self.reload)
+
+    def query(self) -> Query:
+        days = TIME_RANGES[self.period.currentText()]
+        kind = self.kind.currentData()  # Qt hands the enum back as its string value
+        start = self.reverie.now() - timedelta(days=days) if days else None
+        return Query(
+            BrowseFilter(
+                kind=MemoryKind(kind) if kind else None,
+                start=start,
+                source_kind=self.source.currentData(),
+                pinned=True if self.pinned.isChecked() else None,
+                archived=STATES[self.state.currentText()],
+            ),
+            self.search.text(),
+            self.mode.currentText() == "Meaning",
+        )
+
+    def reload(self) -> None:
+        query = self.query()
+        self.runner.submit("loading memories", lambda _: run_query(self.reverie, query),
+                           on_done=self._show, on_error=self.count.setText)  # fmt: skip
+
+    def _show(self, rows: list[Row]) -> None:
+        # The detail pane keeps its memory across reloads (a just-forgotten memory stays open,
+        # so Restore is one click away); the list re-selects it when it is still listed.
+        keep = self.detail.current.memory.id if self.detail.current else None
+        self.rows = rows
+        self.table.blockSignals(True)
+        self.table.clearSelection()
+        self.table.setRowCount(len(rows))
+        for n, row in enumerate(rows):
+            memory = row.memory
+            marks = ("📌 " if memory.pinned else "") + ("🗄 " if memory.archived else "")
+            cells = [when(memory_time(memory)), memory.kind.value,
+                     marks + memory.text, f"{row.retention:.0%}"]  # fmt: skip
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, memory.id)
+                if column == 2:
+                    item.setToolTip(memory.text)
+                self.table.setItem(n, column, item)
+            if memory.id == keep:
+                self.table.selectRow(n)
+        self.table.blockSignals(False)
+        self.count.setText(f"{len(rows)} memor{'y' if len(rows) == 1 else 'ies'} shown")
+        self.loaded.emit(len(rows))
+
+    def selected_id(self) -> int | None:
+        items = self.table.selectedItems()
+        return int(items[0].data(Qt.ItemDataRole.UserRole)) if items else None
+
+    def select_memory(self, memory_id: int) -> bool:
+        for n, row in enumerate(self.rows):
+            if row.memory.id == memory_id:
+                self.table.blockSignals(True)
+                self.table.selectRow(n)
+                self.table.blockSignals(False)
+                self.detail.show_memory(memory_id)
+                return True
+        return False
+
+    def _selected(self) -> None:
+        selected = self.selected_id()
+        if selected is not None:
+            self.detail.show_memory(selected)
+
+    def _detail_changed(self) -> None:
+        self.changed.emit()
+        self.reload()
+

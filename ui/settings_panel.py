@@ -1,0 +1,274 @@
+"""Settings: the model, the data folder, the forgetting curve (with a preview of what it would
+archive), screen capture, and starting at login. Saved only when the user presses Save."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.errors import InputError
+from app.home import choose_data_folder
+from app.llm.catalog import discover_models
+from app.runtime import Reverie
+from app.services.decay import apply_decay
+from app.settings import Settings
+from ui import autostart
+from ui.tasks import EngineRunner
+
+BUNDLED = ""
+
+
+def preview_archive(reverie: Reverie, proposed: Settings) -> tuple[int, int]:
+    """How many live memories these forgetting settings would archive now, of how many."""
+    report = apply_decay(reverie.store, reverie.now(), proposed.forgetting_params(), dry_run=True)
+    return len(report.archived), report.checked
+
+
+def lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class SettingsPanel(QWidget):
+    saved = Signal(object)  # Settings
+
+    def __init__(self, reverie: Reverie, runner: EngineRunner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.reverie, self.runner = reverie, runner
+        outer = QVBoxLayout(self)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+
+        model_box = QGroupBox("Language model")
+        model_form = QFormLayout(model_box)
+        self.model = QComboBox()
+        self.model_file = QPushButton("Other file…")
+        self.model_file.clicked.connect(self.choose_model_file)
+        row = QHBoxLayout()
+        row.addWidget(self.model, 1)
+        row.addWidget(self.model_file)
+        model_form.addRow("Model file:", row)
+        model_form.addRow(QLabel("Runs on this computer. Put .gguf files in the models folder "
+                                 "to list them here."))  # fmt: skip
+        layout.addWidget(model_box)
+
+        data_box = QGroupBox("Data")
+        data_form = QFormLayout(data_box)
+        self.data_folder = QLineEdit(str(reverie.home))
+        self.data_folder.setReadOnly(True)
+        change = QPushButton("Change…")
+        change.clicked.connect(self.choose_data_folder)
+        row = QHBoxLayout()
+        row.addWidget(self.data_folder, 1)
+        row.addWidget(change)
+        data_form.addRow("Data folder:", row)
+        self.data_note = QLabel("Everything Reverie keeps is in this folder; nothing leaves it.")
+        self.data_note.setWordWrap(True)
+        data_form.addRow(self.data_note)
+        layout.addWidget(data_box)
+
+        forget_box = QGroupBox("Forgetting")
+        forget_form = QFormLayout(forget_box)
+        self.threshold = QDoubleSpinBox()
+        self.threshold.setRange(0.01, 0.5)
+        self.threshold.setSingleStep(0.01)
+        self.threshold.setDecimals(2)
+        self.threshold.setToolTip("Memories whose retention falls below this are archived")
+        self.scale = QDoubleSpinBox()
+        self.scale.setRange(0.25, 5.0)
+        self.scale.setSingleStep(0.25)
+        self.scale.setSuffix("×")
+        self.scale.setToolTip("How long memories last before fading, relative to the default")
+        forget_form.addRow("Archive below retention:", self.threshold)
+        forget_form.addRow("Memories last:", self.scale)
+        self.preview = QLabel()
+        self.preview.setObjectName("archivePreview")
+        forget_form.addRow(self.preview)
+        layout.addWidget(forget_box)
+
+        capture_box = QGroupBox("Screen capture")
+        capture_form = QFormLayout(capture_box)
+        self.capture_enabled = QCheckBox("Capture the screen while Reverie runs")
+        self.interval = QDoubleSpinBox()
+        self.interval.setRange(1, 3600)
+        self.interval.setSuffix(" s")
+        self.thumbnails = QCheckBox("Keep small encrypted thumbnails of captured screens")
+        self.redact_contacts = QCheckBox("Also hide e-mail addresses and phone numbers")
+        self.excluded_apps = QPlainTextEdit()
+        self.excluded_apps.setPlaceholderText("one application per line, e.g. signal-desktop")
+        self.excluded_apps.setMaximumHeight(70)
+        self.excluded_titles = QPlainTextEdit()
+        self.excluded_titles.setPlaceholderText("one window-title pattern per line, e.g. *bank*")
+        self.excluded_titles.setMaximumHeight(70)
+        self.disk_cap = QSpinBox()
+        self.disk_cap.setRange(10, 1_000_000)
+        self.disk_cap.setSuffix(" MB")
+        capture_form.addRow(self.capture_enabled)
+        capture_form.addRow("Every:", self.interval)
+        capture_form.addRow(self.thumbnails)
+        capture_form.addRow(self.redact_contacts)
+        capture_form.addRow("Never capture apps:", self.excluded_apps)
+        capture_form.addRow("Never capture windows:", self.excluded_titles)
+        capture_form.addRow("Disk limit for captures:", self.disk_cap)
+        self.capture_figures = QLabel()
+        self.capture_figures.setObjectName("captureFigures")
+        capture_form.addRow(self.capture_figures)
+        layout.addWidget(capture_box)
+
+        start_box = QGroupBox("Startup")
+        start_layout = QVBoxLayout(start_box)
+        self.start_at_login = QCheckBox("Start Reverie when I log in (in the tray)")
+        self.start_at_login.setEnabled(autostart.supported())
+        start_layout.addWidget(self.start_at_login)
+        layout.addWidget(start_box)
+        layout.addStretch(1)
+
+        buttons = QHBoxLayout()
+        self.message = QLabel()
+        self.message.setObjectName("settingsMessage")
+        self.message.setWordWrap(True)
+        self.revert_button = QPushButton("Revert")
+        self.save_button = QPushButton("Save")
+        self.save_button.setDefault(True)
+        self.revert_button.clicked.connect(self.load)
+        self.save_button.clicked.connect(self.save)
+        buttons.addWidget(self.message, 1)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+        outer.addLayout(buttons)
+
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(300)
+        self._preview_timer.timeout.connect(self.update_preview)
+        self.threshold.valueChanged.connect(self._preview_timer.start)
+        self.scale.valueChanged.connect(self._preview_timer.start)
+        self.load()
+
+    # ------------------------------------------------------------------ values
+
+    def load(self) -> None:
+        settings = self.reverie.settings
+        self.model.clear()
+        self.model.addItem("Bundled: SmolLM2 135M (small, fast)", BUNDLED)
+        for found in discover_models(self.reverie.model_folders()):
+            if found.origin != "bundled":
+                self.model.addItem(f"{found.name} ({found.size_bytes / 1e9:.1f} GB)",
+                                   str(found.path))  # fmt: skip
+        self._select_model(settings.model)
+        self.threshold.setValue(settings.archive_threshold)
+        self.scale.setValue(settings.stability_scale)
+        self.capture_enabled.setChecked(settings.capture_enabled)
+        self.interval.setValue(settings.capture_interval_s)
+        self.thumbnails.setChecked(settings.capture_thumbnails)
+        self.redact_contacts.setChecked(settings.redact_contacts)
+        self.excluded_apps.setPlainText("\n".join(settings.capture_excluded_apps))
+        self.excluded_titles.setPlainText("\n".join(settings.capture_excluded_titles))
+        self.disk_cap.setValue(settings.capture_disk_cap_mb)
+        self.start_at_login.setChecked(settings.start_at_login)
+        self.message.setText("")
+        self._preview_timer.start()
+
+    def _select_model(self, path: str) -> None:
+        index = self.model.findData(path)
+        if index < 0:
+            self.model.addItem(Path(path).name, path)
+            index = self.model.count() - 1
+        self.model.setCurrentIndex(index)
+
+    def proposed(self) -> Settings:
+        """The settings as shown; InputError when a value is out of range."""
+        return replace(
+            self.reverie.settings,
+            model=str(self.model.currentData() or BUNDLED),
+            archive_threshold=round(self.threshold.value(), 4),
+            stability_scale=round(self.scale.value(), 4),
+            capture_enabled=self.capture_enabled.isChecked(),
+            capture_interval_s=float(self.interval.value()),
+            capture_thumbnails=self.thumbnails.isChecked(),
+            redact_contacts=self.redact_contacts.isChecked(),
+            capture_excluded_apps=lines(self.excluded_apps.toPlainText()),
+            capture_excluded_titles=lines(self.excluded_titles.toPlainText()),
+            capture_disk_cap_mb=self.disk_cap.value(),
+            start_at_login=self.start_at_login.isChecked(),
+        )
+
+    # ------------------------------------------------------------------ actions
+
+    def choose_model_file(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Choose a GGUF model", str(Path.home()),
+                                              "GGUF models (*.gguf)")  # fmt: skip
+        if name:
+            self._select_model(name)
+
+    def choose_data_folder(self) -> None:
+        name = QFileDialog.getExistingDirectory(self, "Choose the data folder", str(Path.home()))
+        if name:
+            self.set_data_folder(Path(name))
+
+    def set_data_folder(self, folder: Path) -> None:
+        choose_data_folder(folder)
+        self.data_folder.setText(str(folder))
+        self.data_note.setText(
+            f"From the next start Reverie uses {folder}. Your memories now in "
+            f"{self.reverie.home} stay there (move the folder's contents to take them along)."
+        )
+
+    def update_preview(self) -> None:
+        try:
+            proposed = self.proposed()
+        except InputError as error:
+            self.preview.setText(str(error))
+            return
+        self.runner.submit("previewing forgetting",
+                           lambda _: preview_archive(self.reverie, proposed),
+                           on_done=self._show_preview, on_error=self.preview.setText)  # fmt: skip
+
+    def _show_preview(self, counts: tuple[int, int]) -> None:
+        would, checked = counts
+        self.preview.setText(
+            f"With these values, {would} of {checked} active memories would be archived now "
+            "(archived memories can be restored)."
+        )
+
+    def save(self) -> None:
+        try:
+            chosen = self.proposed()
+        except InputError as error:
+            self.message.setText(str(error))
+            return
+
+        def work(_: object) -> Settings:
+            self.reverie.apply_settings(chosen)
+            if autostart.supported():
+                autostart.set_start_at_login(chosen.start_at_login)
+            return chosen
+
+        self.runner.submit("saving settings", work, on_done=self._saved,
+                           on_error=self.message.setText)  # fmt: skip
+
+    def _saved(self, chosen: Settings) -> None:
+        self.message.setText("Saved.")
+        self.saved.emit(chosen)
