@@ -11,7 +11,7 @@ from typing import Any
 import tomli_w
 
 from app.core.errors import InputError
-from app.core.forgetting import ForgettingParams, default_base_days
+from app.core.forgetting import ForgettingParams
 
 FILE_NAME = "settings.toml"
 
@@ -86,5 +86,5 @@ class Settings:
         os.replace(temporary, target)
 
     def forgetting_params(self) -> ForgettingParams:
-        base = {kind: days * self.stability_scale for kind, days in default_base_days().items()}
-        return ForgettingParams(base_stability_days=base, archive_threshold=self.archive_threshold)
+        return ForgettingParams(archive_threshold=self.archive_threshold,
+                                stability_scale=self.stability_scale)  # fmt: skip

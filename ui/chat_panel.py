@@ -60,6 +60,7 @@ class AnswerView(QFrame):
         self.saw = QListWidget()
         self.saw.setObjectName("modelSaw")
         self.saw.setWordWrap(True)
+        self.saw.setMaximumHeight(140)
         self.saw.setVisible(False)
         layout.addWidget(self.saw)
 
@@ -106,11 +107,8 @@ class AnswerView(QFrame):
         return dialog
 
     def chip_buttons(self) -> list[QPushButton]:
-        return [
-            w
-            for i in range(self.chips.count())
-            if isinstance(w := self.chips.itemAt(i).widget(), QPushButton)
-        ]
+        items = (self.chips.itemAt(i) for i in range(self.chips.count()))
+        return [w for item in items if item and isinstance(w := item.widget(), QPushButton)]
 
     def _show_context(self, shown: bool) -> None:
         self.saw.setVisible(shown)
@@ -127,8 +125,8 @@ class ChatPanel(QWidget):
         self._session: ChatSession | None = None
         self.views: list[AnswerView] = []
         layout = QVBoxLayout(self)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
+        self.scroller = QScrollArea()
+        self.scroller.setWidgetResizable(True)
         self.transcript = QWidget()
         self.transcript.setObjectName("transcript")
         self.lines = QVBoxLayout(self.transcript)
@@ -141,8 +139,8 @@ class ChatPanel(QWidget):
         hint.setObjectName("hint")
         hint.setWordWrap(True)
         self.lines.addWidget(hint)
-        self.scroll.setWidget(self.transcript)
-        layout.addWidget(self.scroll, 1)
+        self.scroller.setWidget(self.transcript)
+        layout.addWidget(self.scroller, 1)
         row = QHBoxLayout()
         self.input = QLineEdit()
         self.input.setPlaceholderText("Ask Reverie, or tell it something to remember…")
@@ -161,7 +159,12 @@ class ChatPanel(QWidget):
             self.ask(text)
 
     def ask(self, question: str) -> Job:
-        self.lines.addWidget(Bubble(question, "user"), alignment=Qt.AlignmentFlag.AlignRight)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        bubble = Bubble(question, "user")
+        bubble.setMaximumWidth(620)
+        row.addWidget(bubble)
+        self.lines.addLayout(row)
         view = AnswerView(question)
         self.views.append(view)
         self.lines.addWidget(view)
@@ -198,7 +201,7 @@ class ChatPanel(QWidget):
         self.send_button.setText("Answering…" if busy else "Send")
 
     def _scroll_to_end(self) -> None:
-        bar = self.scroll.verticalScrollBar()
+        bar = self.scroller.verticalScrollBar()
         bar.setValue(bar.maximum())
 
     def forget_model(self) -> None:

@@ -31,7 +31,7 @@ class CurvePlot(QWidget):
         # Far enough to show the memory reach the archive line (or twice today's age).
         return max(2.0 * self.elapsed_days, self.stability_days * 3.5, 1.0)
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         area = QRectF(self.rect()).adjusted(6, 6, -6, -16)

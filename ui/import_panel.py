@@ -117,11 +117,11 @@ class ImportPanel(QWidget):
         if name:
             self.start_import(Path(name))
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt's name)
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if local_files(event) and self.job is None:
             event.acceptProposedAction()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt's name)
+    def dropEvent(self, event: QDropEvent) -> None:
         files = local_files(event)
         if files:
             event.acceptProposedAction()

@@ -23,8 +23,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--model", type=Path, help="a GGUF model file to use instead")
     parser.add_argument("--minimized", action="store_true",
                         help="start in the tray (used when starting at login)")  # fmt: skip
-    parser.add_argument("--startup-probe", action="store_true",
-                        help="print when the window is on screen, then quit (benchmarks)")  # fmt: skip
+    probe = "print when the window is on screen, then quit (benchmarks)"
+    parser.add_argument("--startup-probe", action="store_true", help=probe)
     return parser.parse_args(argv)
 
 
@@ -53,13 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     from app.core.errors import ReverieError
     from app.runtime import Reverie
     from ui.main_window import MainWindow
-    from ui.style import STYLE
     from ui.tray import tray_available
 
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Reverie")
     app.setDesktopFileName("reverie")
-    app.setStyleSheet(STYLE)
     icon = QIcon(str(ICON))
     app.setWindowIcon(icon)
     try:

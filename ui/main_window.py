@@ -29,6 +29,7 @@ from ui.import_panel import ImportPanel, local_files
 from ui.memory_browser import MemoryBrowser
 from ui.review_panel import ReviewPanel
 from ui.settings_panel import SettingsPanel
+from ui.style import STYLE
 from ui.tasks import EngineRunner
 from ui.tray import TrayAgent
 
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
         if icon is not None:
             self.setWindowIcon(icon)
         self.resize(1100, 720)
+        self.setStyleSheet(STYLE)
         self.setAcceptDrops(True)
         self.runner = EngineRunner(reverie, self)
         self.controls = AppControls(self)
@@ -180,7 +182,8 @@ class MainWindow(QMainWindow):
         self.runner.submit("extracting memories", lambda _: self.scheduler.run_extraction())
 
     def refresh_extraction(self) -> None:
-        self.runner.submit("counting", lambda _: ExtractionStore(self.reverie.store).pending_count(),
+        queue = ExtractionStore(self.reverie.store)
+        self.runner.submit("counting", lambda _: queue.pending_count(),
                            on_done=self.importer.show_extraction)  # fmt: skip
 
     def _job_done(self, result: JobResult) -> None:
@@ -206,11 +209,11 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ drops
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt's name)
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if local_files(event):
             event.acceptProposedAction()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt's name)
+    def dropEvent(self, event: QDropEvent) -> None:
         files = local_files(event)
         if files:
             event.acceptProposedAction()
@@ -219,15 +222,16 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ closing
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.tray is not None and not self.quitting:
             # With a tray, closing the window keeps Reverie running there.
             event.ignore()
             self.hide()
             if not self._told_about_tray:
                 self._told_about_tray = True
-                self.tray.showMessage("Reverie is still running",
-                                      "It keeps working in the tray. Quit from its menu.")  # fmt: skip
+                self.tray.showMessage(
+                    "Reverie is still running", "It keeps working in the tray. Quit from its menu."
+                )
             return
         self.shutdown()
         event.accept()

@@ -191,4 +191,3 @@ class MemoryBrowser(QWidget):
     def _detail_changed(self) -> None:
         self.changed.emit()
         self.reload()
-

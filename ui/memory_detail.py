@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.forgetting import elapsed_days, memory_retention
+from app.core.forgetting import effective_stability, elapsed_days, memory_retention
 from app.core.records import Evidence, HistoryEntry, Memory
 from app.runtime import Reverie
 from app.services.index_sync import sync_index
@@ -37,6 +37,7 @@ class MemoryFile:
     retention: float
     elapsed_days: float
     threshold: float
+    stability_days: float  # as the user's settings scale it
 
 
 def read_memory(reverie: Reverie, memory_id: int) -> MemoryFile:
@@ -50,6 +51,7 @@ def read_memory(reverie: Reverie, memory_id: int) -> MemoryFile:
         memory_retention(memory, now, reverie.params),
         elapsed_days(memory.strength_since, now),
         reverie.params.archive_threshold,
+        effective_stability(memory, reverie.params),
     )
 
 
@@ -150,7 +152,7 @@ class MemoryDetail(QWidget):
             f"{memory.recall_count} time{'s' if memory.recall_count != 1 else ''}"
             f" · from {memory.origin}"
         )
-        self.curve.show_curve(memory.stability_days, file.elapsed_days, file.threshold,
+        self.curve.show_curve(file.stability_days, file.elapsed_days, file.threshold,
                               memory.pinned)  # fmt: skip
         self.evidence.clear()
         for item in file.evidence:
@@ -201,8 +203,8 @@ class MemoryDetail(QWidget):
         self._act("pinning", lambda i, now: self.reverie.store.set_pinned(i, pinned, now))
 
     def forget(self) -> None:
-        self._act("forgetting",
-                  lambda i, now: self.reverie.store.archive(i, now, "forgotten by the user"))  # fmt: skip
+        store = self.reverie.store
+        self._act("forgetting", lambda i, now: store.archive(i, now, "forgotten by the user"))
 
     def restore(self) -> None:
         self._act("restoring", self.reverie.store.restore)

@@ -30,12 +30,17 @@ class ForgettingParams:
     spacing_gain: float = 2.0  # ...plus this much more the closer R was to zero
     archive_threshold: float = 0.05
     max_stability_days: float = 3650.0
+    # The user's "memories last longer/shorter" preference. Applied when retention is read, not
+    # stored, so changing it acts on every memory at once, old and new.
+    stability_scale: float = 1.0
 
     def __post_init__(self) -> None:
         if not 0.0 < self.archive_threshold < 1.0:
             raise ValueError("archive_threshold must be between 0 and 1")
         if self.recall_gain < 0 or self.spacing_gain < 0 or self.importance_gain < 0:
             raise ValueError("gains must not be negative")
+        if self.stability_scale <= 0:
+            raise ValueError("stability_scale must be positive")
         if any(days <= 0 for days in self.base_stability_days.values()):
             raise ValueError("base stability must be positive")
 
@@ -72,7 +77,11 @@ def reinforced_stability(
 def memory_retention(memory: Memory, now: datetime, params: ForgettingParams) -> float:
     if memory.pinned:
         return 1.0
-    return retention(elapsed_days(memory.strength_since, now), memory.stability_days)
+    return retention(elapsed_days(memory.strength_since, now), effective_stability(memory, params))
+
+
+def effective_stability(memory: Memory, params: ForgettingParams) -> float:
+    return memory.stability_days * params.stability_scale
 
 
 def should_archive(memory: Memory, now: datetime, params: ForgettingParams) -> bool:
@@ -85,5 +94,5 @@ def days_until_archived(memory: Memory, now: datetime, params: ForgettingParams)
     """How long until the memory falls below the threshold (None if it never will)."""
     if memory.pinned or memory.archived:
         return None
-    total = -math.log(params.archive_threshold) * memory.stability_days
+    total = -math.log(params.archive_threshold) * effective_stability(memory, params)
     return max(0.0, total - elapsed_days(memory.strength_since, now))

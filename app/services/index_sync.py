@@ -8,7 +8,8 @@ from app.core.ports import NoProgress, Progress
 from app.storage.chroma_index import ChromaIndex
 from app.storage.sqlite_store import SqliteMemoryStore
 
-BATCH = 512
+# Small enough that progress moves (and Cancel acts) every second or so on 2 cores.
+BATCH = 128
 
 
 def sync_index(

@@ -124,10 +124,14 @@ def test_the_review_queue_accepts_edits_and_rejects(qtbot: QtBot, window: MainWi
     store = window.reverie.store
     evidence = store.conn.execute("SELECT id FROM evidence ORDER BY id LIMIT 2").fetchall()
     extraction = ExtractionStore(store)
+    texts = ["Sam lives in Leeds.", "Ana lives in Leeds."]
     made = [
-        extraction.add(NewMemory(MemoryKind.SEMANTIC, text, "Sam", None, 0.6, (row[0],), "test"),
-                       NOW, window.reverie.params)  # fmt: skip
-        for text, row in zip(["Sam lives in Leeds.", "Ana lives in Leeds."], evidence, strict=True)
+        extraction.add(
+            NewMemory(MemoryKind.SEMANTIC, text, "Sam", None, 0.6, (row[0],), "test"),
+            NOW,
+            window.reverie.params,
+        )
+        for text, row in zip(texts, evidence, strict=True)
     ]
     review = window.review
     review.reload()

@@ -1,0 +1,94 @@
+"""What may be captured, decided from the window list before a single pixel is grabbed.
+
+A frame is dropped whole when the user works in an excluded window (nothing about that activity
+is recorded); otherwise every excluded window visible anywhere on screen is blacked out before
+the pixels reach change detection, OCR or disk. Reverie's own windows are always excluded.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+# Password managers and private browsing, matched on the application (WM_CLASS, lower case)
+# and on the window title. The user's list adds to these; it cannot remove them.
+BUILTIN_APPS = (
+    "keepassxc", "keepass", "keepass2", "bitwarden", "1password", "enpass", "lastpass",
+    "dashlane", "seahorse", "kwalletmanager", "gnome-keyring", "protonpass", "proton pass",
+)  # fmt: skip
+BUILTIN_TITLES = (
+    "*keepassxc*", "*bitwarden*", "*1password*", "*private browsing*", "*incognito*",
+    "*inprivate*", "*tor browser*", "*- private*", "*password manager*",
+)  # fmt: skip
+OWN_APPS = ("reverie", "reverie-gui")
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: int
+    y: int
+    width: int
+    height: int
+
+    def intersect(self, other: Rect) -> Rect | None:
+        left, top = max(self.x, other.x), max(self.y, other.y)
+        right = min(self.x + self.width, other.x + other.width)
+        bottom = min(self.y + self.height, other.y + other.height)
+        if right <= left or bottom <= top:
+            return None
+        return Rect(left, top, right - left, bottom - top)
+
+    def moved(self, dx: int, dy: int) -> Rect:
+        return Rect(self.x + dx, self.y + dy, self.width, self.height)
+
+
+@dataclass(frozen=True)
+class WindowInfo:
+    window_id: int
+    title: str
+    app: str  # the application's class (WM_CLASS), e.g. "firefox"
+    rect: Rect
+    pid: int | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    capture: bool
+    reason: str  # why a frame is dropped ("" when captured)
+    blackout: tuple[Rect, ...] = ()  # screen coordinates to paint black before anything else
+    hidden: tuple[str, ...] = ()  # titles of the windows blacked out (for the log, never stored)
+
+
+@dataclass(frozen=True)
+class PrivacyPolicy:
+    excluded_apps: tuple[str, ...] = ()
+    excluded_titles: tuple[str, ...] = ()  # shell-style patterns, case-insensitive
+    own_pid: int | None = None
+    _apps: frozenset[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        apps = {a.strip().lower() for a in (*BUILTIN_APPS, *OWN_APPS, *self.excluded_apps)}
+        object.__setattr__(self, "_apps", frozenset(a for a in apps if a))
+
+    def excluded(self, window: WindowInfo) -> bool:
+        if self.own_pid is not None and window.pid == self.own_pid:
+            return True
+        app = window.app.lower()
+        if app in self._apps or any(a in app for a in self._apps if len(a) > 4):
+            return True
+        title = window.title.lower()
+        if title == "reverie" or title.startswith("reverie —"):
+            return True
+        patterns = (*BUILTIN_TITLES, *(p.strip().lower() for p in self.excluded_titles if p.strip()))
+        return any(fnmatch.fnmatchcase(title, p if "*" in p or "?" in p else f"*{p}*")
+                   for p in patterns)  # fmt: skip
+
+    def decide(
+        self, windows: Sequence[WindowInfo], active: WindowInfo | None, screen: Rect
+    ) -> Decision:
+        if active is not None and self.excluded(active):
+            return Decision(False, "the active window is excluded from capture")
+        hidden = [w for w in windows if self.excluded(w)]
+        rects = tuple(r for w in hidden if (r := w.rect.intersect(screen)) is not None)
+        return Decision(True, "", rects, tuple(w.title for w in hidden))

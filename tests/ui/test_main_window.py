@@ -1,0 +1,111 @@
+"""The window as a whole: first run, tray or no tray, the scheduler's refreshes, launching."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QIcon
+from pytestqt.qtbot import QtBot
+
+from app.runtime import Reverie
+from app.settings import Settings
+from tests.helpers import NETGUARD, ROOT
+from tests.ui.conftest import settle
+from ui.launch import ICON
+from ui.main_window import MainWindow
+
+
+def test_first_run_welcomes_and_remembers_it_did(qtbot: QtBot, empty_window: MainWindow) -> None:
+    banner = empty_window.welcome
+    assert banner.isVisible()
+    text = banner.findChildren(type(empty_window.status_label))[0].text()
+    assert str(empty_window.reverie.home) in text and "leaves this machine" in text
+    empty_window.dismiss_welcome()
+    settle(qtbot, empty_window)
+    assert not banner.isVisible()
+    assert Settings.load(empty_window.reverie.home).welcomed
+
+
+def test_without_a_tray_the_controls_are_in_the_window(empty_window: MainWindow) -> None:
+    toolbar = empty_window.toolbar
+    assert empty_window.tray is None and toolbar.isVisible()
+    names = [action.text() for action in toolbar.actions()]
+    for wanted in ("Ask…", "Pause capture", "Capture now", "Quit Reverie"):
+        assert wanted in names
+    assert empty_window.status_label.text() == "idle"
+
+
+@pytest.fixture
+def tray_window(qtbot: QtBot, reverie: Reverie) -> Iterator[MainWindow]:
+    window = MainWindow(reverie, tray=True, icon=QIcon(str(ICON)), start_scheduler=False)
+    qtbot.addWidget(window)
+    window.show()
+    settle(qtbot, window)
+    yield window
+    window.shutdown()
+
+
+# Offscreen Qt has no tray window to follow; it says so once.
+@pytest.mark.qt_log_ignore("systemTrayWindowChanged")
+def test_with_a_tray_closing_the_window_keeps_reverie_running(tray_window: MainWindow) -> None:
+    assert tray_window.tray is not None and not tray_window.toolbar.isVisible()
+    menu = [a.text() for a in tray_window.tray.menu.actions() if a.text()]
+    assert menu[0] == "Reverie: idle"
+    for wanted in ("Open Reverie", "Ask…", "Pause capture", "Capture now", "Quit Reverie"):
+        assert wanted in menu
+    tray_window.close()
+    assert not tray_window.isVisible() and not tray_window.runner._closed
+    tray_window.controls.open_action.trigger()
+    assert tray_window.isVisible()
+
+
+def test_the_status_follows_background_work(qtbot: QtBot, window: MainWindow) -> None:
+    seen: list[str] = []
+    window.controls.status_changed.connect(seen.append)
+    window.extract_now()
+    settle(qtbot, window, timeout=180_000)
+    assert "extracting" in seen and seen[-1] == "idle"
+
+
+def test_scheduled_jobs_refresh_the_views(qtbot: QtBot, window: MainWindow) -> None:
+    window.browser.reload()
+    settle(qtbot, window)
+    assert len(window.browser.rows) == 20
+    reverie = window.reverie
+    reverie.clock = lambda: reverie.store.get_memory(1).observed_at + timedelta(days=400)
+    # The job runs on APScheduler's thread, as it does every few hours in the app.
+    with qtbot.waitSignal(window.browser.loaded, timeout=30_000):
+        threading.Thread(target=window.scheduler.run_decay).start()
+    settle(qtbot, window)
+    assert len(window.browser.rows) < 20  # faded memories left the "Active" list
+
+
+def gui_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}}  # fmt: skip
+    return {**env, "PYTHONPATH": f"{NETGUARD}{os.pathsep}{ROOT}", **extra}
+
+
+def test_without_a_display_the_app_explains_instead_of_aborting(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "ui.launch", "--home", str(tmp_path)],
+                            capture_output=True, text=True, env=gui_env(), timeout=60)  # fmt: skip
+    assert result.returncode == 2
+    assert "needs a graphical display" in result.stderr
+    assert "reverie --help" in result.stderr and "xvfb-run" in result.stderr
+
+
+def test_the_app_starts_and_shows_its_window(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ui.launch", "--home", str(tmp_path), "--startup-probe"],
+        capture_output=True, text=True, env=gui_env(QT_QPA_PLATFORM="offscreen"), timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("window-shown")
+    assert (tmp_path / "memory.sqlite3").exists()

@@ -1,0 +1,93 @@
+"""Settings: what the user changes is saved, survives a restart, and takes effect."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.home import resolve_home
+from app.settings import Settings
+from tests.ui.conftest import settle
+from ui import autostart
+from ui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def own_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The autostart entry and the data-folder pointer go to a private config folder."""
+    config = tmp_path / "config"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    return config
+
+
+def test_changed_settings_are_saved_and_used(qtbot: QtBot, window: MainWindow) -> None:
+    panel = window.settings
+    panel.threshold.setValue(0.2)
+    panel.scale.setValue(2.0)
+    panel.capture_enabled.setChecked(True)
+    panel.interval.setValue(10)
+    panel.excluded_apps.setPlainText("signal-desktop\n\n  Element \n")
+    panel.excluded_titles.setPlainText("*bank*")
+    panel.start_at_login.setChecked(True)
+    with qtbot.waitSignal(panel.saved, timeout=10_000):
+        panel.save_button.click()
+    stored = Settings.load(window.reverie.home)  # what the next start reads
+    assert (stored.archive_threshold, stored.stability_scale) == (0.2, 2.0)
+    assert stored.capture_enabled and stored.capture_interval_s == 10.0
+    assert stored.capture_excluded_apps == ["signal-desktop", "Element"]
+    assert stored.capture_excluded_titles == ["*bank*"]
+    assert window.reverie.params.archive_threshold == 0.2  # in use at once
+    entry = autostart.autostart_file()
+    assert entry.is_file() and "--minimized" in entry.read_text()
+    panel.start_at_login.setChecked(False)
+    with qtbot.waitSignal(panel.saved, timeout=10_000):
+        panel.save_button.click()
+    assert not entry.exists()
+    assert "Saved" in panel.message.text()
+
+
+def test_the_forgetting_preview_counts_what_would_be_archived(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    panel = window.settings
+    reverie = window.reverie
+    reverie.clock = lambda: reverie.store.get_memory(1).observed_at + timedelta(days=200)
+    panel.threshold.setValue(0.05)
+    panel.update_preview()
+    settle(qtbot, window)
+    at_default = panel.preview.text()
+    panel.scale.setValue(5.0)  # memories last five times longer: fewer fade
+    panel.update_preview()
+    settle(qtbot, window)
+    assert "of 20 active memories would be archived" in at_default
+    would = int(at_default.split("values, ")[1].split(" of")[0])
+    later = int(panel.preview.text().split("values, ")[1].split(" of")[0])
+    assert would > later == 0
+    assert Settings.load(reverie.home).stability_scale == 1.0  # a preview saves nothing
+
+
+def test_a_new_data_folder_is_used_from_the_next_start(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("REVERIE_HOME", raising=False)
+    elsewhere = tmp_path / "elsewhere"
+    window.settings.set_data_folder(elsewhere)
+    assert resolve_home() == elsewhere.resolve()
+    assert "next start" in window.settings.data_note.text()
+
+
+def test_choosing_another_model_file_is_saved(qtbot: QtBot, window: MainWindow) -> None:
+    models = window.reverie.home / "models"
+    models.mkdir()
+    (models / "tiny-instruct.Q4_K_M.gguf").write_bytes(b"GGUF" + b"\0" * 64)
+    panel = window.settings
+    panel.load()
+    index = panel.model.findData(str(models / "tiny-instruct.Q4_K_M.gguf"))
+    assert index > 0 and panel.model.itemText(0).startswith("Bundled")
+    panel.model.setCurrentIndex(index)
+    with qtbot.waitSignal(panel.saved, timeout=10_000):
+        panel.save_button.click()
+    assert Settings.load(window.reverie.home).model.endswith("tiny-instruct.Q4_K_M.gguf")
