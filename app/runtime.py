@@ -106,6 +106,32 @@ class Reverie:
             self._model.close()
             self._model = None
 
+    def capture_agent(self, passphrase: str | None = None, **overrides: Any) -> Any:
+        """A screen-capture agent for this data folder (X11 window list, mss, tesseract when
+        installed, thumbnail key from the keyring or `passphrase`). Its `notes` say what is
+        degraded and why; EnvironmentProblem when capture cannot work here at all (Wayland,
+        no display)."""
+        from app.capture.keys import ThumbnailKey
+        from app.capture.ocr import TesseractOcr, ocr_problem
+        from app.capture.screen import ScreenGrabber
+        from app.capture.x11 import X11Windows
+        from app.services.capture import CaptureAgent, CaptureOptions
+
+        options = CaptureOptions.from_settings(self.settings, **overrides)
+        notes: list[str] = []
+        problem = ocr_problem()
+        ocr = None if problem else TesseractOcr()
+        if problem:
+            notes.append(problem)
+        key = None
+        if options.thumbnails:
+            keeper = ThumbnailKey(self.home / "captures", passphrase)
+            key = keeper.load()
+            notes.append(keeper.status)
+        agent = CaptureAgent(self, X11Windows(), ScreenGrabber(), ocr, options, key)
+        agent.notes = notes
+        return agent
+
     def now(self) -> datetime:
         return self.clock()
 

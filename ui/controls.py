@@ -27,6 +27,7 @@ class AppControls(QObject):
     open_requested = Signal()
     ask_requested = Signal()
     quit_requested = Signal()
+    forget_requested = Signal(float)  # minutes
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -40,6 +41,8 @@ class AppControls(QObject):
         self.snooze_60_action = QAction("Pause capture for 1 hour", self)
         self.capture_action = QAction("Capture now", self)
         self.capture_action.setShortcut("Ctrl+Shift+S")
+        self.forget_action = QAction("Forget the last 15 minutes of capture", self)
+        self.forget_action.triggered.connect(lambda: self.forget_requested.emit(15.0))
         self.quit_action = QAction("Quit Reverie", self)
         self.quit_action.setShortcut("Ctrl+Q")
         self.open_action.triggered.connect(self.open_requested)
@@ -53,7 +56,8 @@ class AppControls(QObject):
 
     def actions(self) -> list[QAction]:
         return [self.open_action, self.ask_action, self.pause_action, self.snooze_15_action,
-                self.snooze_60_action, self.capture_action, self.quit_action]  # fmt: skip
+                self.snooze_60_action, self.capture_action, self.forget_action,
+                self.quit_action]  # fmt: skip
 
     # ------------------------------------------------------------ capture
 
@@ -63,6 +67,7 @@ class AppControls(QObject):
                        self.capture_action):  # fmt: skip
             action.setEnabled(capture is not None)
             action.setToolTip("" if capture else "Screen capture is off (turn it on in Settings)")
+        self._capturing = capture is not None
         self.refresh()
 
     def toggle_pause(self) -> None:
@@ -83,10 +88,6 @@ class AppControls(QObject):
         if self.capture is not None:
             self.capture.capture_now()
 
-    def set_capturing(self, capturing: bool) -> None:
-        self._capturing = capturing
-        self.refresh()
-
     # ------------------------------------------------------------ status
 
     def set_work(self, label: str) -> None:
@@ -97,10 +98,10 @@ class AppControls(QObject):
         """idle, extracting, capturing, paused, or what the engine is doing."""
         if self._work:
             return "extracting" if self._work.startswith("extract") else self._work
-        if self._capturing:
-            return "capturing"
         if self.capture is not None and self.capture.paused:
             return "paused"
+        if self._capturing:
+            return "capturing"
         return "idle"
 
     def refresh(self) -> None:

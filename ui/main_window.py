@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
 
 from app.runtime import Reverie
 from app.scheduler.jobs import JobResult, MaintenanceScheduler
+from app.services.capture import forget_recent
 from app.storage.extraction_store import ExtractionStore
+from ui.capture_runner import CaptureRunner
 from ui.chat_panel import ChatPanel
 from ui.controls import AppControls
 from ui.import_panel import ImportPanel, local_files
@@ -123,6 +125,13 @@ class MainWindow(QMainWindow):
         self.importer.imported.connect(self._imported)
         self.settings.saved.connect(self._settings_saved)
 
+        self.capture = CaptureRunner(reverie, self)
+        self.capture.started.connect(self._capture_started)
+        self.capture.unavailable.connect(self._capture_unavailable)
+        self.capture.cycle.connect(self._captured)
+        self.controls.forget_requested.connect(self.forget_captures)
+        self.settings.forget_requested.connect(self.forget_captures)
+
         self.bridge = SchedulerBridge(self)
         self.bridge.result.connect(self._job_done)
         self.scheduler = MaintenanceScheduler(reverie, self.bridge.emit_result,
@@ -131,6 +140,8 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self._startup)
         if start_scheduler:
             QTimer.singleShot(0, self.scheduler.start)
+        if reverie.settings.capture_enabled:
+            QTimer.singleShot(0, self.capture.start)
 
     # ------------------------------------------------------------------ setup
 
@@ -193,9 +204,63 @@ class MainWindow(QMainWindow):
         if result.job == "extract":
             self.importer.show_extraction(int(result.summary.get("pending", 0)))
 
-    def _settings_saved(self, _: object) -> None:
+    def _settings_saved(self, chosen: Any) -> None:
         self.chat.forget_model()
         self.browser.reload()
+        # Capture options are read when capture starts: restart it to apply them.
+        self.capture.stop()
+        self.controls.set_capture(None)
+        if chosen.capture_enabled:
+            self.capture.start()
+
+    # ------------------------------------------------------------------ capture
+
+    def _capture_started(self, agent: Any) -> None:
+        self.controls.set_capture(agent)
+        notes = "; ".join(agent.notes)
+        self.settings.capture_figures.setText(f"Capturing. {notes}" if notes else "Capturing.")
+        self.refresh_capture_figures()
+
+    def _capture_unavailable(self, message: str) -> None:
+        self.controls.set_capture(None)
+        self.settings.capture_figures.setText(message)
+        self.statusBar().showMessage(message, 15_000)
+
+    def _captured(self, outcome: Any) -> None:
+        self.controls.refresh()  # a snooze may have ended
+        if outcome.kept:
+            self.browser.reload()
+            self.refresh_capture_figures()
+
+    def refresh_capture_figures(self) -> None:
+        agent = self.capture.agent
+        if agent is None:
+            return
+        self.runner.submit("reading capture figures", lambda _: agent.figures(),
+                           on_done=self._show_figures)  # fmt: skip
+
+    def _show_figures(self, figures: dict[str, Any]) -> None:
+        self.settings.capture_figures.setText(
+            f"Today: {figures['captures_today']} screens kept · thumbnails on disk: "
+            f"{figures['disk_bytes'] / 1e6:.1f} MB · capture CPU over the last hour: "
+            f"{figures['cpu_percent_last_hour']:.1f} %"
+        )
+
+    def forget_captures(self, minutes: float) -> None:
+        def work(_: object) -> Any:
+            if self.capture.agent is not None:
+                return self.capture.agent.forget_last(minutes)
+            return forget_recent(self.reverie, minutes)
+
+        def done(forgotten: Any) -> None:
+            self.statusBar().showMessage(
+                f"Forgot the last {minutes:g} minutes of capture: {forgotten.frames} screens, "
+                f"{forgotten.memories} memories.", 15_000)  # fmt: skip
+            self.browser.reload()
+            self.refresh_capture_figures()
+
+        self.runner.submit("forgetting captures", work, on_done=done,
+                           on_error=lambda m: self.statusBar().showMessage(m, 15_000))  # fmt: skip
 
     def bring_to_front(self) -> None:
         self.showNormal()
@@ -244,7 +309,8 @@ class MainWindow(QMainWindow):
             app.quit()  # with a tray, closing the last window does not end the app
 
     def shutdown(self) -> None:
-        """Stop background work in order: the scheduler, then the engine worker."""
+        """Stop background work in order: capture, the scheduler, then the engine worker."""
+        self.capture.stop()
         self.scheduler.stop()
         self.runner.shutdown()
         if self.tray is not None:

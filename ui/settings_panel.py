@@ -49,6 +49,7 @@ def lines(text: str) -> list[str]:
 
 class SettingsPanel(QWidget):
     saved = Signal(object)  # Settings
+    forget_requested = Signal(float)  # minutes of capture to forget
 
     def __init__(self, reverie: Reverie, runner: EngineRunner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -132,8 +133,25 @@ class SettingsPanel(QWidget):
         capture_form.addRow("Never capture apps:", self.excluded_apps)
         capture_form.addRow("Never capture windows:", self.excluded_titles)
         capture_form.addRow("Disk limit for captures:", self.disk_cap)
-        self.capture_figures = QLabel()
+        forget_row = QHBoxLayout()
+        self.forget_minutes = QSpinBox()
+        self.forget_minutes.setRange(1, 24 * 60)
+        self.forget_minutes.setValue(15)
+        self.forget_minutes.setSuffix(" minutes")
+        self.forget_button = QPushButton("Forget now")
+        self.forget_button.setToolTip("Removes the screens, their text and the memories made "
+                                      "only from them")  # fmt: skip
+        self.forget_button.clicked.connect(
+            lambda: self.forget_requested.emit(float(self.forget_minutes.value()))
+        )
+        forget_row.addWidget(QLabel("Forget the last"))
+        forget_row.addWidget(self.forget_minutes)
+        forget_row.addWidget(self.forget_button)
+        forget_row.addStretch(1)
+        capture_form.addRow(forget_row)
+        self.capture_figures = QLabel("Capture is off.")
         self.capture_figures.setObjectName("captureFigures")
+        self.capture_figures.setWordWrap(True)
         capture_form.addRow(self.capture_figures)
         layout.addWidget(capture_box)
 

@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image
 
 HASH_BITS_CHANGED = 4  # of 64: more than this and the layout changed
-MEAN_DIFF_CHANGED = 1.0  # grey levels (0-255) on the 64x36 thumbnail
+MEAN_DIFF_CHANGED = 0.1  # grey levels (0-255) on the 64x36 thumbnail
 
 
 @dataclass(frozen=True)

@@ -94,4 +94,6 @@ def decrypt(key: bytes, blob: bytes, label: bytes) -> bytes:
     try:
         return AESGCM(key).decrypt(blob[:12], blob[12:], label)
     except InvalidTag:
-        raise EnvironmentProblem("a thumbnail could not be decrypted (wrong key or damaged)") from None
+        raise EnvironmentProblem(
+            "a thumbnail could not be decrypted (wrong key or damaged)"
+        ) from None

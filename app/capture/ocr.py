@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 import shutil
-
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from app.core.errors import EnvironmentProblem
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 
 def ocr_problem() -> str:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.cli import commands, demo, model_commands
+from app.cli import capture_commands, commands, demo, model_commands
 from app.cli.parser import build_parser
 from app.core.errors import ReverieError
 from app.runtime import Reverie
@@ -28,6 +28,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace, Reverie], int]] = {
     "extract": model_commands.cmd_extract,
     "models": model_commands.cmd_models,
     "chat": model_commands.cmd_chat,
+    "capture": capture_commands.cmd_capture,
 }
 
 

@@ -98,6 +98,26 @@ def build_parser() -> argparse.ArgumentParser:
         "chat", parents=[common, model], help="talk to Reverie; what you say is remembered"
     )
     chat.add_argument("message", nargs="?", help="one message (else read lines from stdin)")
+    capture = sub.add_parser(
+        "capture", parents=[common], help="capture the screen (X11) under the privacy rules"
+    )
+    mode = capture.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--once", action="store_true", help="one capture now, then exit")
+    mode.add_argument("--watch", action="store_true", help="capture every --interval seconds")
+    mode.add_argument("--forget-minutes", type=float, metavar="N",
+                      help="remove everything captured in the last N minutes")  # fmt: skip
+    mode.add_argument("--status", action="store_true", help="what capture can do here, figures")
+    capture.add_argument("--interval", type=float, metavar="S", help="seconds between captures")
+    capture.add_argument("--duration", type=float, metavar="S", help="stop after S seconds")
+    capture.add_argument(
+        "--idle-after",
+        type=float,
+        metavar="S",
+        help="skip while there was no input for S seconds (default 300)",
+    )
+    capture.add_argument("--passphrase-env", metavar="VAR",
+                         help="read the thumbnail passphrase from this environment variable "
+                         "(when there is no OS keyring)")  # fmt: skip
     sub.add_parser("stats", parents=[common], help="what the store holds")
     sub.add_parser("doctor", parents=[common], help="check the installation and data folder")
     sub.add_parser("reindex", parents=[common], help="rebuild the vector index from SQLite")

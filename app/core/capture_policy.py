@@ -42,6 +42,28 @@ class Rect:
     def moved(self, dx: int, dy: int) -> Rect:
         return Rect(self.x + dx, self.y + dy, self.width, self.height)
 
+    def minus(self, other: Rect) -> list[Rect]:
+        """This rectangle without `other`: up to four pieces."""
+        cut = self.intersect(other)
+        if cut is None:
+            return [self]
+        right, bottom = self.x + self.width, self.y + self.height
+        pieces = [
+            Rect(self.x, self.y, self.width, cut.y - self.y),  # above the cut
+            Rect(self.x, cut.y + cut.height, self.width, bottom - cut.y - cut.height),  # below
+            Rect(self.x, cut.y, cut.x - self.x, cut.height),  # left of it
+            Rect(cut.x + cut.width, cut.y, right - cut.x - cut.width, cut.height),  # right of it
+        ]
+        return [p for p in pieces if p.width > 0 and p.height > 0]
+
+
+def visible_parts(rect: Rect, covering: Sequence[Rect]) -> list[Rect]:
+    """What of `rect` is not hidden under any of the `covering` rectangles."""
+    parts = [rect]
+    for cover in covering:
+        parts = [piece for part in parts for piece in part.minus(cover)]
+    return parts
+
 
 @dataclass(frozen=True)
 class WindowInfo:
@@ -80,7 +102,10 @@ class PrivacyPolicy:
         title = window.title.lower()
         if title == "reverie" or title.startswith("reverie —"):
             return True
-        patterns = (*BUILTIN_TITLES, *(p.strip().lower() for p in self.excluded_titles if p.strip()))
+        patterns = (
+            *BUILTIN_TITLES,
+            *(p.strip().lower() for p in self.excluded_titles if p.strip()),
+        )
         return any(fnmatch.fnmatchcase(title, p if "*" in p or "?" in p else f"*{p}*")
                    for p in patterns)  # fmt: skip
 
@@ -89,6 +114,16 @@ class PrivacyPolicy:
     ) -> Decision:
         if active is not None and self.excluded(active):
             return Decision(False, "the active window is excluded from capture")
-        hidden = [w for w in windows if self.excluded(w)]
-        rects = tuple(r for w in hidden if (r := w.rect.intersect(screen)) is not None)
-        return Decision(True, "", rects, tuple(w.title for w in hidden))
+        # `windows` is bottom to top: an excluded window is blacked out where it shows, not
+        # where a window above it covers it (that window's own text stays readable).
+        rects: list[Rect] = []
+        hidden: list[str] = []
+        for position, window in enumerate(windows):
+            if not self.excluded(window):
+                continue
+            hidden.append(window.title)
+            above = [w.rect for w in windows[position + 1 :] if not self.excluded(w)]
+            for part in visible_parts(window.rect, above):
+                if (on_screen := part.intersect(screen)) is not None:
+                    rects.append(on_screen)
+        return Decision(True, "", tuple(rects), tuple(hidden))

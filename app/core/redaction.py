@@ -29,10 +29,14 @@ _LABELLED = re.compile(
     r"client[ _-]?secret)(\s*[:=]\s*|\s+is\s+)(\S+)"
 )
 # Long random-looking strings (hex or base64 with mixed classes), as in keys pasted anywhere.
-_RANDOM = re.compile(r"\b(?=[A-Za-z0-9+/_\-]*\d)(?=[A-Za-z0-9+/_\-]*[A-Za-z])[A-Za-z0-9+/_\-]{32,}\b")
+_RANDOM = re.compile(
+    r"\b(?=[A-Za-z0-9+/_\-]*\d)(?=[A-Za-z0-9+/_\-]*[A-Za-z])[A-Za-z0-9+/_\-]{32,}\b"
+)
 _CARD = re.compile(r"\b(?:\d[ -]?){12,18}\d\b")
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}\b")
-_PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[ .\-]?)?(?:\(\d{2,4}\)[ .\-]?)?\d{2,4}(?:[ .\-]\d{2,4}){2,4}\b")
+_PHONE = re.compile(
+    r"(?<![\w+])(?:\+\d{1,3}[ .\-]?)?(?:\(\d{2,4}\)[ .\-]?)?\d{2,4}(?:[ .\-]\d{2,4}){2,4}\b"
+)
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,11 @@ def redact(text: str, *, contacts: bool = False) -> Redacted:
 
     def card(match: re.Match[str]) -> str:
         digits = re.sub(r"\D", "", match.group(0))
-        return hide("card number") if 13 <= len(digits) <= 19 and luhn_valid(digits) else match.group(0)
+        return (
+            hide("card number")
+            if 13 <= len(digits) <= 19 and luhn_valid(digits)
+            else match.group(0)
+        )
 
     text = _CARD.sub(card, text)
     text = _RANDOM.sub(lambda _: hide("key"), text)

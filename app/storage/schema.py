@@ -138,6 +138,37 @@ MIGRATIONS: list[str] = [
             OR new.reason != 'erased by the user'
         BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
     """,
+    # 4: screen capture. An episode is a stretch of work in one window; its frames are the
+    # screens kept (their OCR text is evidence). Frames never hold pixels: thumbnails, when
+    # enabled, are encrypted files named here.
+    """
+    CREATE TABLE episodes (
+        id INTEGER PRIMARY KEY,
+        app TEXT NOT NULL,
+        title TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        ended_at TEXT NOT NULL,
+        frames INTEGER NOT NULL DEFAULT 0,
+        closed INTEGER NOT NULL DEFAULT 0 CHECK (closed IN (0, 1)),
+        summary_evidence_id INTEGER REFERENCES evidence(id) ON DELETE SET NULL
+    );
+    CREATE INDEX episodes_by_time ON episodes(started_at);
+    CREATE TABLE frames (
+        id INTEGER PRIMARY KEY,
+        episode_id INTEGER NOT NULL REFERENCES episodes(id) ON DELETE CASCADE,
+        captured_at TEXT NOT NULL,
+        monitor INTEGER NOT NULL,
+        app TEXT NOT NULL,
+        title TEXT NOT NULL,
+        dhash TEXT NOT NULL,
+        evidence_id INTEGER REFERENCES evidence(id) ON DELETE SET NULL,
+        redactions INTEGER NOT NULL DEFAULT 0,
+        thumbnail TEXT,
+        thumbnail_bytes INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX frames_by_time ON frames(captured_at);
+    CREATE INDEX frames_by_episode ON frames(episode_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
