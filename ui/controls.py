@@ -96,8 +96,11 @@ class AppControls(QObject):
 
     def status(self) -> str:
         """idle, extracting, capturing, paused, or what the engine is doing."""
-        if self._work:
-            return "extracting" if self._work.startswith("extract") else self._work
+        # Long work shows; quick reads (loading a list, counting) would only make it flicker.
+        for prefix, shown in (("extract", "extracting"), ("import", "importing"),
+                              ("answer", "answering"), ("forget", "forgetting")):  # fmt: skip
+            if self._work.startswith(prefix):
+                return shown
         if self.capture is not None and self.capture.paused:
             return "paused"
         if self._capturing:

@@ -173,8 +173,9 @@ class MainWindow(QMainWindow):
         self.runner.submit("saving settings", lambda _: self.reverie.apply_settings(chosen))
 
     def _show_status(self, status: str) -> None:
+        # The permanent label; the bar's message area stays free for results the user needs
+        # to read (an import done, minutes forgotten).
         self.status_label.setText(status)
-        self.statusBar().showMessage("" if status == "idle" else f"{status}…")
 
     def _review_count(self, count: int) -> None:
         self.tabs.setTabText(self.tabs.indexOf(self.review),

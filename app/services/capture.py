@@ -56,7 +56,7 @@ class CaptureOptions:
     excluded_apps: tuple[str, ...] = ()
     excluded_titles: tuple[str, ...] = ()
     redact_contacts: bool = False
-    disk_cap_mb: int = 1024
+    disk_cap_mb: float = 1024
     idle_after_s: float = 300.0  # no input for this long: the user is away, nothing is captured
     episode_gap_s: float = 300.0  # a pause this long in one window starts a new episode
     ocr_budget: float = 0.05  # share of one core OCR may use on average
@@ -221,7 +221,9 @@ class CaptureAgent:
                 folder = self.thumbnails / now.strftime("%Y-%m-%d")
                 path, size = write_thumbnail(folder, f"frame-{frame_id}", image, self.key)
                 self.store.set_thumbnail(frame_id, path, size)
-                for old in self.store.drop_oldest_thumbnails(self.options.disk_cap_mb * 1_000_000):
+                for old in self.store.drop_oldest_thumbnails(
+                    int(self.options.disk_cap_mb * 1_000_000)
+                ):
                     old.unlink(missing_ok=True)
             sync_index(self.reverie.store, self.reverie.index)
         outcome.kept.append(frame_id)

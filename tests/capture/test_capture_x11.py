@@ -228,17 +228,18 @@ def test_thumbnails_are_encrypted_and_need_the_key(reverie: Reverie, show: Shown
 def test_capture_from_the_command_line(display: str, tmp_path: Path, show: Shown) -> None:
     show("libreoffice", "Q3 report.odt - LibreOffice Writer", 0, 0, 900, 500, REPORT)
     env = {**cli_env(tmp_path / "home"), "DISPLAY": display, "XDG_SESSION_TYPE": "x11"}
-    run = [sys.executable, "-m", "app", "capture"]
-    once = subprocess.run([*run, "--once", "--json"], env=env, cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)  # fmt: skip
+
+    def reverie(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "app", *args], env=env, cwd=ROOT,
+                              capture_output=True, text=True, timeout=120)  # fmt: skip
+
+    once = reverie("capture", "--once", "--json")
     assert once.returncode == 0, once.stderr
-    watch = subprocess.run([*run, "--watch", "--interval", "1", "--duration", "4", "--json",
-                            "--idle-after", "100000"],
-                           env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)  # fmt: skip
+    watch = reverie("capture", "--watch", "--interval", "1", "--duration", "4", "--json",
+                    "--idle-after", "100000")  # fmt: skip
     assert watch.returncode == 0, watch.stderr
     assert '"kept": 1' in watch.stdout  # a static screen: the first frame only
-    found = subprocess.run([sys.executable, "-m", "app", "search", "third quarter revenue"],
-                           env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)  # fmt: skip
+    found = reverie("search", "third quarter revenue")
     assert "Q3 report.odt" in found.stdout
 
 

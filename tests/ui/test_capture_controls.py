@@ -1,0 +1,60 @@
+"""Screen capture from the window: it runs off the GUI thread, and the controls (capture now,
+pause, forget) act on it. Real X server, real OCR, offscreen Qt for Reverie's own window."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtGui import QIcon
+from pytestqt.qtbot import QtBot
+
+from app.runtime import Reverie
+from app.settings import Settings
+from tests.capture.conftest import Shown, display, show, xserver  # noqa: F401 (fixtures)
+from tests.ui.conftest import settle
+from ui.launch import ICON
+from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def capturing(qtbot: QtBot, reverie: Reverie, display: str) -> Iterator[MainWindow]:  # noqa: F811
+    reverie.apply_settings(Settings(capture_enabled=True, welcomed=True))
+    window = MainWindow(reverie, tray=False, icon=QIcon(str(ICON)), start_scheduler=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.capture.agent is not None, timeout=10_000)
+    settle(qtbot, window)
+    yield window
+    window.shutdown()
+
+
+def frames(window: MainWindow) -> int:
+    return int(window.reverie.store.conn.execute("SELECT count(*) FROM frames").fetchone()[0])
+
+
+def test_capture_now_pause_and_forget_from_the_window(
+    qtbot: QtBot,
+    capturing: MainWindow,
+    show: Shown,  # noqa: F811
+) -> None:
+    show("libreoffice", "Q3 report.odt - LibreOffice Writer", 0, 0, 900, 500,
+         "Quarterly report draft: revenue grew twelve percent.")  # fmt: skip
+    controls = capturing.controls
+    assert controls.capture_action.isEnabled() and controls.status() == "capturing"
+    with qtbot.waitSignal(capturing.capture.cycle, timeout=30_000,
+                          check_params_cb=lambda outcome: bool(outcome.kept)):  # fmt: skip
+        controls.capture_action.trigger()
+    settle(qtbot, capturing)
+    assert frames(capturing) >= 1
+    assert "Today:" in capturing.settings.capture_figures.text()
+    controls.pause_action.trigger()
+    assert controls.status() == "paused" and controls.pause_action.text() == "Resume capture"
+    assert capturing.status_label.text() == "paused"
+    controls.pause_action.trigger()
+    assert controls.status() == "capturing"
+    capturing.settings.forget_minutes.setValue(5)
+    capturing.settings.forget_button.click()
+    settle(qtbot, capturing)
+    assert frames(capturing) == 0
+    assert "Forgot the last 5 minutes" in capturing.statusBar().currentMessage()
