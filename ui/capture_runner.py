@@ -23,11 +23,11 @@ class CaptureRunner(QObject):
         self.agent: Any = None
         self._thread: threading.Thread | None = None
 
-    def start(self) -> None:
+    def start(self, passphrase: str | None = None) -> None:
         if self._thread is not None:
             return
         try:
-            self.agent = self.reverie.capture_agent()
+            self.agent = self.reverie.capture_agent(passphrase)
         except ReverieError as error:
             self.unavailable.emit(str(error))
             return

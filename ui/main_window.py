@@ -9,6 +9,8 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
 from PySide6.QtWidgets import (
     QApplication,
+    QInputDialog,
+    QLineEdit,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -74,6 +76,7 @@ class MainWindow(QMainWindow):
         self.runner = EngineRunner(reverie, self)
         self.controls = AppControls(self)
         self.quitting = False
+        self._asked_passphrase = False
         self._told_about_tray = False
 
         central = QWidget()
@@ -216,7 +219,25 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ capture
 
+    def ask_passphrase(self) -> str | None:
+        """Asked when thumbnails are on and there is no OS keyring to keep their key."""
+        text, ok = QInputDialog.getText(
+            self, "Passphrase for screen thumbnails",
+            "There is no OS keyring on this desktop to keep the key of the encrypted "
+            "thumbnails.\nEnter a passphrase (you will be asked again at each start), or "
+            "cancel to capture without thumbnails:",
+            QLineEdit.EchoMode.Password,
+        )  # fmt: skip
+        return text if ok and text else None
+
     def _capture_started(self, agent: Any) -> None:
+        if agent.options.thumbnails and agent.key is None and not self._asked_passphrase:
+            self._asked_passphrase = True
+            passphrase = self.ask_passphrase()
+            if passphrase:
+                self.capture.stop()
+                self.capture.start(passphrase)
+                return
         self.controls.set_capture(agent)
         notes = "; ".join(agent.notes)
         self.settings.capture_figures.setText(f"Capturing. {notes}" if notes else "Capturing.")

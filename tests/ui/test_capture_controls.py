@@ -58,3 +58,27 @@ def test_capture_now_pause_and_forget_from_the_window(
     settle(qtbot, capturing)
     assert frames(capturing) == 0
     assert "Forgot the last 5 minutes" in capturing.statusBar().currentMessage()
+
+
+def test_without_a_keyring_the_app_asks_for_a_thumbnail_passphrase(
+    qtbot: QtBot, reverie: Reverie, display: str, show: Shown  # noqa: F811
+) -> None:
+    from app.capture import keys
+
+    assert not keys.keyring_available()  # as on this machine and in CI: no Secret Service
+    reverie.apply_settings(Settings(capture_enabled=True, capture_thumbnails=True, welcomed=True))
+    asked: list[str] = []
+
+    class Window(MainWindow):
+        def ask_passphrase(self) -> str | None:
+            asked.append("passphrase")
+            return "a long passphrase"
+
+    window = Window(reverie, tray=False, icon=QIcon(str(ICON)), start_scheduler=False)
+    qtbot.addWidget(window)
+    try:
+        qtbot.waitUntil(lambda: window.controls.capture is not None, timeout=10_000)
+        assert asked == ["passphrase"] and window.capture.agent.key is not None
+        assert "derived from your passphrase" in window.settings.capture_figures.text()
+    finally:
+        window.shutdown()
