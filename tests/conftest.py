@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import NETGUARD, NOW
+from tests.xserver import display, show, xserver  # noqa: F401 (fixtures for capture tests)
 
 
 def _install_guard(log: Path) -> None:

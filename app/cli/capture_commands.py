@@ -9,7 +9,7 @@ from typing import Any
 
 from app.capture.ocr import ocr_problem
 from app.capture.x11 import session_problem
-from app.cli.output import emit_json
+from app.cli.output import emit_fields, emit_json
 from app.core.errors import EnvironmentProblem
 from app.runtime import Reverie
 
@@ -98,9 +98,5 @@ def _status(args: argparse.Namespace, reverie: Reverie) -> int:
         "enabled_in_settings": reverie.settings.capture_enabled,
         "thumbnail_bytes": store.thumbnail_bytes(),
     }
-    if args.json:
-        emit_json(status)
-    else:
-        for key, value in status.items():
-            print(f"{key}: {value}")
+    emit_fields(status, args.json)
     return 0

@@ -9,7 +9,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from app.cli.output import TerminalProgress, emit_json, memory_dict, memory_line, short, when
+from app.cli.output import (
+    TerminalProgress,
+    emit_fields,
+    emit_json,
+    memory_dict,
+    memory_line,
+    short,
+    when,
+)
 from app.core.errors import InputError
 from app.core.records import MemoryKind
 from app.importers.reading import as_utc, read_source
@@ -201,12 +209,7 @@ def cmd_memories(args: argparse.Namespace, reverie: Reverie) -> int:
 
 
 def cmd_stats(args: argparse.Namespace, reverie: Reverie) -> int:
-    counts = {"home": str(reverie.home), **reverie.store.counts()}
-    if args.json:
-        emit_json(counts)
-    else:
-        for key, value in counts.items():
-            print(f"{key:>16}: {value}")
+    emit_fields({"home": str(reverie.home), **reverie.store.counts()}, args.json, 16)
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -60,6 +61,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ReverieError as error:
         print(f"reverie: error: {error}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader went away (`reverie stats | head`): not an error of ours. Python's
+        # recommended recipe: point stdout at devnull so the exit flush does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except KeyboardInterrupt:
         print("reverie: interrupted; everything committed so far is kept", file=sys.stderr)
         return 130

@@ -45,6 +45,15 @@ def emit_json(value: Any) -> None:
     sys.stdout.write("\n")
 
 
+def emit_fields(values: dict[str, Any], as_json: bool, width: int = 0) -> None:
+    """A flat record: JSON, or one "key: value" line each."""
+    if as_json:
+        emit_json(values)
+        return
+    for key, value in values.items():
+        print(f"{key:>{width}}: {value}")
+
+
 def short(text: str, width: int = 90) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"

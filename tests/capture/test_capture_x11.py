@@ -21,8 +21,8 @@ from app.capture.thumbnails import read_thumbnail
 from app.core.capture_policy import Rect
 from app.runtime import Reverie
 from app.services.recall import search
-from tests.capture.conftest import Shown
 from tests.helpers import NETGUARD, NOW, ROOT, cli_env
+from tests.xserver import Shown, wait_for_window
 
 REPORT = "Quarterly report draft: revenue grew twelve percent in the third quarter."
 VAULT = "Vault entry: Lighthouse bank login, account number 48213377."
@@ -139,8 +139,6 @@ def test_reverie_s_own_window_is_never_captured(
     app = subprocess.Popen([sys.executable, "-m", "ui.launch", "--home", str(tmp_path / "gui")],
                            env=env, cwd=ROOT)  # fmt: skip
     try:
-        from tests.capture.conftest import wait_for_window
-
         wait_for_window(display, "Reverie", timeout=30)
         show("libreoffice", "Q3 report.odt - LibreOffice Writer", 0, 0, 600, 300, REPORT)
         agent = agent_for(reverie)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from pytestqt.qtbot import QtBot
 
@@ -18,6 +20,27 @@ from ui.main_window import MainWindow
 
 def load_sample(reverie: Reverie, path: Path = SAMPLE) -> None:
     ingest_file(reverie.store, reverie.index, path, fmt="auto", now=NOW, params=reverie.params)
+
+
+class Ticker:
+    """A timer on the GUI thread that records when it fires: while it keeps firing, the event
+    loop is free (work that ran on the GUI thread would stop it until done)."""
+
+    def __init__(self) -> None:
+        self.ticks: list[float] = []
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(lambda: self.ticks.append(time.monotonic()))
+
+    def __enter__(self) -> Ticker:
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.timer.stop()
+
+    def ticked_between(self, start: float, end: float) -> bool:
+        return any(start < tick < end for tick in self.ticks)
 
 
 def settle(qtbot: QtBot, window: MainWindow, timeout: int = 60_000) -> None:

@@ -11,14 +11,14 @@ from pytestqt.qtbot import QtBot
 
 from app.runtime import Reverie
 from app.settings import Settings
-from tests.capture.conftest import Shown, display, show, xserver  # noqa: F401 (fixtures)
 from tests.ui.conftest import settle
+from tests.xserver import Shown
 from ui.launch import ICON
 from ui.main_window import MainWindow
 
 
 @pytest.fixture
-def capturing(qtbot: QtBot, reverie: Reverie, display: str) -> Iterator[MainWindow]:  # noqa: F811
+def capturing(qtbot: QtBot, reverie: Reverie, display: str) -> Iterator[MainWindow]:
     reverie.apply_settings(Settings(capture_enabled=True, welcomed=True))
     window = MainWindow(reverie, tray=False, icon=QIcon(str(ICON)), start_scheduler=False)
     qtbot.addWidget(window)
@@ -36,7 +36,7 @@ def frames(window: MainWindow) -> int:
 def test_capture_now_pause_and_forget_from_the_window(
     qtbot: QtBot,
     capturing: MainWindow,
-    show: Shown,  # noqa: F811
+    show: Shown,
 ) -> None:
     show("libreoffice", "Q3 report.odt - LibreOffice Writer", 0, 0, 900, 500,
          "Quarterly report draft: revenue grew twelve percent.")  # fmt: skip
@@ -61,7 +61,10 @@ def test_capture_now_pause_and_forget_from_the_window(
 
 
 def test_without_a_keyring_the_app_asks_for_a_thumbnail_passphrase(
-    qtbot: QtBot, reverie: Reverie, display: str, show: Shown  # noqa: F811
+    qtbot: QtBot,
+    reverie: Reverie,
+    display: str,
+    show: Shown,
 ) -> None:
     from app.capture import keys
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.storage.curation_store import BrowseFilter, CurationStore
+from tests.ui.conftest import Ticker
 from ui.main_window import MainWindow
 from ui.memory_dialog import MemoryDialog
 
@@ -60,17 +61,11 @@ def test_what_the_user_says_becomes_evidence(qtbot: QtBot, window: MainWindow) -
 def test_the_window_keeps_processing_events_while_an_answer_streams(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    ticks: list[float] = []
     tokens: list[float] = []
-    timer = QTimer()
-    timer.setInterval(10)
-    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
-    timer.start()
-    with qtbot.waitSignal(window.chat.answered, timeout=120_000):
+    with Ticker() as ticker, qtbot.waitSignal(window.chat.answered, timeout=120_000):
         job = window.chat.ask("When is my dentist appointment?")
         job.token.connect(lambda _: tokens.append(time.monotonic()))
-    timer.stop()
     assert len(tokens) > 1
     # The timer ticked between the first and the last token: the GUI thread was free while
     # the model generated (had it run there, no tick could fire until the answer was done).
-    assert any(tokens[0] < tick < tokens[-1] for tick in ticks)
+    assert ticker.ticked_between(tokens[0], tokens[-1])

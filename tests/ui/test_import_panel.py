@@ -6,13 +6,13 @@ import json
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.helpers import SAMPLE
-from tests.ui.conftest import settle
+from tests.ui.conftest import Ticker, settle
 from ui.main_window import MainWindow
 
 
@@ -103,16 +103,11 @@ def test_dropping_a_file_on_the_window_imports_it(qtbot: QtBot, empty_window: Ma
 def test_the_window_keeps_processing_events_during_an_import(
     qtbot: QtBot, empty_window: MainWindow, tmp_path: Path
 ) -> None:
-    ticks: list[float] = []
     steps: list[float] = []
-    timer = QTimer()
-    timer.setInterval(10)
-    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
-    timer.start()
-    with qtbot.waitSignal(empty_window.importer.imported, timeout=120_000):
+    imported = empty_window.importer.imported
+    with Ticker() as ticker, qtbot.waitSignal(imported, timeout=120_000):
         job = empty_window.importer.start_import(chat_file(tmp_path / "mid.jsonl", 300))
         assert job is not None
         job.progressed.connect(lambda *_: steps.append(time.monotonic()))
-    timer.stop()
     assert len(steps) > 2
-    assert any(steps[0] < tick < steps[-1] for tick in ticks)
+    assert ticker.ticked_between(steps[0], steps[-1])

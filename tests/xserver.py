@@ -1,4 +1,5 @@
-"""A real X server (Xvfb) with real application windows, for the screen-capture tests."""
+"""A real X server (Xvfb) with real application windows, for the screen-capture tests (the
+fixtures are registered in tests/conftest.py)."""
 
 from __future__ import annotations
 
