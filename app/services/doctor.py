@@ -119,6 +119,19 @@ def check_index(store: SqliteMemoryStore, index: ChromaIndex) -> Check:
     return Check("vector index", OK, f"consistent with the store ({len(expected)} memories)")
 
 
+def check_capture() -> Check:
+    """Screen capture is optional: what stops it here is a warning, never a failure."""
+    from app.capture.keys import keyring_available
+    from app.capture.ocr import ocr_problem
+    from app.capture.x11 import session_problem
+
+    problems = [p for p in (session_problem(), ocr_problem()) if p]
+    keys = "OS keyring" if keyring_available() else "no OS keyring (thumbnails need a passphrase)"
+    if problems:
+        return Check("screen capture", WARN, f"{'; '.join(problems)}; {keys}")
+    return Check("screen capture", OK, f"X11, tesseract; {keys}")
+
+
 def run_checks(
     home: Path,
     store: SqliteMemoryStore,
@@ -133,4 +146,5 @@ def run_checks(
         check_models(model_folders),
         check_llama_runtime(),
         check_index(store, index),
+        check_capture(),
     ]
