@@ -9,6 +9,7 @@ import time
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from ui.display import display_problem
 
@@ -40,6 +41,20 @@ def setup_logging(home: Path) -> None:
     root.setLevel(logging.INFO)
 
 
+def single_instance(home: Path) -> Any:
+    """Hold a lock on the data folder while the app runs: two apps on one folder would run two
+    schedulers and two capture loops. Returns the open lock file, or None if taken."""
+    import fcntl
+
+    handle = (home / "app.lock").open("a")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        return None
+    return handle
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     problem = display_problem()
@@ -66,6 +81,15 @@ def main(argv: list[str] | None = None) -> int:
         QMessageBox.critical(None, "Reverie cannot start", str(error))
         print(f"reverie-gui: {error}", file=sys.stderr)
         return 1
+    lock = single_instance(reverie.home)
+    if lock is None:
+        message = (f"Reverie is already running for {reverie.home}. Look for it in the system "
+                   "tray or among your open windows.")  # fmt: skip
+        print(f"reverie-gui: {message}", file=sys.stderr)
+        if not args.startup_probe:  # the probe is for scripts: nobody to click OK
+            QMessageBox.information(None, "Reverie", message)
+        reverie.close()
+        return 3
     setup_logging(reverie.home)
 
     def crashed(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:

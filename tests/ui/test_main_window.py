@@ -109,3 +109,19 @@ def test_the_app_starts_and_shows_its_window(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("window-shown")
     assert (tmp_path / "memory.sqlite3").exists()
+
+
+def test_a_second_app_on_the_same_data_folder_is_refused(tmp_path: Path) -> None:
+    from ui.launch import single_instance
+
+    held = single_instance(tmp_path)
+    assert held is not None
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "ui.launch", "--home", str(tmp_path), "--startup-probe"],
+            capture_output=True, text=True, env=gui_env(QT_QPA_PLATFORM="offscreen"), timeout=120,
+        )  # fmt: skip
+    finally:
+        held.close()
+    assert result.returncode == 3 and "already running" in result.stderr
+    assert "window-shown" not in result.stdout
