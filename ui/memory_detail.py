@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from app.core.forgetting import effective_stability, elapsed_days, memory_retention
 from app.core.records import Evidence, HistoryEntry, Memory
 from app.runtime import Reverie
+from app.services.curation import erase_memory
 from app.services.index_sync import sync_index
 from app.storage.curation_store import CurationStore
 from ui.curve_plot import CurvePlot
@@ -213,5 +214,5 @@ class MemoryDetail(QWidget):
         assert self.current is not None
         if not self.confirm(self, self.current.memory.text):
             return
-        curation = CurationStore(self.reverie.store)
-        self._act("deleting", curation.erase, erased=True)
+        store, index = self.reverie.store, self.reverie.index
+        self._act("deleting", lambda i, now: erase_memory(store, index, i, now), erased=True)

@@ -3,6 +3,8 @@ reject them (a small model gets subjects and details wrong; the user is the fina
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.core.records import Memory
 from app.runtime import Reverie
+from app.services.curation import erase_memory
 from app.services.index_sync import sync_index
 from app.storage.curation_store import CurationStore
 from ui.formatting import when
@@ -103,9 +106,9 @@ class ReviewPanel(QWidget):
     def reject_selected(self) -> None:
         ids = self._ids(self.list.selectedItems())
 
-        def reject(curation: CurationStore, now: object) -> None:
+        def reject(curation: CurationStore, now: datetime) -> None:
             for memory_id in ids:
-                curation.erase(memory_id, now)  # type: ignore[arg-type]
+                erase_memory(curation.store, self.reverie.index, memory_id, now)
 
         self._apply("rejecting", reject)
 

@@ -52,6 +52,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     home = getattr(args, "home", None)
+    if args.command == "gui":
+        # The desktop app is its own program (ui/, the only package that imports Qt): hand
+        # this process over to it rather than importing it into the core.
+        os.execv(
+            sys.executable, [sys.executable, "-m", "ui.launch", *(["--home", home] if home else [])]
+        )
     if args.command == "demo":
         home = demo.demo_home(home)
     try:

@@ -118,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     capture.add_argument("--passphrase-env", metavar="VAR",
                          help="read the thumbnail passphrase from this environment variable "
                          "(when there is no OS keyring)")  # fmt: skip
+    sub.add_parser("gui", parents=[common], help="start the desktop app (same as reverie-gui)")
     sub.add_parser("stats", parents=[common], help="what the store holds")
     sub.add_parser("doctor", parents=[common], help="check the installation and data folder")
     sub.add_parser("reindex", parents=[common], help="rebuild the vector index from SQLite")

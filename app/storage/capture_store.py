@@ -199,6 +199,7 @@ class CaptureStore:
                     evidence.add(summary[0])
             marks = ",".join("?" * len(evidence))
             erased = 0
+            erased_files: list[Path] = []
             if evidence:
                 linked = conn.execute(
                     "SELECT DISTINCT memory_id FROM memory_evidence"
@@ -218,7 +219,7 @@ class CaptureStore:
                             [memory_id, *evidence],
                         )
                     else:
-                        curation.erase(memory_id, now)
+                        erased_files += curation.erase(memory_id, now)
                         erased += 1
                 conn.execute(f"DELETE FROM memory_evidence WHERE evidence_id IN ({marks})",
                              list(evidence))  # fmt: skip
@@ -228,5 +229,5 @@ class CaptureStore:
             conn.executemany("DELETE FROM frames WHERE id = ?", [(f["id"],) for f in frames])
             conn.execute("DELETE FROM episodes WHERE NOT EXISTS"
                          " (SELECT 1 FROM frames f WHERE f.episode_id = episodes.id)")  # fmt: skip
-        paths = tuple(Path(f["thumbnail"]) for f in frames if f["thumbnail"])
+        paths = tuple({*(Path(f["thumbnail"]) for f in frames if f["thumbnail"]), *erased_files})
         return Forgotten(len(frames), len(evidence), erased, paths)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from app.core.errors import InputError
@@ -124,10 +125,11 @@ class CurationStore:
                 self.store.queue_index(conn, [memory_id], "upsert", now)
         return after
 
-    def erase(self, memory_id: int, now: datetime) -> None:
+    def erase(self, memory_id: int, now: datetime) -> list[Path]:
         """Delete for good: the memory, its words in history, and the text of evidence that no
         other memory uses. The evidence row stays (blanked) so that importing the same file
-        again does not bring the memory back."""
+        again does not bring the memory back. Screen frames behind that evidence go too;
+        returns their thumbnail files, for the caller to delete once this has committed."""
         with self.store.transaction() as conn:
             self.store.memory_in(conn, memory_id)  # NotFoundError for an unknown id
             orphaned = [
@@ -148,7 +150,16 @@ class CurationStore:
             )
             self.store.record(conn, memory_id, now, HistoryAction.DELETE, ERASED, None, None)
             marks = ",".join("?" * len(orphaned))
+            thumbnails: list[Path] = []
             if orphaned:
+                thumbnails = [Path(r[0]) for r in conn.execute(
+                    f"SELECT thumbnail FROM frames WHERE thumbnail IS NOT NULL"
+                    f" AND evidence_id IN ({marks})", orphaned)]  # fmt: skip
+                conn.execute(f"DELETE FROM frames WHERE evidence_id IN ({marks})", orphaned)
+                conn.execute(
+                    "DELETE FROM episodes WHERE closed = 1 AND NOT EXISTS"
+                    " (SELECT 1 FROM frames f WHERE f.episode_id = episodes.id)"
+                )
                 conn.execute(f"UPDATE evidence SET content = '' WHERE id IN ({marks})", orphaned)
                 conn.execute(
                     f"UPDATE extraction_queue SET status = 'done', detail = ?"
@@ -156,6 +167,7 @@ class CurationStore:
                     [ERASED, *orphaned],
                 )
             self.store.queue_index(conn, [memory_id], "delete", now)
+        return thumbnails
 
     def review_queue(self, limit: int = 200) -> list[Memory]:
         """Extracted memories nobody has looked at yet, oldest first."""

@@ -247,3 +247,19 @@ def test_wayland_is_explained(tmp_path: Path) -> None:
                             cwd=ROOT, capture_output=True, text=True, timeout=60)  # fmt: skip
     assert result.returncode == 1
     assert "Wayland" in result.stderr and "X11" in result.stderr
+
+
+def test_deleting_a_screen_memory_for_good_deletes_its_frame_and_thumbnail(
+    reverie: Reverie, show: Shown
+) -> None:
+    from app.services.curation import erase_memory
+
+    show("libreoffice", "Q3 report.odt - LibreOffice Writer", 0, 0, 900, 500, REPORT)
+    outcome = agent_for(reverie).capture_once()
+    thumbnail = Path(reverie.store.conn.execute(
+        "SELECT thumbnail FROM frames WHERE id = ?", (outcome.kept[0],)).fetchone()[0])  # fmt: skip
+    assert thumbnail.exists()
+    erase_memory(reverie.store, reverie.index, outcome.memories[0], NOW)
+    assert not thumbnail.exists()
+    assert reverie.store.conn.execute("SELECT count(*) FROM frames").fetchone()[0] == 0
+    assert "revenue grew" not in screen_text(reverie)

@@ -93,8 +93,11 @@ def gui_env(**extra: str) -> dict[str, str]:
     return {**env, "PYTHONPATH": f"{NETGUARD}{os.pathsep}{ROOT}", **extra}
 
 
-def test_without_a_display_the_app_explains_instead_of_aborting(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "ui.launch", "--home", str(tmp_path)],
+@pytest.mark.parametrize("program", [["ui.launch"], ["app", "gui"]])
+def test_without_a_display_the_app_explains_instead_of_aborting(
+    tmp_path: Path, program: list[str]
+) -> None:
+    result = subprocess.run([sys.executable, "-m", *program, "--home", str(tmp_path)],
                             capture_output=True, text=True, env=gui_env(), timeout=60)  # fmt: skip
     assert result.returncode == 2
     assert "needs a graphical display" in result.stderr
