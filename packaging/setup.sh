@@ -31,7 +31,8 @@ command -v g++ >/dev/null && command -v gcc >/dev/null || missing+=(build-essent
 # virtual X server. Only on Debian/Ubuntu (dpkg); elsewhere the message below names them.
 want=(libegl1 libgl1 libfontconfig1 libxkbcommon0 libglib2.0-0 libdbus-1-3 fonts-dejavu-core
       libx11-xcb1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
-      libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxcb-sync1
+      libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-xfixes0
+      libxcb-xkb1 libxcb-sync1
       tesseract-ocr tesseract-ocr-eng)
 [ $DEV = 1 ] && want+=(xvfb xauth)
 if command -v dpkg-query >/dev/null; then
