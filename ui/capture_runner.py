@@ -22,28 +22,36 @@ class CaptureRunner(QObject):
         self.reverie = reverie
         self.agent: Any = None
         self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
 
     def start(self, passphrase: str | None = None) -> None:
         if self._thread is not None:
             return
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(passphrase, self._stopping),
+                                        name="reverie-capture", daemon=True)  # fmt: skip
+        self._thread.start()
+
+    def _run(self, passphrase: str | None, stopping: threading.Event) -> None:
+        # Built here, not on the GUI thread: opening the display, the keyring and deriving a
+        # key from a passphrase (scrypt) all take time.
         try:
-            self.agent = self.reverie.capture_agent(passphrase)
+            agent = self.reverie.capture_agent(passphrase)
         except ReverieError as error:
             self.unavailable.emit(str(error))
             return
-        self._thread = threading.Thread(target=self._run, name="reverie-capture", daemon=True)
-        self._thread.start()
-        self.started.emit(self.agent)
-
-    def _run(self) -> None:
-        self.agent.run(on_outcome=self.cycle.emit)
+        self.agent = agent
+        if not stopping.is_set():
+            self.started.emit(agent)
+            agent.run(on_outcome=self.cycle.emit)
+        agent.close()
 
     def stop(self) -> None:
+        if self._thread is None:
+            return
+        self._stopping.set()
         if self.agent is not None:
-            self.agent.stop()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-            self._thread = None
-        if self.agent is not None:
-            self.agent.close()
+            self.agent.stop()  # a stop asked before run() began still ends it
+        self._thread.join(timeout=30)
+        self._thread = None
         self.agent = None

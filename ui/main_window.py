@@ -187,13 +187,12 @@ class MainWindow(QMainWindow):
     def _imported(self, result: Any) -> None:
         self.browser.reload()
         if result.waiting:
+            self.importer.show_extraction(result.waiting, running=True)
             self.extract_now()
 
     def extract_now(self) -> None:
-        """Extraction runs in the background after an import (and every minute anyway)."""
-        self.importer.show_extraction(
-            ExtractionStore(self.reverie.store).pending_count(), running=True
-        )
+        """Extraction runs in the background after an import (and every minute anyway); the
+        scheduler's result signal then shows what is left."""
         self.runner.submit("extracting memories", lambda _: self.scheduler.run_extraction())
 
     def refresh_extraction(self) -> None:
@@ -209,7 +208,6 @@ class MainWindow(QMainWindow):
             self.importer.show_extraction(int(result.summary.get("pending", 0)))
 
     def _settings_saved(self, chosen: Any) -> None:
-        self.chat.forget_model()
         self.browser.reload()
         # Capture options are read when capture starts: restart it to apply them.
         self.capture.stop()
@@ -239,8 +237,7 @@ class MainWindow(QMainWindow):
                 self.capture.start(passphrase)
                 return
         self.controls.set_capture(agent)
-        notes = "; ".join(agent.notes)
-        self.settings.capture_figures.setText(f"Capturing. {notes}" if notes else "Capturing.")
+        self._show_figures(None)
         self.refresh_capture_figures()
 
     def _capture_unavailable(self, message: str) -> None:
@@ -261,12 +258,18 @@ class MainWindow(QMainWindow):
         self.runner.submit("reading capture figures", lambda _: agent.figures(),
                            on_done=self._show_figures)  # fmt: skip
 
-    def _show_figures(self, figures: dict[str, Any]) -> None:
-        self.settings.capture_figures.setText(
-            f"Today: {figures['captures_today']} screens kept · thumbnails on disk: "
-            f"{figures['disk_bytes'] / 1e6:.1f} MB · capture CPU over the last hour: "
-            f"{figures['cpu_percent_last_hour']:.1f} %"
-        )
+    def _show_figures(self, figures: dict[str, Any] | None) -> None:
+        """What capture does (and what is degraded, e.g. no OCR), then today's figures."""
+        agent = self.capture.agent
+        notes = "; ".join(agent.notes) if agent is not None else ""
+        lines = [f"Capturing. {notes}" if notes else "Capturing."]
+        if figures is not None:
+            lines.append(
+                f"Today: {figures['captures_today']} screens kept · thumbnails on disk: "
+                f"{figures['disk_bytes'] / 1e6:.1f} MB · capture CPU over the last hour: "
+                f"{figures['cpu_percent_last_hour']:.1f} %"
+            )
+        self.settings.capture_figures.setText("\n".join(lines))
 
     def forget_captures(self, minutes: float) -> None:
         def work(_: object) -> Any:

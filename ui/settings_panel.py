@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import InputError
 from app.home import choose_data_folder
-from app.llm.catalog import discover_models
+from app.llm.catalog import ModelFile, discover_models
 from app.runtime import Reverie
 from app.services.decay import apply_decay
 from app.settings import Settings
@@ -189,13 +189,11 @@ class SettingsPanel(QWidget):
 
     def load(self) -> None:
         settings = self.reverie.settings
-        self.model.clear()
-        self.model.addItem("Bundled: SmolLM2 135M (small, fast)", BUNDLED)
-        for found in discover_models(self.reverie.model_folders()):
-            if found.origin != "bundled":
-                self.model.addItem(f"{found.name} ({found.size_bytes / 1e9:.1f} GB)",
-                                   str(found.path))  # fmt: skip
-        self._select_model(settings.model)
+        self._list_models([], settings.model)
+        # Finding the GGUF files reads the disk: on the worker, the list fills in after.
+        folders = self.reverie.model_folders()
+        self.runner.submit("listing models", lambda _: discover_models(folders),
+                           on_done=self._list_models)  # fmt: skip
         self.threshold.setValue(settings.archive_threshold)
         self.scale.setValue(settings.stability_scale)
         self.capture_enabled.setChecked(settings.capture_enabled)
@@ -208,6 +206,17 @@ class SettingsPanel(QWidget):
         self.start_at_login.setChecked(settings.start_at_login)
         self.message.setText("")
         self._preview_timer.start()
+
+    def _list_models(self, found: list[ModelFile], chosen: str | None = None) -> None:
+        if chosen is None:
+            chosen = str(self.model.currentData() or BUNDLED)  # keep what is selected now
+        self.model.clear()
+        self.model.addItem("Bundled: SmolLM2 135M (small, fast)", BUNDLED)
+        for model in found:
+            if model.origin != "bundled":
+                self.model.addItem(f"{model.name} ({model.size_bytes / 1e9:.1f} GB)",
+                                   str(model.path))  # fmt: skip
+        self._select_model(chosen)
 
     def _select_model(self, path: str) -> None:
         index = self.model.findData(path)

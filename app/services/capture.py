@@ -13,7 +13,7 @@ import resource
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
@@ -71,7 +71,7 @@ class CaptureOptions:
             redact_contacts=settings.redact_contacts,
             disk_cap_mb=settings.capture_disk_cap_mb,
         )
-        return cls(**{**chosen.__dict__, **overrides})
+        return replace(chosen, **overrides)
 
 
 @dataclass
@@ -279,8 +279,8 @@ class CaptureAgent:
 
     def run(self, duration_s: float | None = None, on_outcome: Any = None) -> None:
         """Capture every interval (and at once when `capture_now` is asked) until `stop` is
-        called or `duration_s` has passed; then close the open episode."""
-        self._stop.clear()
+        called (even before this began) or `duration_s` has passed; then close the open
+        episode."""
         ends = time.monotonic() + duration_s if duration_s else None
         while not self._stop.is_set() and (ends is None or time.monotonic() < ends):
             forced = self._now_requested.is_set()

@@ -23,7 +23,7 @@ def capturing(qtbot: QtBot, reverie: Reverie, display: str) -> Iterator[MainWind
     window = MainWindow(reverie, tray=False, icon=QIcon(str(ICON)), start_scheduler=False)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: window.capture.agent is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.controls.capture is not None, timeout=10_000)
     settle(qtbot, window)
     yield window
     window.shutdown()

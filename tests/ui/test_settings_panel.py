@@ -85,6 +85,7 @@ def test_choosing_another_model_file_is_saved(qtbot: QtBot, window: MainWindow) 
     (models / "tiny-instruct.Q4_K_M.gguf").write_bytes(b"GGUF" + b"\0" * 64)
     panel = window.settings
     panel.load()
+    settle(qtbot, window)
     index = panel.model.findData(str(models / "tiny-instruct.Q4_K_M.gguf"))
     assert index > 0 and panel.model.itemText(0).startswith("Bundled")
     panel.model.setCurrentIndex(index)
