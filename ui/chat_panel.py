@@ -77,7 +77,7 @@ class AnswerView(QFrame):
         if answer.abstained:
             self.status.setText("No memory answers this, so Reverie did not guess.")
             self.setProperty("abstained", True)
-        elif any("replaced" in note for note in answer.notes):
+        elif answer.quoted:
             self.status.setText("The model's own words were not backed by a memory; quoted one.")
         else:
             self.status.setText("")
@@ -122,7 +122,6 @@ class ChatPanel(QWidget):
         super().__init__(parent)
         self.reverie = reverie
         self.runner = runner
-        self._session: ChatSession | None = None
         self.views: list[AnswerView] = []
         layout = QVBoxLayout(self)
         self.scroller = QScrollArea()
@@ -180,10 +179,10 @@ class ChatPanel(QWidget):
         return job
 
     def _say(self, question: str, job: Job) -> Answer:
-        if self._session is None:
-            r = self.reverie
-            self._session = ChatSession(r.store, r.index, r.model, r.params)
-        return self._session.say(question, self.reverie.now(), on_token=job.emit_token)
+        # Built per question: the model and the forgetting settings may have changed since.
+        r = self.reverie
+        session = ChatSession(r.store, r.index, r.model, r.params)
+        return session.say(question, r.now(), on_token=job.emit_token)
 
     def _done(self, view: AnswerView, answer: Answer) -> None:
         self._busy(False)
@@ -203,7 +202,3 @@ class ChatPanel(QWidget):
     def _scroll_to_end(self) -> None:
         bar = self.scroller.verticalScrollBar()
         bar.setValue(bar.maximum())
-
-    def forget_model(self) -> None:
-        """The model was changed in settings: the next question builds a new session."""
-        self._session = None

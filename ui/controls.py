@@ -33,7 +33,6 @@ class AppControls(QObject):
         super().__init__(parent)
         self.capture: CaptureControl | None = None
         self._work = ""  # what the engine is doing now, if anything
-        self._capturing = False
         self.open_action = QAction("Open Reverie", self)
         self.ask_action = QAction("Ask…", self)
         self.pause_action = QAction("Pause capture", self)
@@ -67,7 +66,6 @@ class AppControls(QObject):
                        self.capture_action):  # fmt: skip
             action.setEnabled(capture is not None)
             action.setToolTip("" if capture else "Screen capture is off (turn it on in Settings)")
-        self._capturing = capture is not None
         self.refresh()
 
     def toggle_pause(self) -> None:
@@ -103,7 +101,7 @@ class AppControls(QObject):
                 return shown
         if self.capture is not None and self.capture.paused:
             return "paused"
-        if self._capturing:
+        if self.capture is not None:
             return "capturing"
         return "idle"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -53,9 +53,9 @@ def run_query(reverie: Reverie, query: Query) -> list[Row]:
     if query.words.strip() and query.by_meaning:
         hits = search(reverie.store, reverie.index, query.words, now=reverie.now(),
                       params=reverie.params, options=RecallOptions(k=50))  # fmt: skip
-        chosen = BrowseFilter(**{**chosen.__dict__, "ids": tuple(h.memory.id for h in hits)})
+        chosen = replace(chosen, ids=tuple(h.memory.id for h in hits))
     elif query.words.strip():
-        chosen = BrowseFilter(**{**chosen.__dict__, "text": query.words})
+        chosen = replace(chosen, text=query.words)
     now = reverie.now()
     memories = CurationStore(reverie.store).browse(chosen)
     return [Row(m, memory_retention(m, now, reverie.params)) for m in memories]

@@ -3,6 +3,7 @@ reject them (a small model gets subjects and details wrong; the user is the fina
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
@@ -82,9 +83,8 @@ class ReviewPanel(QWidget):
     def _ids(self, items: list[QListWidgetItem]) -> list[int]:
         return [int(i.data(Qt.ItemDataRole.UserRole)) for i in items]
 
-    def _apply(self, label: str, change: object) -> None:
+    def _apply(self, label: str, change: Callable[[CurationStore, datetime], object]) -> None:
         def work(_: object) -> list[Memory]:
-            assert callable(change)
             change(CurationStore(self.reverie.store), self.reverie.now())
             sync_index(self.reverie.store, self.reverie.index)
             return CurationStore(self.reverie.store).review_queue()

@@ -1,7 +1,8 @@
 """Has the screen changed enough to keep a new frame? A difference hash (64 bits from a 9x8
 grey thumbnail: robust to noise, cheap) plus the mean absolute difference of a 64x36 grey
 thumbnail (catches a changed line of text the hash can miss). Thresholds were chosen on real
-screenshots by tests/capture/test_change.py."""
+screenshots (tests/capture/test_capture_x11.py, test_change_thresholds_on_real_screenshots): a
+new line of text measured 0.49, a changed character 0.004, a cursor-sized mark 0.01."""
 
 from __future__ import annotations
 

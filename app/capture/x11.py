@@ -134,7 +134,3 @@ class X11Windows:
         if self._saver and self.root.screensaver_query_info().state == 1:  # ScreenSaverOn
             return True
         return any(any(name in w.app.lower() for name in LOCKERS) for w in windows)
-
-    def screen_rect(self) -> Rect:
-        geometry = self.root.get_geometry()
-        return Rect(0, 0, geometry.width, geometry.height)

@@ -7,8 +7,6 @@ import os
 import sys
 from typing import Any
 
-from app.capture.ocr import ocr_problem
-from app.capture.x11 import session_problem
 from app.cli.output import emit_fields, emit_json
 from app.core.errors import EnvironmentProblem
 from app.runtime import Reverie
@@ -87,14 +85,13 @@ def _run(args: argparse.Namespace, agent: Any) -> int:
 
 
 def _status(args: argparse.Namespace, reverie: Reverie) -> int:
-    from app.capture.keys import keyring_available
+    from app.services.doctor import check_capture
     from app.storage.capture_store import CaptureStore
 
     store = CaptureStore(reverie.store)
+    check = check_capture()
     status = {
-        "session": session_problem() or "ok (X11)",
-        "ocr": ocr_problem() or "ok (tesseract)",
-        "keyring": "ok" if keyring_available() else "none (thumbnails need a passphrase)",
+        "capture": f"{check.status}: {check.detail}",
         "enabled_in_settings": reverie.settings.capture_enabled,
         "thumbnail_bytes": store.thumbnail_bytes(),
     }

@@ -49,7 +49,7 @@ def _demo_answer(reverie: Reverie, now: datetime) -> None:
         params=reverie.params,
         on_token=lambda piece: print(piece, end="", flush=True),
     )
-    if answer.notes and "replaced" in answer.notes[0]:
+    if answer.quoted:
         print(f"\n  (not supported by the memories; quoting them instead) {answer.text}", end="")
     for citation in answer.citations:
         source = citation.hit.sources[0]

@@ -17,7 +17,7 @@ from app.services.extract import Extractor
 
 
 def _print_answer(answer: Answer, streamed: bool = True) -> None:
-    if answer.notes and answer.notes[0].startswith("model answer not supported"):
+    if answer.quoted:
         print("\n(The model's words are not in your memories; what they say:)")
         print(answer.text)
     elif not streamed:

@@ -25,6 +25,7 @@ from app.storage.sqlite_store import SqliteMemoryStore
 PROMPT = "answer_v2"
 MEMORY_CHARS = 240  # per memory in the prompt: prompt evaluation dominates latency
 DONT_KNOW = "I don't have a memory of that."
+REPLACED = "model answer not supported by the memories, replaced"
 MIN_SIMILARITY = 0.4
 MIN_COVERAGE = 0.6
 ANSWER_TOKENS = 160
@@ -66,6 +67,11 @@ class Answer:
     first_token_s: float | None = None
     tokens_per_s: float | None = None
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def quoted(self) -> bool:
+        """The model's words were not backed by the memories, so the text quotes one."""
+        return any(note.startswith(REPLACED) for note in self.notes)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -200,7 +206,7 @@ def answer_question(
     if not numbers or not grounded(text, [shown[n - 1] for n in numbers]):
         # Relevant memories exist, but the model's words do not come from them (small models
         # invent): quote the most relevant memory instead of showing an invention.
-        result.notes.append(f"model answer not supported by the memories, replaced: {text!r}")
+        result.notes.append(f"{REPLACED}: {text!r}")
         result.text = f"From your memories: {shown[0].memory.text} [1]"
         numbers = [1]
     result.citations = [Citation(n, shown[n - 1]) for n in numbers]

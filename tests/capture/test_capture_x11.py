@@ -263,3 +263,31 @@ def test_deleting_a_screen_memory_for_good_deletes_its_frame_and_thumbnail(
     assert not thumbnail.exists()
     assert reverie.store.conn.execute("SELECT count(*) FROM frames").fetchone()[0] == 0
     assert "revenue grew" not in screen_text(reverie)
+
+
+def test_change_thresholds_on_real_screenshots(show: Shown, display: str) -> None:
+    """What counts as a change: a new line of text does; one changed character or a
+    cursor-sized mark does not (they would keep a frame every few seconds for nothing)."""
+    from PIL import ImageDraw
+
+    from app.capture.change import changed, fingerprint
+    from app.capture.screen import ScreenGrabber
+
+    text = show("libreoffice", "Q3 report.odt - LibreOffice Writer", 0, 0, 900, 500, REPORT)
+    grabber = ScreenGrabber()
+    try:
+        monitor = grabber.monitors()[0]
+        first = fingerprint(grabber.grab(monitor, ()))
+        assert not changed(first, fingerprint(grabber.grab(monitor, ())))
+        marked = grabber.grab(monitor, ())
+        ImageDraw.Draw(marked).rectangle((100, 100, 101, 120), fill=(0, 0, 0))
+        assert not changed(first, fingerprint(marked))
+        text.write_text(REPORT.replace("twelve", "twelfe"))
+        time.sleep(0.6)
+        one_character = fingerprint(grabber.grab(monitor, ()))
+        assert not changed(first, one_character)
+        text.write_text(REPORT + "\nCosts fell three percent over the same period.")
+        time.sleep(0.6)
+        assert changed(first, fingerprint(grabber.grab(monitor, ())))
+    finally:
+        grabber.close()
