@@ -92,7 +92,8 @@ def clean_subject(subject: str) -> str:
 def parse_candidates(raw: str, batch_size: int) -> list[CandidateMemory]:
     """Validate the model's JSON; raise MalformedOutput for anything off-schema."""
     try:
-        data = json.loads(raw)
+        # strict=False: a raw tab or newline inside a string is harmless, not a failure.
+        data = json.loads(raw, strict=False)
     except json.JSONDecodeError as error:
         raise MalformedOutput(f"not valid JSON ({error.msg})") from None
     items = data.get("memories") if isinstance(data, dict) else None
@@ -131,6 +132,38 @@ def parse_candidates(raw: str, batch_size: int) -> list[CandidateMemory]:
             )
         )
     return out[:MAX_MEMORIES]
+
+
+def salvage(raw: str) -> str:
+    """A reply cut off at the token limit, reduced to the memories completed before the cut
+    (the array closed after the last whole object); '{"memories": []}' when none were."""
+    start = raw.find("[")
+    if start < 0:
+        return '{"memories": []}'
+    depth = 0
+    in_string = escaped = False
+    last_item_end = -1
+    for index in range(start + 1, len(raw)):
+        char = raw[index]
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+            continue
+        if char == '"':
+            in_string = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                last_item_end = index
+    if last_item_end < 0:
+        return '{"memories": []}'
+    return raw[: last_item_end + 1] + "]}"
 
 
 def drop_duplicates(candidates: list[CandidateMemory]) -> list[CandidateMemory]:

@@ -95,11 +95,23 @@ class Memory:
     evidence_ids: tuple[int, ...] = field(default=())
     origin: str = "ingest"  # ingest (a raw message), extraction (the model), user
     reviewed_at: datetime | None = None  # when the user accepted an extracted memory
+    role: str | None = None  # who said a raw message: user, assistant, other
+    attribute: str | None = None  # a fact's attribute ("manager"); "procedure" for how-tos
+    value: str | None = None  # a fact's value, verbatim from its source
 
     @property
     def raw(self) -> bool:
         """A message stored as it was said, rather than a memory distilled from it."""
         return self.origin == "ingest"
+
+    @property
+    def fact(self) -> bool:
+        """Read from the user's words by the fact layer (or the model), with an attribute."""
+        return self.attribute is not None
+
+    @property
+    def from_assistant(self) -> bool:
+        return self.role == "assistant"
 
     @property
     def archived(self) -> bool:

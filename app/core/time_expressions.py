@@ -169,7 +169,20 @@ def _absolute(text: str, now: datetime) -> tuple[datetime, datetime] | None:
     month_year = re.search(rf"\b({_MONTH_RE}),? (\d{{4}})\b", text)
     if month_year:
         return _month_range(int(month_year[2]), _month_number(month_year[1]))
-    in_month = re.search(rf"\b(?:in|during|since|of|early|late|mid|back in) ({_MONTH_RE})\b", text)
+    part = re.search(
+        rf"\b(early|mid|middle of|late|end of|start of|beginning of) ({_MONTH_RE})\b", text
+    )
+    if part:
+        month = _month_number(part[2])
+        year = now.year if month <= now.month else now.year - 1
+        start, end = _month_range(year, month)
+        # Thirds of the month, overlapping a little: people's "mid" is loose.
+        if part[1] in {"early", "start of", "beginning of"}:
+            return start, start + timedelta(days=11)
+        if part[1] in {"mid", "middle of"}:
+            return start + timedelta(days=9), start + timedelta(days=22)
+        return start + timedelta(days=19), end
+    in_month = re.search(rf"\b(?:in|during|since|of|back in) ({_MONTH_RE})\b", text)
     if in_month:
         month = _month_number(in_month[1])
         year = now.year if month <= now.month else now.year - 1

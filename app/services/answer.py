@@ -1,8 +1,9 @@
-"""Answering from memories: retrieve, prompt with numbered dated memories, stream, cite.
+"""Answering from memories: select what answers, optionally let a capable model phrase it.
 
-Reverie abstains instead of guessing when nothing relevant is remembered, and an answer that
-cites nothing it was shown is replaced by the best memory itself (a tiny model's free-form
-answer that no memory supports is not worth showing).
+Reverie abstains instead of guessing when no memory holds the answer. With the bundled small
+model the answer is the selection itself (app/services/selection.py): nothing is streamed
+that could later be withdrawn. A user-chosen capable model phrases the answer from the same
+memories, streamed, and its words are replaced by the selection when they are unsupported.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from app.core.extraction import check_grounding, stem, stems
+from app.core.extraction import check_grounding, stems
 from app.core.forgetting import ForgettingParams, memory_retention, reinforced_stability
-from app.core.keywords import TIME_WORDS
 from app.llm.prompts import load_prompt
-from app.services.recall import RecallHit, RecallOptions, search
+from app.services.capability import writes_well
+from app.services.recall import RecallHit
+from app.services.selection import select_answer
 from app.storage.chroma_index import ChromaIndex
 from app.storage.sqlite_store import SqliteMemoryStore
 
@@ -26,8 +28,6 @@ PROMPT = "answer_v2"
 MEMORY_CHARS = 240  # per memory in the prompt: prompt evaluation dominates latency
 DONT_KNOW = "I don't have a memory of that."
 REPLACED = "model answer not supported by the memories, replaced"
-MIN_SIMILARITY = 0.4
-MIN_COVERAGE = 0.6
 ANSWER_TOKENS = 160
 _CITE = re.compile(r"\[(\d{1,2})\]")
 _UNSURE = re.compile(r"\b(i don'?t know|no (memory|information)|not mentioned)\b", re.I)
@@ -85,18 +85,6 @@ class Answer:
             "tokens_per_s": self.tokens_per_s,
             "notes": self.notes,
         }
-
-
-def relevant(hits: list[RecallHit], question: str) -> list[RecallHit]:
-    """Hits plausibly about the question: close in meaning, or holding most of its content
-    words (time words aside). Calibrated on the sample chat: answerable questions scored
-    0.43-0.64 cosine or full word coverage; unanswerable ones at most 0.36 and half."""
-    asked = stems(question) - {stem(w) for w in TIME_WORDS}
-
-    def coverage(hit: RecallHit) -> float:
-        return len(asked & stems(hit.memory.text)) / len(asked) if asked else 0.0
-
-    return [h for h in hits if h.similarity >= MIN_SIMILARITY or coverage(h) >= MIN_COVERAGE]
 
 
 def grounded(text: str, cited: list[RecallHit]) -> bool:
@@ -158,31 +146,37 @@ def answer_question(
     k: int = 5,
     on_token: Callable[[str], None] | None = None,
 ) -> Answer:
-    # The model sees only what is currently true: an older statement that a newer one
-    # replaced would otherwise be copied by a small model as readily as the newer one.
-    hits = [
-        h
-        for h in relevant(
-            search(store, index, question, now=now, params=params, options=RecallOptions(k=k)),
-            question,
-        )
-        if h.current
-    ]
-    if not hits:
+    """Answer by selecting what the memories say: a current fact, a how-to, or the sentence
+    of a message that holds the question's specific words. A small model's words are never
+    shown; a capable model (chosen by the user) may phrase the answer from the same
+    memories, streamed, and is replaced by the selection when its words are unsupported."""
+    selection = select_answer(question, store=store, index=index, now=now, params=params, k=k)
+    if selection is None:
         if on_token:
             on_token(DONT_KNOW)
-        return Answer(question, DONT_KNOW, [], True, [], notes=["no relevant memory"])
-    budget = model.settings.context_tokens - ANSWER_TOKENS - model.count_tokens(question) - 120
-    shown: list[RecallHit] = []
-    lines: list[str] = []
-    used = 0
-    for hit, line in zip(hits, memory_lines(hits), strict=True):
-        cost = model.count_tokens(line)
-        if used + cost > budget:
-            break
-        shown.append(hit)
-        lines.append(line)
-        used += cost
+        return Answer(question, DONT_KNOW, [], True, [], notes=["no memory holds the answer"])
+    shown = selection.shown
+    if writes_well(model):
+        result = _model_answer(question, shown, model, now, on_token, selection.text)
+    else:
+        if on_token:
+            on_token(selection.text)
+        result = Answer(question, selection.text, [], False, shown)
+        result.citations = [Citation(1, shown[0])]
+        result.notes.append(f"selected: {selection.how}")
+    reinforce(store, [c.hit.memory.id for c in result.citations], now, params)
+    return result
+
+
+def _model_answer(
+    question: str,
+    shown: list[RecallHit],
+    model: ChatModel,
+    now: datetime,
+    on_token: Callable[[str], None] | None,
+    fallback: str,
+) -> Answer:
+    lines = memory_lines(shown)
     prompt = load_prompt(PROMPT)
     today = now.strftime("%A %d %B %Y")
     system = prompt["context"].format(today=today, memories="\n".join(lines))
@@ -204,13 +198,11 @@ def answer_question(
     result.tokens_per_s = round(generated / elapsed, 1) if elapsed > 0 and generated else None
     numbers = [] if _UNSURE.search(text) else attribute(text, shown)
     if not numbers or not grounded(text, [shown[n - 1] for n in numbers]):
-        # Relevant memories exist, but the model's words do not come from them (small models
-        # invent): quote the most relevant memory instead of showing an invention.
+        # The model's words do not come from the memories: show the selected answer.
         result.notes.append(f"{REPLACED}: {text!r}")
-        result.text = f"From your memories: {shown[0].memory.text} [1]"
+        result.text = fallback
         numbers = [1]
     result.citations = [Citation(n, shown[n - 1]) for n in numbers]
-    reinforce(store, [c.hit.memory.id for c in result.citations], now, params)
     return result
 
 

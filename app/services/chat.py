@@ -1,24 +1,35 @@
 """A chat with Reverie: what the user says is evidence like any imported message, so
-"remember that I..." needs no special command; it flows through extraction (post-answer
-reflection, as in Think-in-Memory and Mem0)."""
+"remember that I..." needs no special command: facts are learned at once by the rules, and
+the model's extraction follows in the background (post-answer reflection, as in
+Think-in-Memory and Mem0)."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from app.core.forgetting import ForgettingParams
-from app.core.records import Message
-from app.services.answer import Answer, answer_question
+from app.core.forgetting import ForgettingParams, memory_retention
+from app.core.records import Memory, MemoryKind, Message
+from app.services.answer import Answer, Citation, answer_question
 from app.services.extract import Extractor, ExtractReport
+from app.services.facts import learn_facts
 from app.services.index_sync import sync_index
+from app.services.recall import RecallHit
+from app.services.selection import fact_sentence
 from app.storage.chroma_index import ChromaIndex
+from app.storage.fact_store import FactStore, LearnedFact
 from app.storage.sqlite_store import ImportRequest, SqliteMemoryStore
 
 
 class ChatSession:
+    """One conversation. Questions are answered and kept as evidence of the conversation,
+    never as memories (a question is not a fact, and must not come back as an answer);
+    statements are remembered, and the facts in them are learned at once; "that's wrong,
+    it's X" after an answer corrects the fact it cited."""
+
     def __init__(
         self,
         store: SqliteMemoryStore,
@@ -26,9 +37,11 @@ class ChatSession:
         model: Any,
         params: ForgettingParams,
         speaker: str = "me",
+        previous: Answer | None = None,
     ) -> None:
         self.store, self.index, self.model, self.params = store, index, model, params
         self.speaker = speaker
+        self.last = previous  # the answer a correction refers to
 
     def _message(self, text: str, role: str, now: datetime) -> Message:
         digest = hashlib.sha1(f"{now.isoformat()}|{role}|{text}".encode()).hexdigest()[:16]
@@ -38,30 +51,107 @@ class ChatSession:
     def say(
         self, text: str, now: datetime, on_token: Callable[[str], None] | None = None
     ) -> Answer:
-        # Answer first, so the message does not retrieve itself as its own best memory.
-        answer = answer_question(
-            text,
-            store=self.store,
-            index=self.index,
-            model=self.model,
-            now=now,
-            params=self.params,
-            on_token=on_token,
-        )
-        exchange = [self._message(text, "user", now), self._message(answer.text, "assistant", now)]
-        # One transaction for the exchange. Reverie's reply is kept as evidence of the
-        # conversation, but only what the user says becomes memories (answers are derived
-        # from memories already).
-        self.store.add_messages(
+        corrected = correction(text)
+        cited = self._cited_fact()
+        if corrected is not None and cited is not None:
+            reply = self._correct(text, corrected, cited, now)
+        elif is_question(text):
+            # Answer first, so nothing of this exchange is searched while answering.
+            reply = answer_question(
+                text, store=self.store, index=self.index, model=self.model, now=now,
+                params=self.params, on_token=on_token,
+            )  # fmt: skip
+            self._store_exchange(text, reply.text, now, remember=False)
+        else:
+            reply = self._remember(text, now)
+        if on_token and reply.notes and reply.notes[0].startswith(("noted", "corrected")):
+            on_token(reply.text)
+        self.last = reply
+        return reply
+
+    def _store_exchange(
+        self, text: str, reply: str, now: datetime, *, remember: bool
+    ) -> tuple[int, ...]:
+        """One transaction for the exchange. Reverie's reply is kept as evidence of the
+        conversation, never as a memory (it is derived from memories already); the user's
+        words become a memory only when they state something."""
+        exchange = [self._message(text, "user", now), self._message(reply, "assistant", now)]
+        outcome = self.store.add_messages(
             ImportRequest(exchange, "chat", None, "chat", exchange[0].original_id,
-                          frozenset({"user"})),
+                          frozenset({"user"}) if remember else frozenset(), extract=remember),
             now, self.params,
         )  # fmt: skip
+        return outcome.evidence_ids
+
+    def _remember(self, text: str, now: datetime) -> Answer:
+        evidence_ids = self._store_exchange(text, "Noted.", now, remember=True)
+        learned = learn_facts(self.store, now, self.params, evidence_ids[:1])
         sync_index(self.store, self.index)
+        new = [
+            m for m in FactStore(self.store).current_facts() if evidence_ids[0] in m.evidence_ids
+        ]
+        shown = [self._hit(m, now) for m in new]
+        summary = "; ".join(fact_sentence(m) for m in new)
+        reply = f"Noted: {summary}" if summary else "Noted."
+        if learned.superseded:
+            reply += " (this replaces what you had told me before)"
+        answer = Answer(text, reply, [Citation(i, h) for i, h in enumerate(shown, start=1)],
+                        False, shown, notes=["noted"])  # fmt: skip
         return answer
+
+    def _cited_fact(self) -> Memory | None:
+        if self.last is None or not self.last.citations:
+            return None
+        memory = self.last.citations[0].hit.memory
+        return memory if memory.attribute and memory.attribute != "procedure" else None
+
+    def _correct(self, text: str, value: str, cited: Memory, now: datetime) -> Answer:
+        evidence_ids = self._store_exchange(text, "Corrected.", now, remember=True)
+        evidence = self.store.get_evidence(list(evidence_ids[:1]))[evidence_ids[0]]
+        fact = LearnedFact(MemoryKind.SEMANTIC, text, f"{cited.attribute}: {value}",
+                           cited.subject or "me", cited.attribute or "", value)  # fmt: skip
+        new_id = FactStore(self.store).correct(cited.id, fact, evidence, now, self.params)
+        sync_index(self.store, self.index)
+        memory = self.store.get_memory(new_id)
+        shown = [self._hit(memory, now)]
+        return Answer(text, f"Corrected: {fact_sentence(memory)} [1]", [Citation(1, shown[0])],
+                      False, shown, notes=["corrected"])  # fmt: skip
+
+    def _hit(self, memory: Memory, now: datetime) -> RecallHit:
+        sources = self.store.evidence_for([memory.id]).get(memory.id, [])
+        retention = memory_retention(memory, now, self.params)
+        return RecallHit(memory, 1.0, retention, tuple(sources), 1.0, True, True)
 
     def reflect(self, now: datetime, max_batches: int | None = None) -> ExtractReport:
         """Extract memories from what was said (the app runs this in the background)."""
         return Extractor(self.store, self.index, self.model, self.params).run(
             now, max_batches=max_batches
         )
+
+
+_QUESTION_START = re.compile(
+    r"^(?:who|whom|whose|what|when|where|which|why|how|do|does|did|is|are|was|were|am|can|"
+    r"could|would|will|should|have|has|had|tell me|remind me|any idea)\b",
+    re.I,
+)
+_CORRECTION = re.compile(
+    r"^(?:no|nope|wrong|not quite|that'?s (?:wrong|not right|incorrect|outdated|old|not true)"
+    r"|that is (?:wrong|not right|incorrect|outdated|not true)|actually)\b[,.!:;\s-]*"
+    r"(?:(?:it|she|he|they|that)(?:'s| is| was| are|'re) (?:now |actually )?|now (?:it'?s )?|"
+    r"it should be |the (?:right|correct) (?:answer|one) is )?(?P<value>.+?)[.!]*$",
+    re.I,
+)
+
+
+def is_question(text: str) -> bool:
+    stripped = text.strip()
+    return stripped.endswith("?") or bool(_QUESTION_START.match(stripped))
+
+
+def correction(text: str) -> str | None:
+    """The corrected value in "that's wrong, it's Porto" / "no, Tomás"; None otherwise."""
+    match = _CORRECTION.match(text.strip())
+    if match is None or is_question(text):
+        return None
+    value = match["value"].strip(" ,")
+    return value if 0 < len(value) <= 80 else None

@@ -26,6 +26,7 @@ from app.core.extraction import (
     check_grounding,
     drop_duplicates,
     parse_candidates,
+    salvage,
     schema_for,
 )
 from app.core.forgetting import ForgettingParams, memory_retention, reinforced_stability
@@ -33,6 +34,8 @@ from app.core.ports import NoProgress, Progress
 from app.core.records import Evidence
 from app.core.time_expressions import resolve_relative_date
 from app.llm.prompts import load_prompt
+from app.services.capability import writes_well
+from app.services.facts import learn_facts
 from app.services.index_sync import sync_index
 from app.storage.chroma_index import ChromaIndex
 from app.storage.extraction_store import ExtractionStore, NewMemory
@@ -40,7 +43,7 @@ from app.storage.sqlite_store import SqliteMemoryStore
 
 log = logging.getLogger(__name__)
 BATCH_MESSAGES = 6
-MAX_TOKENS = 400
+TOKENS_PER_MESSAGE = 110  # one memory with steps is ~90 tokens of JSON
 PROMPT = "extract_v1"
 CONSOLIDATE_PROMPT = "consolidate_v1"
 
@@ -60,9 +63,17 @@ class ExtractReport:
     duplicates: int = 0
     rejected: list[str] = field(default_factory=list)  # why each candidate was refused
     failed_batches: list[str] = field(default_factory=list)
+    facts: int = 0  # facts and how-tos the rules read from messages not read before
+    superseded: int = 0  # older facts those replaced
+    model_used: bool = False  # False: the model is too small to write memories; rules only
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.__dict__}
+
+
+def output_budget(messages: int) -> int:
+    """Room for about one memory per message, plus the JSON around them."""
+    return 60 + TOKENS_PER_MESSAGE * messages
 
 
 def numbered(batch: list[Evidence]) -> str:
@@ -113,6 +124,10 @@ class Extractor:
     ) -> ExtractReport:
         progress = progress or NoProgress()
         report = ExtractReport()
+        # The rules first: messages stored before the fact layer existed are read now.
+        learned = learn_facts(self.store, now, self.params)
+        report.facts, report.superseded = learned.added, learned.superseded
+        report.model_used = writes_well(self.model)
         pending = self.queue.pending_count()
         progress.start(pending, "extracting")
         try:
@@ -120,7 +135,14 @@ class Extractor:
                 batches = self.queue.pending_batches(BATCH_MESSAGES, 1)
                 if not batches:
                     break
-                self.extract_batch(batches[0], now, report)
+                if report.model_used:
+                    self.extract_batch(batches[0], now, report)
+                else:
+                    # Free extraction by a 135M model yields inventions and broken JSON; its
+                    # messages were read by the rules, which is all it could add reliably.
+                    report.batches += 1
+                    report.messages += len(batches[0])
+                    self.queue.mark([e.id for e in batches[0]], "done", "read by the fact layer")
                 progress.advance(len(batches[0]))
         finally:
             progress.finish()
@@ -133,10 +155,11 @@ class Extractor:
         ids = [e.id for e in batch]
         try:
             raw, finish = self.model.complete_json(
-                build_messages(batch), schema_for(len(batch)), MAX_TOKENS
+                build_messages(batch), schema_for(len(batch)), output_budget(len(batch))
             )
             if finish == "length":
-                raise MalformedOutput("the reply was cut off at the token limit")
+                # Keep the memories that were complete before the cut.
+                raw = salvage(raw)
             candidates = drop_duplicates(parse_candidates(raw, len(batch)))
         except MalformedOutput as error:
             # Nothing from this batch is written; the messages stay searchable as they are.

@@ -11,6 +11,7 @@ from typing import Any
 from app.core.forgetting import ForgettingParams
 from app.core.ports import Progress
 from app.importers import DEFAULT_MEMORY_ROLES, read_messages
+from app.services.facts import learn_facts
 from app.services.index_sync import sync_index
 from app.storage.chroma_index import ChromaIndex
 from app.storage.sqlite_store import ImportRequest, SqliteMemoryStore
@@ -25,6 +26,8 @@ class IngestReport:
     duplicates: int
     memories: int
     indexed: int
+    facts: int  # semantic and procedural memories the fact layer learned
+    superseded: int  # older facts these messages replaced
     seconds: float
     memory_ids: tuple[int, ...] = field(default=(), repr=False)  # the new memories
 
@@ -56,6 +59,8 @@ def ingest_file(
         memory_roles=roles if roles is not None else DEFAULT_MEMORY_ROLES.get(chosen),
     )
     outcome = store.add_messages(request, now, params)
+    # Facts first, so the index is written once for the messages and the facts read from them.
+    learned = learn_facts(store, now, params, outcome.evidence_ids)
     indexed = sync_index(store, index, progress)
     return IngestReport(
         path=str(path),
@@ -65,6 +70,8 @@ def ingest_file(
         duplicates=outcome.duplicates,
         memories=len(outcome.memory_ids),
         indexed=indexed,
+        facts=learned.added,
+        superseded=learned.superseded,
         seconds=round(time.perf_counter() - started, 3),
         memory_ids=outcome.memory_ids,
     )

@@ -45,6 +45,9 @@ def memory_from_row(row: sqlite3.Row, evidence_ids: tuple[int, ...] = ()) -> Mem
         evidence_ids=evidence_ids,
         origin=row["origin"],
         reviewed_at=from_text(row["reviewed_at"]),
+        role=row["role"],
+        attribute=row["attribute"],
+        value=row["value"],
     )
 
 
@@ -63,6 +66,8 @@ def memory_snapshot(memory: Memory) -> dict[str, Any]:
         "archived_at": to_text(memory.archived_at),
         "valid_to": to_text(memory.valid_to),
         "superseded_by": memory.superseded_by,
+        "attribute": memory.attribute,
+        "value": memory.value,
     }
 
 

@@ -169,6 +169,25 @@ MIGRATIONS: list[str] = [
     CREATE INDEX frames_by_time ON frames(captured_at);
     CREATE INDEX frames_by_episode ON frames(episode_id);
     """,
+    # 5: the fact layer. A raw memory knows who said it (role: the user's own words outrank an
+    # assistant's echo of them); a fact has an attribute and a verbatim value, so a newer value
+    # for the same subject and attribute can close the older one. fact_reads says which
+    # evidence the rules have read, so old stores catch up and nothing is read twice.
+    """
+    ALTER TABLE memories ADD COLUMN role TEXT;
+    ALTER TABLE memories ADD COLUMN attribute TEXT;
+    ALTER TABLE memories ADD COLUMN value TEXT;
+    CREATE INDEX memories_by_fact ON memories(attribute, subject);
+    UPDATE memories SET role = (
+        SELECT e.role FROM memory_evidence me JOIN evidence e ON e.id = me.evidence_id
+        WHERE me.memory_id = memories.id ORDER BY e.id LIMIT 1
+    ) WHERE origin = 'ingest';
+    CREATE TABLE fact_reads (
+        evidence_id INTEGER PRIMARY KEY REFERENCES evidence(id) ON DELETE CASCADE,
+        read_at TEXT NOT NULL,
+        found INTEGER NOT NULL DEFAULT 0
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -56,6 +56,7 @@ class ImportOutcome:
     added: int
     duplicates: int
     memory_ids: tuple[int, ...]
+    evidence_ids: tuple[int, ...] = ()  # the new evidence rows, in import order
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ class SqliteMemoryStore:
     ) -> ImportOutcome:
         """Store new messages as evidence plus one episodic memory each, atomically."""
         added: list[int] = []
+        new_evidence_ids: list[int] = []
         duplicates = 0
         previous: dict[str, str] = {}  # session -> "author: text" of the last memory's message
         with self.transaction() as conn:
@@ -146,8 +148,10 @@ class SqliteMemoryStore:
                     continue
                 evidence_id = cursor.lastrowid
                 assert evidence_id is not None
+                new_evidence_ids.append(evidence_id)
                 wanted = request.memory_roles is None or message.role in request.memory_roles
-                if request.extract and wanted:
+                # An assistant's reply is no source of facts about the user (it echoes them).
+                if request.extract and wanted and message.role != "assistant":
                     conn.execute(
                         "INSERT INTO extraction_queue (evidence_id, queued_at) VALUES (?, ?)",
                         (evidence_id, to_text(now)),
@@ -169,11 +173,14 @@ class SqliteMemoryStore:
                     "ingest",
                     (evidence_id,),
                     f"imported from {request.format} message {message.original_id}",
+                    role=message.role,
                 )
                 added.append(memory_id)
             new_evidence = len(request.messages) - duplicates
             conn.execute("UPDATE imports SET added = ? WHERE id = ?", (new_evidence, import_id))
-        return ImportOutcome(len(request.messages), new_evidence, duplicates, tuple(added))
+        return ImportOutcome(
+            len(request.messages), new_evidence, duplicates, tuple(added), tuple(new_evidence_ids)
+        )
 
     def insert_memory(
         self,
@@ -190,13 +197,17 @@ class SqliteMemoryStore:
         reason: str,
         *,
         subject: str | None = None,
+        role: str | None = None,
+        attribute: str | None = None,
+        value: str | None = None,
     ) -> int:
         """Insert a memory with its evidence links, index work and history (caller's
         transaction)."""
         stability = initial_stability(kind, importance, params)
         cursor = conn.execute(
             "INSERT INTO memories (kind, text, context, event_time, observed_at, valid_from,"
-            " importance, stability_days, origin, subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " importance, stability_days, origin, subject, role, attribute, value)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 kind.value,
                 text,
@@ -208,6 +219,9 @@ class SqliteMemoryStore:
                 stability,
                 origin,
                 subject,
+                role,
+                attribute,
+                value,
             ),
         )
         memory_id = cursor.lastrowid
@@ -290,6 +304,16 @@ class SqliteMemoryStore:
                 links.setdefault(row[0], []).append(row[1])
         rows = self.conn.execute(f"SELECT * FROM memories WHERE id IN ({marks})", list(ids))
         return {r["id"]: memory_from_row(r, tuple(links.get(r["id"], ()))) for r in rows}
+
+    def contexts(self, ids: Sequence[int]) -> dict[int, str]:
+        """Each memory's context: for a message, the one before it and itself."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(
+            f"SELECT id, context FROM memories WHERE id IN ({marks})", list(ids)
+        )
+        return {r[0]: r[1] for r in rows}
 
     def get_evidence(self, ids: Sequence[int]) -> dict[int, Evidence]:
         if not ids:

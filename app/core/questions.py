@@ -1,0 +1,321 @@
+"""What a question asks, and which remembered fact, how-to or sentence answers it.
+
+Answers are *selected*, not written: the best current fact for the question's subject and
+attribute, else the how-to whose goal it names, else the sentence of a remembered message
+that holds the question's specific words. A question whose specific words no memory holds is
+not answered ("What is my dog called?" when only a cat was ever mentioned). Pure functions.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from app.core.extraction import stem
+from app.core.facts import ME, PERSON_RELATIONS, PETS, canonical_attribute
+from app.core.keywords import TIME_WORDS, keywords
+from app.core.records import Memory
+
+# Irregular past forms people use in questions and statements ("grew up" / "grow up").
+IRREGULAR = {
+    "went": "go", "gone": "go", "grew": "grow", "grown": "grow", "did": "do", "done": "do",
+    "made": "make", "took": "take", "taken": "take", "got": "get", "gotten": "get",
+    "saw": "see", "seen": "see", "bought": "buy", "brought": "bring", "thought": "think",
+    "told": "tell", "said": "say", "met": "meet", "left": "leave", "ran": "run", "ate": "eat",
+    "eaten": "eat", "drank": "drink", "drove": "drive", "driven": "drive", "wrote": "write",
+    "written": "write", "gave": "give", "given": "give", "found": "find", "began": "begin",
+    "begun": "begin", "flew": "fly", "flown": "fly", "sold": "sell", "spent": "spend",
+    "taught": "teach", "caught": "catch", "felt": "feel", "kept": "keep", "knew": "know",
+    "known": "know", "lost": "lose", "paid": "pay", "read": "read", "sent": "send",
+    "slept": "sleep", "spoke": "speak", "swam": "swim", "won": "win", "wore": "wear",
+    "chose": "choose", "chosen": "choose", "built": "build", "born": "birth", "children": "child",
+    "people": "person", "women": "woman", "men": "man", "feet": "foot", "mice": "mouse",
+    "studied": "study", "moved": "move", "lives": "live", "living": "live", "lived": "live",
+}  # fmt: skip
+# Words in a question that say what kind of answer is wanted, not what it is about.
+GENERIC = frozenset(
+    """name names called call do does get go happen happened happen tell say remember know
+    use used using mention mentioned think kind sort type thing things one ones currently
+    current usually typically now recently these days lately ever still new old favourite
+    again first last time times often long much many something anything everything life
+    recommend recommended suggest suggested suggestion recommendation advise advice told
+    want wanted like need please give me details detail exactly""".split()  # noqa: SIM905
+)
+_FIRST_PERSON = re.compile(r"\b(i|my|me|mine|myself|we|our|us)\b", re.I)
+_TO_ASSISTANT = re.compile(
+    r"\b(?:did|do|would|could|can|have|had|were|was)\s+you\b|\byou\s+(?:recommend|suggest|said|say|told|tell|mention|gave|give|propose|advise|list|name|recommended|suggested|mentioned|proposed|advised)|\byour\s+(?:recommendation|suggestion|advice|answer|idea|list)",
+    re.I,
+)
+_PROCEDURE = re.compile(
+    r"\bhow\s+(?:do|did|should|can|would)\s+(?:i|we)\b|\bhow\s+to\b|\b(?:routine|steps|process|procedure|recipe|method|checklist|workflow)\b",
+    re.I,
+)
+_WHAT_HAPPENED = re.compile(
+    r"\bwhat\s+(?:did\s+(?:i|we)\s+(?:do|get up to)|happened|was\s+(?:i|we)\s+doing|went\s+on)\b|\bwhere\s+(?:was|were|did)\s+(?:i|we)\b|\bwho\s+did\s+(?:i|we)\s+(?:see|meet)\b",
+    re.I,
+)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Inês" and "Ines" are the same name to a user."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def term(word: str) -> str:
+    word = fold(word)
+    return IRREGULAR.get(word) or stem(word)
+
+
+def terms(text: str) -> set[str]:
+    return {term(w) for w in keywords(fold(text))}
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    wh: str  # who, where, when, which, what, how, how many, or "" (yes/no and others)
+    procedure: bool  # asks how to do something
+    to_assistant: bool  # asks what Reverie (the assistant) said
+    what_happened: bool  # asks what happened (at a time it names)
+    first_person: bool
+    focus: frozenset[str]  # the specific words an answer must hold
+
+    @property
+    def asks_when(self) -> bool:
+        return self.wh == "when" or bool(
+            re.search(r"\bwhat (?:date|day|time|year|month)\b", self.text, re.I)
+        )
+
+
+def analyse(question: str, user_names: Iterable[str] = ()) -> Question:
+    lowered = question.strip().lower()
+    wh_match = re.match(
+        r"(?:and |so |also |but )?(how many|how much|how long|how often|who|whom|whose|where|when|which|what|how|why)\b",
+        lowered,
+    )
+    wh = wh_match[1] if wh_match else ""
+    names = {fold(n) for n in user_names}
+    focus = {
+        t
+        for w in keywords(fold(question))
+        if w not in GENERIC and w not in TIME_WORDS and w not in names
+        for t in [term(w)]
+        if t not in GENERIC
+    }
+    return Question(
+        question,
+        wh,
+        bool(_PROCEDURE.search(question)),
+        bool(_TO_ASSISTANT.search(question)),
+        bool(_WHAT_HAPPENED.search(question)),
+        bool(_FIRST_PERSON.search(question)) or any(n in fold(question) for n in names),
+        frozenset(focus),
+    )
+
+
+def coverage(question: Question, text: str) -> float:
+    """The share of the question's specific words that `text` holds."""
+    if not question.focus:
+        return 0.0
+    return len(question.focus & terms(text)) / len(question.focus)
+
+
+def enough(question: Question, covered: float) -> bool:
+    """Whether a memory holding this share of the question's specific words may answer it:
+    all of one or two words, all but one of three or four, 60 % of more."""
+    n = len(question.focus)
+    if n == 0:
+        return False
+    need = n if n <= 2 else (n - 1 if n <= 4 else 0.6 * n)
+    return covered * n + 1e-9 >= need
+
+
+# Question phrasings of attributes the fact layer knows, as extra words for matching.
+_ATTRIBUTE_CUES = (
+    (r"\b(?:live|lives|living|reside|based|home|city|town|moved)\b", "home city"),
+    (
+        r"\bwork(?:s|ing)?\s+(?:for|at)\b|\bemploy|\bcompany\b|\bemployer\b|\bwhere\s+do(?:es)?\s+\w+\s+work\b",
+        "employer",
+    ),
+    (
+        r"\bfor a living\b|\bjob\b|\boccupation\b|\bprofession\b|\bwork(?:s)? as\b|\bjob title\b|\bwhat does \w+ do\b|\bwhat do i do\b|\brole\b|\bposition\b",
+        "job",
+    ),
+    (
+        r"\bget(?:ting)? to work\b|\bcommute|\btravel to work\b|\bgo to work\b|\bto the office\b",
+        "commute",
+    ),
+    (r"\ballerg", "allergy"),
+    (r"\bgr[eo]w(?:n)? up\b|\braised\b", "grew up in"),
+    (r"\bbirthday\b|\bborn\b", "birthday"),
+    (r"\bboss\b", "manager"),
+    (r"\bdiet\b|\bvegetarian\b|\bvegan\b", "diet"),
+)
+
+
+def _question_attribute_terms(question: str) -> set[str]:
+    found = terms(question)
+    for pattern, attribute in _ATTRIBUTE_CUES:
+        if re.search(pattern, question, re.I):
+            found |= terms(attribute) | {"§" + attribute}
+    for word in keywords(fold(question)):
+        canonical = canonical_attribute(word)
+        found |= terms(canonical)
+    return found
+
+
+def _attribute_matches(attribute: str, asked: set[str]) -> bool:
+    if "§" + attribute in asked:
+        return True
+    wanted = terms(attribute)
+    return bool(wanted) and wanted <= asked
+
+
+_RELATIONS = frozenset((*PERSON_RELATIONS, *PETS))
+
+
+def _name_in(question: str, subject: str) -> bool:
+    folded = fold(question)
+    subject = fold(subject)
+    if re.search(rf"\b{re.escape(subject)}\b", folded):
+        return True
+    first = subject.split()[0] if subject.split() else ""
+    return len(first) >= 3 and bool(re.search(rf"\b{re.escape(first)}\b", folded))
+
+
+def _is_me(subject: str | None, me: set[str]) -> bool:
+    return subject is not None and fold(subject) in me
+
+
+def resolve_relations(
+    question: str, facts: Sequence[Memory], user_names: Iterable[str] = ()
+) -> str:
+    """ "Where does my sister live?" becomes "Where does Inês live?" when the facts name the
+    sister, so the next hop is an ordinary question about a named person. A question about
+    the relation itself ("Who is my sister?") is left alone."""
+    me = {fold(ME), *(fold(n) for n in user_names)}
+    relations = sorted(
+        (f for f in facts if _is_me(f.subject, me) and f.attribute in _RELATIONS and f.value),
+        key=lambda f: (-len(f.attribute or ""), -(f.valid_from or f.observed_at).timestamp()),
+    )
+    for fact in relations:
+        assert fact.attribute is not None and fact.value is not None
+        phrase = re.compile(rf"\b(?:my|our)\s+{re.escape(fact.attribute)}(?=(?:'s|’s)?\b)", re.I)
+        if not phrase.search(question):
+            continue
+        hopped = phrase.sub(fact.value, question, count=1)
+        left = analyse(phrase.sub(" ", question), user_names).focus - terms(fact.attribute)
+        cued = any(re.search(p, hopped, re.I) for p, a in _ATTRIBUTE_CUES if a != fact.attribute)
+        if left or cued:
+            return hopped
+    return question
+
+
+def match_fact(
+    question: Question, facts: Sequence[Memory], user_names: Iterable[str] = ()
+) -> Memory | None:
+    """The fact that answers the question, if one does: the right subject (a person the
+    question names, else the user) and an attribute the question asks about. The most
+    recently stated fact wins among equals; the most specific attribute among several."""
+    asked = _question_attribute_terms(question.text)
+    me = {fold(ME), *(fold(n) for n in user_names)}
+    semantic = [f for f in facts if f.attribute and f.attribute != "procedure" and f.subject]
+    named = [
+        f
+        for f in semantic
+        if not _is_me(f.subject, me) and _name_in(question.text, f.subject or "")
+    ]
+    if named:
+        candidates = named
+    elif question.first_person:
+        candidates = [
+            f for f in semantic
+            if _is_me(f.subject, me)
+            and (f.attribute not in _RELATIONS
+                 or re.search(rf"\b(?:my|our)\s+{re.escape(f.attribute or '')}\b", question.text, re.I))
+        ]  # fmt: skip
+    else:
+        return None
+    about = [f for f in candidates if _attribute_matches(f.attribute or "", asked)]
+    if not about:
+        return None
+    best = max(len(terms(f.attribute or "")) for f in about)
+    about = [f for f in about if len(terms(f.attribute or "")) == best]
+    return max(about, key=lambda m: (m.valid_from or m.observed_at, m.id))
+
+
+def match_procedure(question: Question, procedures: Sequence[Memory]) -> Memory | None:
+    """The how-to whose goal holds the question's specific words (most of them)."""
+    if not question.procedure or not question.focus:
+        return None
+    best: tuple[float, float, int] | None = None
+    chosen: Memory | None = None
+    for memory in procedures:
+        goal = terms(memory.subject or "")
+        if not goal:
+            continue
+        shared = len(question.focus & goal)
+        share = shared / len(question.focus)
+        precision = shared / len(goal)
+        key = (share, precision, memory.id)
+        if share >= 0.66 and precision >= 0.5 and (best is None or key > best):
+            best, chosen = key, memory
+    return chosen
+
+
+# ---------------------------------------------------------------- sentences and spans
+
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+
+
+def best_sentence(question: Question, text: str, max_chars: int = 320) -> str:
+    """The sentence of `text` with most of the question's words (the first on a tie); a
+    short text is kept whole."""
+    if len(text) <= max_chars:
+        return text.strip()
+    found = sentences(text)
+    if not found:
+        return text[:max_chars]
+    scored = [(len(question.focus & terms(s)), -i, s) for i, s in enumerate(found)]
+    top = max(scored)[2]
+    return top if len(top) <= max_chars else top[: max_chars - 1] + "…"
+
+
+_NAME = r"[A-ZÀ-Ý][\wÀ-ÿ'’\-]+(?:\s+[A-ZÀ-Ý][\wÀ-ÿ'’\-]+)*"
+_DATE = re.compile(
+    r"\b(?:\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+\d{1,2}(?:st|nd|rd|th)?)"
+    r"(?:,?\s+\d{4})?\b",
+    re.I,
+)
+_QUANTITY = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|[a-zA-Z£$€]+)?|\b[£$€]\s?\d+(?:[.,]\d+)?")
+
+
+def short_span(question: Question, sentence: str) -> str | None:
+    """The few words that answer a who / where / when / how many question, when the
+    sentence shows them plainly; None otherwise (the sentence is the answer)."""
+    asked = {fold(w) for w in re.findall(r"[\wÀ-ÿ]+", question.text)}
+    if question.wh in {"how many", "how much", "how long"}:
+        found = _QUANTITY.search(sentence)
+        return found.group().strip() if found else None
+    if question.asks_when:
+        found = _DATE.search(sentence)
+        return found.group() if found else None
+    if question.wh in {"who", "whom"}:
+        for match in re.finditer(_NAME, sentence):
+            words = [w for w in match.group().split() if fold(w) not in asked]
+            if match.start() > 0 and words and fold(words[0]) not in {"i", "i'm"}:
+                return " ".join(words)
+        return None
+    if question.wh == "where":
+        for match in re.finditer(rf"\b(?:in|at|to|from|near)\s+(?:the\s+)?({_NAME})", sentence):
+            if fold(match[1]) not in asked:
+                return match[1]
+    return None

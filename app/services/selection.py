@@ -1,0 +1,191 @@
+"""Selecting the answer: a current fact, a how-to, what happened then, or the sentence that
+holds the question's words, with the memory it came from (cited first).
+
+Works without any language model, so the bundled small one never has to write an answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.core.facts import ME
+from app.core.forgetting import ForgettingParams, memory_retention
+from app.core.questions import (
+    Question,
+    analyse,
+    best_sentence,
+    coverage,
+    enough,
+    fold,
+    match_fact,
+    match_procedure,
+    resolve_relations,
+    short_span,
+)
+from app.core.records import Memory
+from app.core.time_expressions import TimeRange, find_time_range
+from app.services.recall import RecallHit, RecallOptions, search
+from app.storage.chroma_index import ChromaIndex
+from app.storage.fact_store import PROCEDURE, FactStore
+from app.storage.sqlite_store import SqliteMemoryStore
+
+RETRIEVE = 12  # memories searched for a sentence that answers
+# A memory one specific word short still answers when it is this close in meaning ("my
+# dentist appointment" / "booked the dentist for 2 December"); calibrated on the dev scenario
+# and LongMemEval dev (abstention questions score below it).
+SIM_RESCUE = 0.55
+IN_RANGE = 3  # "what did I do last week?" lists at most this many moments
+
+
+@dataclass(frozen=True)
+class Selection:
+    text: str  # the answer as shown, citing [1]
+    shown: list[RecallHit]  # the answering memory first, then the other candidates
+    how: str  # fact, procedure, moment, sentence
+
+
+def select_answer(
+    question: str,
+    *,
+    store: SqliteMemoryStore,
+    index: ChromaIndex,
+    now: datetime,
+    params: ForgettingParams,
+    k: int = 5,
+) -> Selection | None:
+    facts_store = FactStore(store)
+    facts = facts_store.current_facts()
+    names = facts_store.user_names()
+    asked = resolve_relations(question, facts, names)
+    q = analyse(asked, names)
+
+    def hit(memory: Memory) -> RecallHit:
+        sources = store.evidence_for([memory.id]).get(memory.id, [])
+        retention = memory_retention(memory, now, params)
+        return RecallHit(memory, 1.0, retention, tuple(sources), 1.0, True, True)
+
+    procedure = match_procedure(q, [f for f in facts if f.attribute == PROCEDURE])
+    if procedure is not None:
+        return Selection(f"{_procedure_text(procedure)} [1]", [hit(procedure)], "procedure")
+    time_range = find_time_range(question, now)
+    fact = None if q.asks_when and "birthday" not in fold(asked) else match_fact(q, facts, names)
+    if fact is not None:
+        return Selection(f"{fact_sentence(fact)} [1]", [hit(fact)], "fact")
+    hits = search(store, index, asked, now=now, params=params,
+                  options=RecallOptions(k=max(k, RETRIEVE)))  # fmt: skip
+    if time_range is not None and q.what_happened:
+        return _moments(q, hits, time_range, store, index, now, params)
+    contexts = store.contexts([h.memory.id for h in hits]) if q.to_assistant else {}
+    chosen = _best_sentence_hit(q, hits, contexts)
+    if chosen is None:
+        return None
+    others = [h for h in hits if h.memory.id != chosen.memory.id and h.current][: k - 1]
+    return Selection(f"{_sentence_text(q, chosen)} [1]", [chosen, *others], "sentence")
+
+
+def said(hit: RecallHit) -> str:
+    """The words as they were said: the message itself for a raw memory (no "me:" prefix)."""
+    if hit.memory.raw and hit.sources:
+        return hit.sources[0].content
+    return hit.memory.text
+
+
+def _best_sentence_hit(
+    q: Question, hits: list[RecallHit], contexts: dict[int, str]
+) -> RecallHit | None:
+    """The memory holding most of the question's specific words; the user's own words
+    before an assistant's (unless the question asks what the assistant said), and the newer
+    of two that hold them equally (the older one may be out of date)."""
+    pool = [h for h in hits if h.current]
+    if q.to_assistant:
+        pool = [h for h in pool if h.memory.from_assistant] or pool
+    scored: list[tuple[float, RecallHit]] = []
+    for rank, h in enumerate(pool):
+        text_share = coverage(q, said(h))
+        # What the assistant said answers the message before it: "Which shoes would you
+        # suggest?" / "I'd suggest the Novablast 4".
+        context = contexts.get(h.memory.id, "")
+        share = max(text_share, coverage(q, context)) if q.to_assistant else text_share
+        short_by_one = len(q.focus) >= 2 and share * len(q.focus) >= len(q.focus) - 1 - 1e-9
+        if enough(q, share) or (short_by_one and h.similarity >= SIM_RESCUE):
+            scored.append((share - 0.001 * rank, h))
+    if not scored:
+        return None
+    if not q.to_assistant:
+        own = [(s, h) for s, h in scored if not h.memory.from_assistant]
+        scored = own or scored
+    top = max(s for s, _ in scored)
+    best = [h for s, h in scored if s >= top - 0.01 - 1e-9 and s > top - 0.05]
+    # Facts learned by the rules carry the user's sentence; among equals, take the newest.
+    return max(best, key=lambda h: (h.memory.event_time or h.memory.observed_at, -h.memory.id))
+
+
+def _moments(
+    q: Question,
+    hits: list[RecallHit],
+    time_range: TimeRange,
+    store: SqliteMemoryStore,
+    index: ChromaIndex,
+    now: datetime,
+    params: ForgettingParams,
+) -> Selection | None:
+    """What happened in the span a question names: the user's own messages from then, most
+    relevant first, listed in time order."""
+    inside = [
+        h for h in hits
+        if time_range.contains(h.memory.event_time) and h.memory.raw and not h.memory.from_assistant
+    ]  # fmt: skip
+    if not inside:
+        return None
+    chosen = inside[:IN_RANGE]
+    chosen.sort(key=lambda h: h.memory.event_time or now)
+    parts = []
+    for number, h in enumerate(chosen, start=1):
+        when = h.memory.event_time
+        day = f"{when:%-d %B %Y}" if when else "undated"
+        parts.append(f"{day}: “{best_sentence(q, said(h))}” [{number}]")
+    return Selection(" ".join(parts), chosen, "moments")
+
+
+def _sentence_text(q: Question, h: RecallHit) -> str:
+    sentence = best_sentence(q, said(h))
+    when = h.memory.event_time
+    day = f"{when:%-d %B %Y}" if when else None
+    if h.memory.from_assistant:
+        return f"The assistant said{f' on {day}' if day else ''}: “{sentence}”"
+    if q.asks_when and day:
+        return f"On {day}: “{sentence}”"
+    span = short_span(q, sentence)
+    quoted = f"“{sentence}”" + (f" ({day})" if day else "")
+    return f"{span} — {quoted}" if span and span not in {sentence} else quoted
+
+
+def _procedure_text(memory: Memory) -> str:
+    return memory.text.replace("How to ", "To ", 1)
+
+
+_TEMPLATES = {
+    "home city": "{who} live{s} in {value}.",
+    "employer": "{who} work{s} at {value}.",
+    "job": "{who} work{s} as {article} {value}.",
+    "commute": "{whose} way to work: {value}.",
+    "allergy": "{who} {are} allergic to {value}.",
+    "grew up in": "{who} grew up in {value}.",
+    "birthday": "{whose} birthday is on {value}.",
+    "diet": "{who} {are} {value}.",
+}
+
+
+def fact_sentence(memory: Memory) -> str:
+    """A fact as a short sentence to the user: "Your manager is Ana Lima."."""
+    me = memory.subject is None or fold(memory.subject) == ME
+    who = "You" if me else str(memory.subject)
+    whose = "Your" if me else f"{memory.subject}'s"
+    value = memory.value or ""
+    template = _TEMPLATES.get(memory.attribute or "", "{whose} {attribute} is {value}.")
+    article = "an" if value[:1].lower() in "aeiou" else "a"
+    return template.format(
+        who=who, whose=whose, s="" if me else "s", are="are" if me else "is",
+        value=value, attribute=memory.attribute, article=article,
+    )  # fmt: skip
