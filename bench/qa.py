@@ -1,5 +1,6 @@
 """End-to-end QA benchmark (not a test): ingest, retrieve, answer with a GGUF model, score.
 
+    .venv/bin/python -m bench.qa --dataset scenario          # Reverie's own dev scenario
     .venv/bin/python -m bench.qa --dataset locomo --conversations conv-30
     .venv/bin/python -m bench.qa --dataset longmemeval --limit 30
     .venv/bin/python -m bench.qa ... --model /path/to/bigger-instruct.Q4_K_M.gguf
@@ -55,7 +56,7 @@ def _record(
             "ttft": answer.first_token_s,
             "tps": answer.tokens_per_s,
             "context": answer.context_tokens,
-            "quoted": bool(answer.notes and "replaced" in answer.notes[0]),
+            "quoted": answer.quoted,
         }
     )
 
@@ -120,7 +121,7 @@ def run_longmemeval(model: LocalModel, limit: int) -> dict[str, list]:
         gold_sessions = {ids.index(s) for s in instance["answer_session_ids"] if s in ids}
         reverie, home = _fresh(embedder, now)
         try:
-            _ingest(reverie, messages, "longmemeval", frozenset({"user"}), now)
+            _ingest(reverie, messages, "longmemeval", None, now)
             answer, seconds = _timed_answer(reverie, model, instance["question"], now)
         finally:
             _close(reverie, home)
@@ -138,6 +139,86 @@ def run_longmemeval(model: LocalModel, limit: int) -> dict[str, list]:
         )
         _record(rows, group, answer, scores, seconds, retrieved)
     return rows
+
+
+SCENARIO = Path(__file__).parent / "scenarios"
+
+
+def _has(text: str, group: str) -> bool:
+    return any(option.lower() in text.lower() for option in group.split("|"))
+
+
+def run_scenario(model: LocalModel, name: str) -> dict[str, list]:
+    """Reverie's own dev scenario: answered right (every gold group in the answer, no stale
+    value), cites the right message, wrong and missed abstentions, per question type."""
+    from app.services.ingest import ingest_file
+
+    rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    spec = json.loads((SCENARIO / f"{name}_questions.json").read_text())
+    now = datetime.fromisoformat(spec["now"].replace("Z", "+00:00"))
+    embedder = CachedEmbedder(RESULTS / "embeddings.sqlite3")
+    reverie, home = _fresh(embedder, now)
+    try:
+        ingest_file(reverie.store, reverie.index, SCENARIO / f"{name}.jsonl", fmt="auto",
+                    now=now, params=reverie.params)  # fmt: skip
+        for item in spec["questions"]:
+            answer, seconds = _timed_answer(reverie, model, item["question"], now)
+            cited = {e.original_id for c in answer.citations for e in c.hit.sources}
+            if item["type"] == "abstention":
+                right = answer.abstained
+                cites = None
+            else:
+                right = not answer.abstained and all(_has(answer.text, g) for g in item["answer"])
+                cites = bool(cited & set(item["evidence"]))
+            stale = [w for w in item["stale"] if w.lower() in answer.text.lower()]
+            row = {
+                "f1": float(right and not stale),
+                "contains": float(right and not stale),
+                "seconds": seconds,
+                "retrieved": cites,
+                "abstained": answer.abstained,
+                "ttft": answer.first_token_s,
+                "tps": answer.tokens_per_s,
+                "context": answer.context_tokens,
+                "quoted": answer.quoted,
+                "wrong_abstention": item["type"] != "abstention" and answer.abstained,
+                "missed_abstention": item["type"] == "abstention" and not answer.abstained,
+                "stale": bool(stale),
+                "question": item["question"],
+                "answer": answer.text,
+            }
+            rows[item["type"]].append(row)
+    finally:
+        _close(reverie, home)
+    return rows
+
+
+def summarise_scenario(rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    def block(items: list[dict[str, Any]]) -> dict[str, Any]:
+        cited = [r["retrieved"] for r in items if r["retrieved"] is not None]
+        return {
+            "n": len(items),
+            "answered_right": round(statistics.mean(r["contains"] for r in items), 3),
+            "cites_right_message": round(statistics.mean(cited), 3) if cited else None,
+            "wrong_abstentions": sum(r["wrong_abstention"] for r in items),
+            "missed_abstentions": sum(r["missed_abstention"] for r in items),
+            "stale_stated_as_current": sum(r["stale"] for r in items),
+        }
+
+    everything = [r for items in rows.values() for r in items]
+    return {
+        "overall": block(everything),
+        "by_type": {t: block(items) for t, items in sorted(rows.items())},
+        "latency_s": {
+            "p50": round(percentile([r["seconds"] for r in everything], 0.5), 3),
+            "p95": round(percentile([r["seconds"] for r in everything], 0.95), 3),
+        },
+        "wrong": [
+            {"question": r["question"], "answer": r["answer"]}
+            for r in everything
+            if r["contains"] < 1
+        ],
+    }
 
 
 def summarise(rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
@@ -178,7 +259,8 @@ def summarise(rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dataset", choices=["locomo", "longmemeval"], required=True)
+    parser.add_argument("--dataset", choices=["scenario", "locomo", "longmemeval"], required=True)
+    parser.add_argument("--scenario", default="maya", help="a bench/scenarios/NAME.jsonl")
     parser.add_argument(
         "--conversations", nargs="+", default=["conv-30"], choices=LOCOMO_SPLITS["dev"]
     )
@@ -189,12 +271,17 @@ def main() -> None:
     args = parser.parse_args()
     path = args.model or bundled_model().path  # type: ignore[union-attr]
     model = LocalModel(path, ModelSettings(context_tokens=4096 if args.model else 2048))
-    rows = (
-        run_locomo(model, args.conversations, args.limit)
-        if args.dataset == "locomo"
-        else run_longmemeval(model, args.limit)
-    )
-    report = {"dataset": args.dataset, "model": path.name, **summarise(rows)}
+    if args.dataset == "scenario":
+        rows = run_scenario(model, args.scenario)
+        summary = summarise_scenario(rows)
+    else:
+        rows = (
+            run_locomo(model, args.conversations, args.limit)
+            if args.dataset == "locomo"
+            else run_longmemeval(model, args.limit)
+        )
+        summary = summarise(rows)
+    report = {"dataset": args.dataset, "model": path.name, **summary}
     print(json.dumps(report, indent=2))
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"qa-{args.dataset}-{path.stem}.json").write_text(json.dumps(report, indent=2))

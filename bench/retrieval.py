@@ -24,6 +24,7 @@ from app.importers import locomo as locomo_format
 from app.importers import longmemeval as lme_format
 from app.importers.reading import SourceText, as_utc
 from app.runtime import Reverie
+from app.services.facts import learn_facts
 from app.services.index_sync import sync_index
 from app.services.recall import RecallOptions, search
 from app.storage.sqlite_store import ImportRequest
@@ -48,7 +49,9 @@ def _ingest(
 ) -> float:
     started = time.perf_counter()
     request = ImportRequest(messages, "import", None, fmt, "bench", roles)
-    reverie.store.add_messages(request, now, reverie.params)
+    outcome = reverie.store.add_messages(request, now, reverie.params)
+    # As a real import does: the fact layer reads the new messages before indexing.
+    learn_facts(reverie.store, now, reverie.params, outcome.evidence_ids)
     sync_index(reverie.store, reverie.index)
     return time.perf_counter() - started
 

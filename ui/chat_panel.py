@@ -34,7 +34,8 @@ class Bubble(QLabel):
 
 
 class AnswerView(QFrame):
-    """One answer: streamed text, then citation chips and what the model saw."""
+    """One answer: its text (streamed only when a capable model phrases it), then citation
+    chips and the memories considered."""
 
     def __init__(self, question: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -93,7 +94,7 @@ class AnswerView(QFrame):
             origin = source_line(hit.sources[0]) if hit.sources else "added by hand"
             self.saw.addItem(f"[{number}] {hit.memory.text}\n    {origin}")
         if answer.shown:
-            self.saw_button.setText(f"What the model saw ({len(answer.shown)})")
+            self.saw_button.setText(f"Memories considered ({len(answer.shown)})")
             self.saw_button.setVisible(True)
 
     def fail(self, message: str) -> None:
@@ -123,6 +124,7 @@ class ChatPanel(QWidget):
         self.reverie = reverie
         self.runner = runner
         self.views: list[AnswerView] = []
+        self.last_answer: Answer | None = None  # what "that's wrong, it's …" corrects
         layout = QVBoxLayout(self)
         self.scroller = QScrollArea()
         self.scroller.setWidgetResizable(True)
@@ -181,10 +183,11 @@ class ChatPanel(QWidget):
     def _say(self, question: str, job: Job) -> Answer:
         # Built per question: the model and the forgetting settings may have changed since.
         r = self.reverie
-        session = ChatSession(r.store, r.index, r.model, r.params)
+        session = ChatSession(r.store, r.index, r.model, r.params, previous=self.last_answer)
         return session.say(question, r.now(), on_token=job.emit_token)
 
     def _done(self, view: AnswerView, answer: Answer) -> None:
+        self.last_answer = answer
         self._busy(False)
         view.finish(answer)
         self.answered.emit(answer)

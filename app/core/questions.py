@@ -58,6 +58,11 @@ _WHAT_HAPPENED = re.compile(
 )
 
 
+def asks_the_assistant(question: str) -> bool:
+    """"Which hotel did you recommend?": about what the assistant said, not about the user."""
+    return bool(_TO_ASSISTANT.search(question))
+
+
 def fold(text: str) -> str:
     """Lower case without accents: "Inês" and "Ines" are the same name to a user."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -214,6 +219,16 @@ def resolve_relations(
     return question
 
 
+def _says_my(question: str, attribute: str, user_names: Iterable[str]) -> bool:
+    """"my manager", "my boss", "Maya's cat": the question names this relation of the user."""
+    owners = "|".join(["my", "our", *(re.escape(n) + "(?:'s|’s)" for n in user_names)])
+    for match in re.finditer(rf"\b(?:{owners})\s+((?:[\w-]+\s+)?[\w-]+)", question, re.I):
+        words = match[1].lower().split()
+        if attribute in {canonical_attribute(" ".join(words)), canonical_attribute(words[0])}:
+            return True
+    return False
+
+
 def match_fact(
     question: Question, facts: Sequence[Memory], user_names: Iterable[str] = ()
 ) -> Memory | None:
@@ -234,8 +249,7 @@ def match_fact(
         candidates = [
             f for f in semantic
             if _is_me(f.subject, me)
-            and (f.attribute not in _RELATIONS
-                 or re.search(rf"\b(?:my|our)\s+{re.escape(f.attribute or '')}\b", question.text, re.I))
+            and (f.attribute not in _RELATIONS or _says_my(question.text, f.attribute or "", user_names))
         ]  # fmt: skip
     else:
         return None

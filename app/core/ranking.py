@@ -27,6 +27,9 @@ class RankingWeights:
     superseded: float = 0.5  # an outdated version of a fact ranks below the current one
     in_time_range: float = 2.0  # the question names a time and the memory happened then
     out_of_time_range: float = 0.6
+    # An assistant's reply ranks below the user's own words (it often only echoes them),
+    # unless the question asks what the assistant said.
+    assistant: float = 0.6
 
 
 def reciprocal_rank_fusion(
@@ -49,12 +52,18 @@ class Candidate:
     importance: float
     current: bool
     event_time: datetime | None
+    from_assistant: bool = False
 
 
 def weighted_score(
-    candidate: Candidate, weights: RankingWeights, time_range: TimeRange | None
+    candidate: Candidate,
+    weights: RankingWeights,
+    time_range: TimeRange | None,
+    to_assistant: bool = False,
 ) -> float:
     score = candidate.relevance
+    if candidate.from_assistant and not to_assistant:
+        score *= weights.assistant
     score *= weights.retention_floor + (1.0 - weights.retention_floor) * candidate.retention
     score *= 1.0 + weights.importance_span * (candidate.importance - 0.5)
     if not candidate.current:

@@ -19,9 +19,10 @@ PARSERS: dict[str, Callable[[SourceText], list[Message]]] = {
     "longmemeval": longmemeval.parse,
 }
 FORMATS = ("auto", *PARSERS)
-# Roles that become memories by default: LongMemEval's assistant turns are long generic
-# chatbot replies; its benchmark (and the user) care about what the user said.
-DEFAULT_MEMORY_ROLES: dict[str, frozenset[str] | None] = {"longmemeval": frozenset({"user"})}
+# Roles that become memories by default (None: all). Every format keeps the assistant's
+# turns searchable ("which hotel did you recommend?"); recall ranks them below the user's own
+# words and no fact is read from them.
+DEFAULT_MEMORY_ROLES: dict[str, frozenset[str] | None] = {}
 
 
 def detect_format(source: SourceText) -> str:

@@ -18,6 +18,7 @@ from app.core.ranking import (
     reciprocal_rank_fusion,
     weighted_score,
 )
+from app.core.questions import asks_the_assistant
 from app.core.records import Evidence, Memory, MemoryKind
 from app.core.time_expressions import TimeRange, find_time_range
 from app.storage.chroma_index import CONTEXT, TEXT, ChromaIndex
@@ -108,11 +109,16 @@ def search(
             m.importance,
             m.current and m.id not in outdated,
             m.event_time,
+            m.from_assistant,
         )
         for m in memories.values()
         if not m.archived and (options.kind is None or m.kind == options.kind)
     ]
-    scores = {c.memory_id: weighted_score(c, options.weights, time_range) for c in candidates}
+    to_assistant = asks_the_assistant(query)
+    scores = {
+        c.memory_id: weighted_score(c, options.weights, time_range, to_assistant)
+        for c in candidates
+    }
     retention = {c.memory_id: c.retention for c in candidates}
     valid = {c.memory_id: c.current for c in candidates}
     ranked = sorted(scores, key=lambda m: (-scores[m], m))

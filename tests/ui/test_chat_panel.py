@@ -1,19 +1,27 @@
-"""The chat panel on the real engine and the bundled model: streaming, citations, abstention."""
+"""The chat panel on the real engine and the bundled model: answers, citations, abstention,
+knowledge updates and corrections."""
 
 from __future__ import annotations
 
+import json
 import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from app.runtime import Reverie
 from app.storage.curation_store import BrowseFilter, CurationStore
-from tests.ui.conftest import Ticker
+from tests.helpers import SCENARIO, SCENARIO_NOW, SCENARIO_QUESTIONS
+from tests.ui.conftest import Ticker, load_sample, opened
 from ui.main_window import MainWindow
 from ui.memory_dialog import MemoryDialog
 
 
-def test_an_answer_streams_in_and_its_citation_chip_opens_the_evidence(
+def test_an_answer_arrives_whole_and_its_citation_chip_opens_the_evidence(
     qtbot: QtBot, window: MainWindow
 ) -> None:
     tokens: list[str] = []
@@ -22,7 +30,9 @@ def test_an_answer_streams_in_and_its_citation_chip_opens_the_evidence(
         job.token.connect(tokens.append)
     answer = answered.args[0]
     view = window.chat.views[-1]
-    assert len(tokens) > 1, "the answer arrives token by token"
+    # With the bundled model the answer is selected, so it is shown once, whole: no words
+    # appear that could later be withdrawn.
+    assert tokens == [answer.text]
     assert "Piranesi" in view.text.text() and not answer.abstained
     chips = view.chip_buttons()
     assert chips, "the answer shows the memories it cites"
@@ -55,17 +65,74 @@ def test_what_the_user_says_becomes_evidence(qtbot: QtBot, window: MainWindow) -
     with qtbot.waitSignal(window.chat.answered, timeout=120_000):
         qtbot.keyClick(window.chat.input, Qt.Key.Key_Return)
     said = CurationStore(window.reverie.store).browse(BrowseFilter(source_kind="chat"))
-    assert [m.text for m in said] == ["me: Remember that my bike lock code is 4512."]
+    # The message itself, and the fact read from it at once.
+    assert sorted(m.text for m in said) == [
+        "Remember that my bike lock code is 4512.",
+        "me: Remember that my bike lock code is 4512.",
+    ]
+    assert "Your bike lock code is 4512" in window.chat.views[-1].text.text()
 
 
-def test_the_window_keeps_processing_events_while_an_answer_streams(
+def test_a_question_asked_in_chat_is_not_a_memory_that_answers_later(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    tokens: list[float] = []
+    for _ in range(2):
+        with qtbot.waitSignal(window.chat.answered, timeout=120_000) as answered:
+            window.chat.ask("What is my blood type?")
+        assert answered.args[0].abstained, "asking once must not make the question an answer"
+    said = CurationStore(window.reverie.store).browse(BrowseFilter(source_kind="chat"))
+    assert said == []
+
+
+def test_the_window_keeps_processing_events_while_answering(
+    qtbot: QtBot, window: MainWindow
+) -> None:
     with Ticker() as ticker, qtbot.waitSignal(window.chat.answered, timeout=120_000):
-        job = window.chat.ask("When is my dentist appointment?")
-        job.token.connect(lambda _: tokens.append(time.monotonic()))
-    assert len(tokens) > 1
-    # The timer ticked between the first and the last token: the GUI thread was free while
-    # the model generated (had it run there, no tick could fire until the answer was done).
-    assert ticker.ticked_between(tokens[0], tokens[-1])
+        asked = time.monotonic()
+        window.chat.ask("When is my dentist appointment?")
+    answered = time.monotonic()
+    # The timer ticked while the engine searched and selected: the GUI thread was free (had
+    # the work run there, no tick could fire until the answer was done).
+    assert ticker.ticked_between(asked, answered)
+
+
+@pytest.fixture
+def maya_window(qtbot: QtBot, tmp_path: Path, embedder: Any) -> Iterator[MainWindow]:
+    """The window over the dev scenario: a year of chat with jobs, moves and a new manager."""
+    with Reverie(tmp_path / "home", clock=lambda: SCENARIO_NOW, embedder=embedder) as reverie:
+        load_sample(reverie, SCENARIO)
+        window = opened(qtbot, reverie)
+        yield window
+        window.shutdown()
+
+
+def ask(qtbot: QtBot, window: MainWindow, question: str) -> Any:
+    with qtbot.waitSignal(window.chat.answered, timeout=120_000) as answered:
+        window.chat.ask(question)
+    return answered.args[0]
+
+
+def test_knowledge_updates_are_answered_with_the_current_fact(
+    qtbot: QtBot, maya_window: MainWindow
+) -> None:
+    spec = json.loads(SCENARIO_QUESTIONS.read_text())
+    updates = [q for q in spec["questions"] if q["type"] == "knowledge-update"]
+    assert len(updates) >= 8
+    for item in updates:
+        answer = ask(qtbot, maya_window, item["question"])
+        shown = maya_window.chat.views[-1].text.text()
+        assert not answer.abstained, item["question"]
+        for group in item["answer"]:
+            assert any(g.lower() in shown.lower() for g in group.split("|")), (item, shown)
+        for stale in item["stale"]:
+            assert stale.lower() not in shown.lower(), (item, shown)
+        # The answer cites the user's own words, not the assistant's echo of them.
+        assert all(s.role == "user" for c in answer.citations for s in c.hit.sources)
+
+
+def test_a_correction_in_chat_replaces_the_fact(qtbot: QtBot, maya_window: MainWindow) -> None:
+    assert "Grace Okafor" in ask(qtbot, maya_window, "Who is my manager?").text
+    corrected = ask(qtbot, maya_window, "That's wrong, it's Helen Park now.")
+    assert "Helen Park" in corrected.text
+    answer = ask(qtbot, maya_window, "Who is my manager?")
+    assert "Helen Park" in answer.text and "Grace" not in answer.text

@@ -1,0 +1,114 @@
+"""The fact layer's rules: facts and how-tos read from what people write, without a model."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core.facts import ME, read_facts, read_procedure
+
+
+def facts(text: str) -> dict[tuple[str, str], str]:
+    return {(f.subject, f.attribute): f.value for f in read_facts(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "attribute", "value"),
+    [
+        ("My new manager is Ana Lima, she starts Monday.", ME, "manager", "Ana Lima"),
+        ("Big news: my boss is now Tomás Ferreira.", ME, "manager", "Tomás Ferreira"),
+        ("My manager at Helio is Grace Okafor.", ME, "manager", "Grace Okafor"),
+        ("I live in Leeds, near Hyde Park.", ME, "home city", "Leeds"),
+        ("We moved to Manchester this weekend!", ME, "home city", "Manchester"),
+        ("I moved from Leeds to Porto in March.", ME, "home city", "Porto"),
+        ("Starting my new job at Acme Labs on Monday.", ME, "employer", "Acme Labs"),
+        ("I work for Northwind Analytics.", ME, "employer", "Northwind Analytics"),
+        ("First day at Helio Energy today.", ME, "employer", "Helio Energy"),
+        ("I now work there as a senior data engineer.", ME, "job", "senior data engineer"),
+        ("Heads up: I'm allergic to peanuts.", ME, "allergy", "peanuts"),
+        ("For now I drive to work.", ME, "commute", "drive to work"),
+        ("I switched from driving to taking the train to work.", ME, "commute",
+         "taking the train to work"),
+        ("We adopted a cat today! Her name is Pixel.", ME, "cat", "Pixel"),
+        ("My sister Inês lives in Lisbon.", ME, "sister", "Inês"),
+        ("My sister Inês lives in Lisbon.", "Inês", "home city", "Lisbon"),
+        ("Inês's birthday is on 12 June.", "Inês", "birthday", "12 June"),
+        ("Jonas is my running partner.", ME, "running partner", "Jonas"),
+        ("Jonas quit, he now works as a climbing instructor.", "Jonas", "job",
+         "climbing instructor"),
+        ("My favourite coffee is now a cortado.", ME, "favourite coffee", "cortado"),
+        ("I upped my weekly running goal to 30 km.", ME, "weekly running goal", "30 km"),
+        ("Got a new phone, an iPhone 15.", ME, "phone", "iPhone 15"),
+        ("Our team uses Airflow for orchestration.", ME, "team tool for orchestration",
+         "Airflow"),
+        ("Lunch with Grace, she told me she grew up in Galway.", "Grace", "grew up in",
+         "Galway"),
+        ("Remember that my bike lock code is 4512.", ME, "bike lock code", "4512"),
+    ],
+)  # fmt: skip
+def test_a_stated_fact_is_read_with_its_subject_attribute_and_verbatim_value(
+    text: str, subject: str, attribute: str, value: str
+) -> None:
+    found = facts(text)
+    assert found.get((subject, attribute), "").startswith(value), found
+    fact = next(f for f in read_facts(text) if (f.subject, f.attribute) == (subject, attribute))
+    assert text[fact.start : fact.end] == fact.value  # a span of the source, never rewritten
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My last day at Northwind is next Friday.",  # leaving is not working there
+        "My day was long and my feet hurt.",
+        "How is my manager doing these days?",
+        "My sister is not sure yet.",
+        "It is sunny in Lisbon.",
+    ],
+)
+def test_sentences_that_state_no_fact_yield_none(text: str) -> None:
+    assert not [f for f in read_facts(text) if f.attribute in {"employer", "sister", "home city"}]
+
+
+def test_numbered_steps_become_a_procedure_with_its_goal() -> None:
+    procedure = read_procedure(
+        "My routine for the weekly report:\n1. export the dashboard to CSV\n"
+        "2. paste the numbers into the template\n3. write three highlights"
+    )
+    assert procedure is not None
+    assert procedure.goal == "routine for the weekly report"
+    assert procedure.steps == (
+        "export the dashboard to CSV",
+        "paste the numbers into the template",
+        "write three highlights",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "goal", "first", "last"),
+    [
+        ("Here is how I restore the staging database: first stop the api, then download the "
+         "snapshot, then run pg_restore, and finally restart the api.",
+         "restore the staging database", "stop the api", "restart the api"),
+        ("When I deploy the dashboard I run make build, then make test, and then make deploy.",
+         "deploy the dashboard", "run make build", "make deploy"),
+        ("To renew my parking permit: log into the council portal, upload the V5C, pay the "
+         "fee, then print the confirmation page.",
+         "renew your parking permit", "log into the council portal",
+         "print the confirmation page"),
+    ],
+)  # fmt: skip
+def test_sequenced_steps_become_a_procedure(text: str, goal: str, first: str, last: str) -> None:
+    procedure = read_procedure(text)
+    assert procedure is not None
+    assert (procedure.goal, procedure.steps[0], procedure.steps[-1]) == (goal, first, last)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Went hiking in the Dales with Jonas, then had a pint.",  # two things, no how-to
+        "To be honest, I am tired.",
+        "My sister called.",
+    ],
+)
+def test_ordinary_messages_are_not_procedures(text: str) -> None:
+    assert read_procedure(text) is None

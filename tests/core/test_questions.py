@@ -1,0 +1,126 @@
+"""Matching questions to facts and sentences: the right subject, attribute, hop and words."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from app.core.facts import ME
+from app.core.questions import (
+    analyse,
+    best_sentence,
+    coverage,
+    enough,
+    match_fact,
+    match_procedure,
+    resolve_relations,
+    short_span,
+)
+from app.core.records import Memory, MemoryKind
+
+T = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def fact(memory_id: int, subject: str, attribute: str, value: str, month: int = 1) -> Memory:
+    when = T.replace(month=month)
+    return Memory(
+        memory_id, MemoryKind.SEMANTIC, f"{attribute}: {value}", when, when, 0.7, 30.0,
+        valid_from=when, subject=subject, origin="rules", attribute=attribute, value=value,
+    )  # fmt: skip
+
+
+FACTS = [
+    fact(1, ME, "manager", "Grace Okafor", 9),
+    fact(2, ME, "sister", "Inês"),
+    fact(3, "Inês", "home city", "Porto", 9),
+    fact(4, ME, "home city", "Manchester", 8),
+    fact(5, ME, "cat", "Pixel"),
+    fact(6, "Jonas", "job", "climbing instructor", 10),
+    fact(7, ME, "running partner", "Jonas", 4),
+    fact(8, ME, "employer", "Helio Energy", 9),
+    fact(9, ME, "commute", "cycle to the station and then take the train", 11),
+    fact(10, ME, "allergy", "peanuts"),
+    fact(11, "Inês", "partner", "Rui"),
+]
+
+
+def answer(question: str) -> str | None:
+    asked = resolve_relations(question, FACTS, ["Maya"])
+    found = match_fact(analyse(asked, ["Maya"]), FACTS, ["Maya"])
+    return found.value if found else None
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        ("Who is my manager?", "Grace Okafor"),
+        ("Who's my boss these days?", "Grace Okafor"),
+        ("Which city do I live in?", "Manchester"),
+        ("Where do I live now?", "Manchester"),
+        ("Which company do I work for now?", "Helio Energy"),
+        ("How do I get to work these days?", "cycle to the station and then take the train"),
+        ("What food am I allergic to?", "peanuts"),
+        ("What is my cat called?", "Pixel"),
+        ("Where does Inês live now?", "Porto"),
+        ("Where does Ines live?", "Porto"),  # without the accent, as people type
+        ("What does Jonas do for a living?", "climbing instructor"),
+        # Two hops: the relation names a person, then a fact about that person.
+        ("Where does my sister live now?", "Porto"),
+        ("What does my running partner do now?", "climbing instructor"),
+        ("What is my sister's partner called?", "Rui"),
+        ("Who is my sister?", "Inês"),
+        ("What is Maya's cat called?", "Pixel"),  # the user by name
+    ],
+)
+def test_a_question_finds_the_fact_that_answers_it(question: str, value: str) -> None:
+    assert answer(question) == value
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the name of my dog?",  # a cat is known, not a dog
+        "What is my brother's name?",  # a sister is known, not a brother
+        "What is my blood type?",
+        "When is Jonas's birthday?",
+        "Where does Jonas live?",
+    ],
+)
+def test_a_question_no_fact_answers_finds_none(question: str) -> None:
+    assert answer(question) is None
+
+
+def test_the_newest_of_two_current_facts_wins() -> None:
+    older, newer = fact(20, ME, "phone", "Fairphone 4", 3), fact(21, ME, "phone", "iPhone 15", 10)
+    found = match_fact(analyse("What phone do I have?"), [newer, older])
+    assert found is not None and found.value == "iPhone 15"
+
+
+def test_a_how_to_is_found_by_its_goal() -> None:
+    restore = Memory(30, MemoryKind.PROCEDURAL, "How to restore the staging database: 1. ...",
+                     T, T, 0.7, 30.0, subject="restore the staging database",
+                     attribute="procedure")  # fmt: skip
+    bread = Memory(31, MemoryKind.PROCEDURAL, "How to make your sourdough: 1. ...", T, T, 0.7,
+                   30.0, subject="make your sourdough", attribute="procedure")  # fmt: skip
+    assert match_procedure(analyse("How do I restore the staging database?"), [bread, restore])
+    assert match_procedure(analyse("How do I make sourdough?"), [restore, bread]) is bread
+    assert match_procedure(analyse("How do I get to work?"), [restore, bread]) is None
+
+
+def test_specific_words_decide_whether_a_memory_can_answer() -> None:
+    dog = analyse("What is the name of my dog?")
+    assert dog.focus == {"dog"}
+    assert not enough(dog, coverage(dog, "We adopted a cat today! Her name is Pixel."))
+    grew = analyse("Where did Grace grow up?")
+    assert enough(grew, coverage(grew, "Lunch with Grace, she told me she grew up in Galway."))
+
+
+def test_the_answering_sentence_and_span_are_picked_from_a_long_message() -> None:
+    q = analyse("Where did Grace grow up?")
+    text = ("Long week. " * 30) + "Lunch with Grace today, she told me she grew up in Galway."
+    sentence = best_sentence(q, text)
+    assert sentence.startswith("Lunch with Grace")
+    assert short_span(q, sentence) == "Galway"
+    when = analyse("When is my dentist appointment?")
+    assert short_span(when, "Booked the dentist for 2 December with Dr Shah.") == "2 December"
