@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import InputError
 from app.home import choose_data_folder
-from app.llm.catalog import ModelFile, discover_models
+from app.llm.catalog import ModelCatalog, ModelFile, find_models
 from app.runtime import Reverie
 from app.services.decay import apply_decay
 from app.settings import Settings
@@ -41,6 +41,15 @@ def preview_archive(reverie: Reverie, proposed: Settings) -> tuple[int, int]:
     """How many live memories these forgetting settings would archive now, of how many."""
     report = apply_decay(reverie.store, reverie.now(), proposed.forgetting_params(), dry_run=True)
     return len(report.archived), report.checked
+
+
+def model_title(model: ModelFile, best_fit: bool) -> str:
+    """ "llama3.2:3b · 2.0 GB, 3B · Ollama (best fit)" """
+    facts = [f"{model.size_bytes / 1e9:.1f} GB"]
+    if model.parameters:
+        facts.append(model.parameters)
+    title = f"{model.name} · {', '.join(facts)} · {model.source}"
+    return f"{title} (best fit)" if best_fit else title
 
 
 def lines(text: str) -> list[str]:
@@ -72,7 +81,20 @@ class SettingsPanel(QWidget):
         row.addWidget(self.model_file)
         model_form.addRow("Model file:", row)
         model_form.addRow(QLabel("Runs on this computer. Put .gguf files in the models folder "
-                                 "to list them here."))  # fmt: skip
+                                 "to list them here; models you have in Ollama, LM Studio, "
+                                 "GPT4All or Jan are listed too."))  # fmt: skip
+        # The size this computer runs well, and the found model that fits it, one click away.
+        self.model_advice = QLabel("Looking for models…")
+        self.model_advice.setObjectName("modelAdvice")
+        self.model_advice.setWordWrap(True)
+        self.use_best_fit = QPushButton()
+        self.use_best_fit.setVisible(False)
+        self.use_best_fit.clicked.connect(self.use_best_fit_model)
+        advice_row = QHBoxLayout()
+        advice_row.addWidget(self.model_advice, 1)
+        advice_row.addWidget(self.use_best_fit)
+        model_form.addRow(advice_row)
+        self._best_fit: ModelFile | None = None
         layout.addWidget(model_box)
 
         data_box = QGroupBox("Data")
@@ -189,10 +211,11 @@ class SettingsPanel(QWidget):
 
     def load(self) -> None:
         settings = self.reverie.settings
-        self._list_models([], settings.model)
-        # Finding the GGUF files reads the disk: on the worker, the list fills in after.
+        self._list_models(None, settings.model)
+        # Finding the GGUF files reads the disk (and other apps' folders): on the worker, the
+        # list fills in after.
         folders = self.reverie.model_folders()
-        self.runner.submit("listing models", lambda _: discover_models(folders),
+        self.runner.submit("listing models", lambda _: find_models(folders),
                            on_done=self._list_models)  # fmt: skip
         self.threshold.setValue(settings.archive_threshold)
         self.scale.setValue(settings.stability_scale)
@@ -207,16 +230,29 @@ class SettingsPanel(QWidget):
         self.message.setText("")
         self._preview_timer.start()
 
-    def _list_models(self, found: list[ModelFile], chosen: str | None = None) -> None:
+    def _list_models(self, catalog: ModelCatalog | None, chosen: str | None = None) -> None:
         if chosen is None:
             chosen = str(self.model.currentData() or BUNDLED)  # keep what is selected now
         self.model.clear()
         self.model.addItem("Bundled: SmolLM2 135M (small, fast)", BUNDLED)
-        for model in found:
-            if model.origin != "bundled":
-                self.model.addItem(f"{model.name} ({model.size_bytes / 1e9:.1f} GB)",
-                                   str(model.path))  # fmt: skip
+        self._best_fit = catalog.best_fit if catalog else None
+        for model in catalog.models if catalog else []:
+            if model.source != "bundled":
+                self.model.addItem(model_title(model, model == self._best_fit), str(model.path))
         self._select_model(chosen)
+        if catalog is None:
+            return
+        advice = catalog.advice.describe()
+        if self._best_fit is None:
+            self.model_advice.setText(f"{advice} None of the models found is that size.")
+        else:
+            self.model_advice.setText(f"{advice} Best fit found: {self._best_fit.name} "
+                                      f"({self._best_fit.source}).")  # fmt: skip
+            self.use_best_fit.setText(f"Use {self._best_fit.name}")
+        self.use_best_fit.setVisible(self._best_fit is not None)
+        self.use_best_fit.setEnabled(
+            self._best_fit is not None and str(self._best_fit.path) != chosen
+        )
 
     def _select_model(self, path: str) -> None:
         index = self.model.findData(path)
@@ -243,6 +279,27 @@ class SettingsPanel(QWidget):
         )
 
     # ------------------------------------------------------------------ actions
+
+    def use_best_fit_model(self) -> None:
+        """One click: select the best-fitting model and save that choice alone (other
+        edits in the panel still wait for Save)."""
+        if self._best_fit is None:
+            return
+        path, name = str(self._best_fit.path), self._best_fit.name
+        self._select_model(path)
+        chosen = replace(self.reverie.settings, model=path)
+
+        def work(_: object) -> Settings:
+            self.reverie.apply_settings(chosen)
+            return chosen
+
+        def done(settings: Settings) -> None:
+            self.use_best_fit.setEnabled(False)
+            self.message.setText(f"Reverie now uses {name}.")
+            self.saved.emit(settings)
+
+        self.runner.submit("choosing the model", work, on_done=done,
+                           on_error=self.message.setText)  # fmt: skip
 
     def choose_model_file(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Choose a GGUF model", str(Path.home()),

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from app.cli import capture_commands, commands, demo, model_commands
-from app.cli.parser import build_parser
+from app.cli.parser import parse_args
 from app.core.errors import ReverieError
 from app.runtime import Reverie
 
@@ -50,7 +50,7 @@ def _crash_report(home: str | None) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     home = getattr(args, "home", None)
     if args.command == "gui":
         # The desktop app is its own program (ui/, the only package that imports Qt): hand

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from app.cli.commands import parse_now
 from app.cli.output import TerminalProgress, emit_json, short
-from app.llm.catalog import discover_models
+from app.llm.catalog import ModelCatalog, find_models
 from app.runtime import Reverie
 from app.services.answer import Answer, answer_question, opening
+from app.services.capability import writes_well
 from app.services.chat import ChatSession
 from app.services.extract import Extractor
 
@@ -34,8 +35,11 @@ def _print_answer(answer: Answer, streamed: bool = True) -> None:
 
 def cmd_ask(args: argparse.Namespace, reverie: Reverie) -> int:
     now = parse_now(args.now, reverie)
-    reverie.model.preload()  # loads on its own thread while Chroma opens and the search runs
-    reverie.model.prime(opening(now))  # the prompt's fixed part, evaluated meanwhile
+    if writes_well(reverie.model):
+        # Loads on its own thread while Chroma opens and the search runs; the prompt's fixed
+        # part is evaluated meanwhile. The bundled model only selects, and is not loaded.
+        reverie.model.preload()
+        reverie.model.prime(opening(now))
     threading.Thread(target=reverie.embedder.embed, args=(["warm-up"],), daemon=True).start()
     reverie.heal(TerminalProgress())
     stream = None if args.json else (lambda piece: print(piece, end="", flush=True))
@@ -80,18 +84,29 @@ def cmd_extract(args: argparse.Namespace, reverie: Reverie) -> int:
     return 0
 
 
+def _resolve_model(name: str, catalog: ModelCatalog) -> Path:
+    """A file path, or the name of a listed model ("llama3.2:3b", a file name)."""
+    path = Path(name).expanduser()
+    if not path.exists():
+        listed = catalog.find(name)
+        if listed is not None:
+            return listed.path
+    return path.resolve()
+
+
 def cmd_models(args: argparse.Namespace, reverie: Reverie) -> int:
+    catalog = find_models(reverie.model_folders())
     if args.use:
         from app.llm.runtime import check_model_file
 
-        path = Path(args.use).expanduser().resolve()
+        path = _resolve_model(args.use, catalog)
         check_model_file(path)
         reverie.settings.model = str(path)
         reverie.settings.save(reverie.home)
-    found = discover_models(reverie.model_folders())
-    chosen = reverie.chosen_model_path() if found or reverie.settings.model else None
+    chosen = reverie.chosen_model_path() if catalog.models or reverie.settings.model else None
+    chosen = chosen.resolve() if chosen is not None else None  # --use stores resolved paths
     rows = []
-    for model in found:
+    for model in catalog.models:
         template = None
         if args.templates and model.valid:
             from app.llm.runtime import chat_template
@@ -99,26 +114,35 @@ def cmd_models(args: argparse.Namespace, reverie: Reverie) -> int:
             template = chat_template(model.path)
         rows.append(
             {
-                "path": str(model.path),
-                "size_bytes": model.size_bytes,
-                "origin": model.origin,
-                "valid_gguf": model.valid,
-                "chosen": chosen is not None and model.path == chosen,
+                **model.to_dict(),
+                "chosen": model.path.resolve() == chosen,
+                "best_fit": model == catalog.best_fit,
                 "chat_template": template,
             }
         )
     if args.json:
-        emit_json(rows)
+        emit_json({"recommended": catalog.advice.to_dict(), "models": rows})
         return 0
-    for row in rows:
+    print(catalog.advice.describe())
+    for model, row in zip(catalog.models, rows, strict=True):
         mark = "*" if row["chosen"] else " "
-        size = int(row["size_bytes"]) / 1e6  # type: ignore[call-overload]
-        note = "" if row["valid_gguf"] else "  (not a GGUF file)"
-        print(f"{mark} {row['path']}  {size:.0f} MB  [{row['origin']}]{note}")
+        size = model.size_bytes
+        facts = [f"{size / 1e9:.1f} GB" if size >= 1e9 else f"{size / 1e6:.0f} MB"]
+        facts += [fact for fact in (model.parameters, model.quantization) if fact]
+        also = f" (also {', '.join(model.aliases)})" if model.aliases else ""
+        note = "" if model.valid else "  (not a GGUF file)"
+        best = "  <- best fit for this computer" if row["best_fit"] else ""
+        print(f"{mark} {model.name}{also}  {', '.join(facts)}  [{model.source}]{note}{best}")
+        if model.name != model.path.name or model.source != "bundled":
+            print(f"      {model.path}")
         if row["chat_template"]:
             print(f"    template: {short(str(row['chat_template']), 80)}")
-    if not rows:
+    if not catalog.models:
         print("No GGUF models found. Put one in models/ or pass --use FILE.gguf.")
+    elif catalog.best_fit is None:
+        print(f"None of these suits this computer better than the default; a {catalog.advice.label}"
+              " instruct model (Q4_K_M) in models/ would answer far better.")  # fmt: skip
+    print("* in use. Choose one with `reverie models --use NAME` (a name above or a file).")
     return 0
 
 

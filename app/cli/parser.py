@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
+from typing import Any
 
 from app import __version__
 from app.core.records import MemoryKind
@@ -11,34 +13,82 @@ from app.importers import FORMATS
 KINDS = [k.value for k in MemoryKind]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--home", metavar="DIR", help="data folder (default: $REVERIE_HOME, else the user data dir)"
-    )
-    common.add_argument("--json", action="store_true", help="print machine-readable JSON")
-    timed = argparse.ArgumentParser(add_help=False)
-    timed.add_argument(
-        "--now", metavar="ISO", help="pretend it is this time (ISO-8601; naive times are UTC)"
-    )
+# Options every user expects to put before or after the command (`reverie --home D search q`
+# and `reverie search q --home D`): dest -> (flag, add_argument keywords, default).
+GLOBAL_OPTIONS: dict[str, tuple[str, dict[str, Any], object]] = {
+    "home": (
+        "--home",
+        {"metavar": "DIR", "help": "data folder (default: $REVERIE_HOME, else the user data dir)"},
+        None,
+    ),
+    "json": ("--json", {"action": "store_true", "help": "print machine-readable JSON"}, False),
+    "now": (
+        "--now",
+        {"metavar": "ISO", "help": "pretend it is this time (ISO-8601; naive times are UTC)"},
+        None,
+    ),
+    "model": ("--model", {"metavar": "FILE.gguf", "help": "use this model for this command"}, None),
+}
+COMMON = ("home", "json")
+TIMED = (*COMMON, "now")
+MODEL = (*COMMON, "model")
 
+
+def _add_global(parser: argparse.ArgumentParser, *dests: str) -> None:
+    """Add these global options to a command. They default to "absent" (SUPPRESS), so a
+    value given before the command is not overwritten by the command's own default; the
+    defaults are filled in by `parse_args` once the command is known."""
+    for dest in dests:
+        flag, options, _ = GLOBAL_OPTIONS[dest]
+        parser.add_argument(flag, dest=dest, default=argparse.SUPPRESS, **options)
+    parser.set_defaults(global_options=frozenset(dests))
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse a command line; global options may come before or after the command (after
+    wins), and one given before a command that does not take it is an error."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    accepted: frozenset[str] = getattr(args, "global_options", frozenset())
+    for dest, (flag, _, default) in GLOBAL_OPTIONS.items():
+        if dest in accepted:
+            if not hasattr(args, dest):
+                setattr(args, dest, default)
+        elif hasattr(args, dest):
+            parser.error(f"{flag} does not apply to `reverie {args.command}`")
+    if hasattr(args, "global_options"):
+        del args.global_options
+    return args
+
+
+def _command(
+    sub: Any, name: str, options: tuple[str, ...], **kwargs: Any
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = sub.add_parser(name, **kwargs)
+    _add_global(parser, *options)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reverie",
         description="Reverie: an offline personal memory assistant.",
     )
     parser.add_argument("--version", action="version", version=f"reverie {__version__}")
+    for dest, (flag, options, _) in GLOBAL_OPTIONS.items():
+        parser.add_argument(flag, dest=dest, default=argparse.SUPPRESS, **options)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    ingest = sub.add_parser("ingest", parents=[common], help="import a chat log")
+    ingest = _command(sub, "ingest", COMMON, help="import a chat log")
     ingest.add_argument("path", help="the file to import")
     ingest.add_argument("--format", default="auto", choices=FORMATS)
     ingest.add_argument(
         "--roles",
         choices=["all", "user"],
-        help="which messages become memories (default: all; longmemeval: user)",
+        help="which messages become memories (default: all; assistant turns rank below yours)",
     )
 
-    search = sub.add_parser("search", parents=[common, timed], help="recall memories")
+    search = _command(sub, "search", TIMED, help="recall memories")
     search.add_argument("query", nargs="?", help="what to look for")
     search.add_argument("-k", type=int, default=10, help="how many results (default 10)")
     search.add_argument("--kind", choices=KINDS)
@@ -49,14 +99,14 @@ def build_parser() -> argparse.ArgumentParser:
         "writes one JSON result line per query",
     )
 
-    decay = sub.add_parser(
-        "decay", parents=[common, timed], help="apply the forgetting curve (archive faded memories)"
+    decay = _command(
+        sub, "decay", TIMED, help="apply the forgetting curve (archive faded memories)"
     )
     decay.add_argument("--dry-run", action="store_true", help="report, change nothing")
 
-    memories = sub.add_parser("memories", help="list, inspect and manage memories")
+    memories = _command(sub, "memories", TIMED, help="list, inspect and manage memories")
     msub = memories.add_subparsers(dest="action", required=True, metavar="ACTION")
-    listing = msub.add_parser("list", parents=[common, timed], help="list memories")
+    listing = _command(msub, "list", TIMED, help="list memories")
     listing.add_argument("--kind", choices=KINDS)
     listing.add_argument("--pinned", action="store_true", help="only pinned memories")
     state = listing.add_mutually_exclusive_group()
@@ -72,34 +122,29 @@ def build_parser() -> argparse.ArgumentParser:
         ("restore", "bring an archived memory back"),
         ("history", "every change to a memory"),
     ):
-        one = msub.add_parser(action, parents=[common, timed], help=text)
+        one = _command(msub, action, TIMED, help=text)
         one.add_argument("id", type=int, help="memory id")
 
-    model = argparse.ArgumentParser(add_help=False)
-    model.add_argument("--model", metavar="FILE.gguf", help="use this model for this command")
-    ask = sub.add_parser(
+    ask = _command(
+        sub,
         "ask",
-        parents=[common, timed, model],
+        (*TIMED, "model"),
         help="answer a question from your memories, with citations",
     )
     ask.add_argument("question")
     ask.add_argument("-k", type=int, default=5, help="memories to consider (default 5)")
-    extract = sub.add_parser(
-        "extract", parents=[common, model], help="extract typed memories from queued messages"
-    )
+    extract = _command(sub, "extract", MODEL, help="extract typed memories from queued messages")
     extract.add_argument("--wait", action="store_true", help="drain the whole queue")
     extract.add_argument(
         "--batches", type=int, default=20, help="batches to process without --wait (default 20)"
     )
-    models = sub.add_parser("models", parents=[common], help="list and choose GGUF models")
+    models = _command(sub, "models", COMMON, help="list and choose GGUF models")
     models.add_argument("--use", metavar="FILE.gguf", help="make this the model Reverie uses")
     models.add_argument("--templates", action="store_true", help="show each chat template")
-    chat = sub.add_parser(
-        "chat", parents=[common, model], help="talk to Reverie; what you say is remembered"
-    )
+    chat = _command(sub, "chat", MODEL, help="talk to Reverie; what you say is remembered")
     chat.add_argument("message", nargs="?", help="one message (else read lines from stdin)")
-    capture = sub.add_parser(
-        "capture", parents=[common], help="capture the screen (X11) under the privacy rules"
+    capture = _command(
+        sub, "capture", COMMON, help="capture the screen (X11) under the privacy rules"
     )
     mode = capture.add_mutually_exclusive_group(required=True)
     mode.add_argument("--once", action="store_true", help="one capture now, then exit")
@@ -118,11 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
     capture.add_argument("--passphrase-env", metavar="VAR",
                          help="read the thumbnail passphrase from this environment variable "
                          "(when there is no OS keyring)")  # fmt: skip
-    sub.add_parser("gui", parents=[common], help="start the desktop app (same as reverie-gui)")
-    sub.add_parser("stats", parents=[common], help="what the store holds")
-    sub.add_parser("doctor", parents=[common], help="check the installation and data folder")
-    sub.add_parser("reindex", parents=[common], help="rebuild the vector index from SQLite")
-    sub.add_parser(
-        "demo", parents=[common], help="import the sample chat into a demo folder and show recall"
-    )
+    _command(sub, "gui", COMMON, help="start the desktop app (same as reverie-gui)")
+    _command(sub, "stats", COMMON, help="what the store holds")
+    _command(sub, "doctor", COMMON, help="check the installation and data folder")
+    _command(sub, "reindex", COMMON, help="rebuild the vector index from SQLite")
+    _command(sub, "demo", COMMON, help="import the sample chat into a demo folder and show recall")
     return parser

@@ -35,23 +35,56 @@ class ModelSettings:
 
 
 _log_callback: Any = None
+_quiet_lock = threading.Lock()
 
 
-def _silence_llama_logs() -> None:
-    """llama.cpp writes its own notes to stderr even with verbose=False; failures still
-    surface as exceptions, so route its log to nothing (once per process)."""
+class _KeepStreams:
+    """Stands in for llama-cpp-python's `suppress_stdout_stderr`, which with verbose=False
+    points file descriptors 1 and 2 at /dev/null while a model loads. Descriptors belong to
+    the whole process: whatever another thread printed meanwhile was lost (`reverie ask --json
+    | cat` printed nothing when the answer came before the load ended), and two overlapping
+    loads could restore the wrong descriptor. Nothing needs hiding at that level anyway:
+    llama.cpp's C logs go to the callback below, and llama-cpp-python's own prints (system
+    info, metadata, chat format) only happen with verbose=True."""
+
+    def __init__(self, disable: bool = True) -> None:
+        pass
+
+    def __enter__(self) -> _KeepStreams:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _quiet_llama() -> None:
+    """Keep llama.cpp silent without touching the process's output (once per process;
+    both the model's owner thread and `chat_template` callers may get here first)."""
     global _log_callback
-    if _log_callback is None:
+    with _quiet_lock:
+        if _log_callback is not None:
+            return
         import ctypes
 
         import llama_cpp
+        import llama_cpp._internals
+        import llama_cpp.llama
+        import llama_cpp.llama_chat_format
 
+        for module in (llama_cpp.llama, llama_cpp._internals, llama_cpp.llama_chat_format):
+            # Each module imported the name; replace it where it is looked up.
+            if not hasattr(module, "suppress_stdout_stderr"):
+                raise RuntimeError(f"{module.__name__} no longer has suppress_stdout_stderr")
+            module.suppress_stdout_stderr = _KeepStreams  # type: ignore[attr-defined]
+
+        # llama.cpp writes its own notes to stderr (through its log) whatever `verbose` says;
+        # failures still surface as exceptions, so the log goes nowhere.
         @llama_cpp.llama_log_callback  # type: ignore[untyped-decorator]
         def ignore(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
             pass
 
+        llama_cpp.llama_log_set(ignore, ctypes.c_void_p())
         _log_callback = ignore
-        llama_cpp.llama_log_set(_log_callback, ctypes.c_void_p())
 
 
 def check_model_file(path: Path) -> None:
@@ -93,7 +126,7 @@ class LocalModel:
         if self._llama is None:
             from llama_cpp import Llama
 
-            _silence_llama_logs()
+            _quiet_llama()
             failure = None
             with _quiet_llama_destructors():
                 try:
@@ -226,7 +259,7 @@ def chat_template(path: Path) -> str | None:
     check_model_file(path)
     from llama_cpp import Llama
 
-    _silence_llama_logs()
+    _quiet_llama()
     try:
         vocab = Llama(model_path=str(path), vocab_only=True, verbose=False)
     except (ValueError, RuntimeError, OSError):

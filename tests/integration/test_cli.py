@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import SAMPLE, cli_env, run_cli
+from tests.helpers import SAMPLE, cli_env, run_cli, write_fake_gguf
 
 
 @pytest.fixture(scope="module")
@@ -165,3 +165,63 @@ def test_killing_an_ingest_loses_nothing_committed(tmp_path: Path) -> None:
     assert (again["added"], again["duplicates"]) == (0, 3000)  # type: ignore[index]
     hits = as_json("search", "place number 2345", "-k", "3", home=home)
     assert "x2345" in [h["source"]["id"] for h in hits]  # type: ignore[union-attr,index]
+
+
+def test_global_options_go_before_or_after_the_command(home: Path, tmp_path: Path) -> None:
+    """`reverie --home DIR search …` as with `git -C`; given twice, the later one counts."""
+    elsewhere = tmp_path / "empty"
+    before = run_cli("--home", str(home), "--json", "search", "coffee", "-k", "1",
+                     home=elsewhere).stdout  # fmt: skip
+    after = run_cli("search", "coffee", "-k", "1", "--home", str(home), "--json",
+                    home=elsewhere).stdout  # fmt: skip
+    assert json.loads(before) == json.loads(after)
+    assert json.loads(before)[0]["source"]["id"] == "m04"
+    both = run_cli("--home", str(elsewhere), "stats", "--home", str(home), "--json", home=home)
+    assert json.loads(both.stdout)["evidence"] > 0
+    dated = run_cli("--now", "2030-01-01", "memories", "list", "--json", "--limit", "1",
+                    home=home).stdout  # fmt: skip
+    assert json.loads(dated)[0]["retention"] < 0.5  # read at the time given before the command
+    assert not (elsewhere / "memory.sqlite3").exists()
+
+
+def test_a_global_option_the_command_does_not_take_is_refused(home: Path) -> None:
+    result = run_cli("--now", "2030-01-01", "stats", home=home, check=False)
+    assert result.returncode == 2
+    assert "--now does not apply to `reverie stats`" in result.stderr
+    result = run_cli("--model", "x.gguf", "search", "coffee", home=home, check=False)
+    assert result.returncode == 2 and "--model does not apply" in result.stderr
+
+
+def test_models_lists_what_other_apps_downloaded(tmp_path: Path) -> None:
+    """A user who tried Ollama finds its models in `reverie models`, by Ollama's name, and
+    chooses one by that name."""
+    fake_home = tmp_path / "user"
+    digest = "e" * 64
+    blobs = fake_home / ".ollama" / "models" / "blobs"
+    write_fake_gguf(blobs / f"sha256-{digest}", file_type=15)
+    manifest = fake_home / ".ollama/models/manifests/registry.ollama.ai/library/qwen2.5/1.5b"
+    manifest.parent.mkdir(parents=True)
+    layer = {"mediaType": "application/vnd.ollama.image.model", "digest": f"sha256:{digest}"}
+    manifest.write_text(json.dumps({"schemaVersion": 2, "layers": [layer]}))
+    env = {**cli_env(tmp_path / "h"), "HOME": str(fake_home)}
+    for variable in ("OLLAMA_MODELS", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
+        env.pop(variable, None)
+
+    def models(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "app", "models", *args], env=env,
+                              capture_output=True, text=True, check=True, timeout=120)  # fmt: skip
+
+    listing = json.loads(models("--json").stdout)
+    assert listing["recommended"]["memory_bytes"] > 0 and listing["recommended"]["label"]
+    [qwen] = [m for m in listing["models"] if m["name"] == "qwen2.5:1.5b"]
+    assert qwen["source"] == "Ollama" and qwen["path"] == str(blobs / f"sha256-{digest}")
+    assert (qwen["parameters_b"], qwen["quantization"]) == (1.5, "Q4_K_M")
+    assert qwen["best_fit"] is True  # 1.5B suits any machine with 4 GB or more
+    bundled = [m for m in listing["models"] if m["source"] == "bundled"]
+    assert bundled and bundled[0]["chosen"] is True
+    text = models().stdout
+    assert "GB of memory" in text and "qwen2.5:1.5b" in text and "[Ollama]" in text
+    assert "best fit" in text
+    models("--use", "qwen2.5:1.5b")
+    [qwen] = [m for m in json.loads(models("--json").stdout)["models"] if m["source"] == "Ollama"]
+    assert qwen["chosen"] is True

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.home import resolve_home
+from app.llm import catalog, other_apps
+from app.llm.sizing import GIB
 from app.settings import Settings
+from tests.helpers import write_fake_gguf
 from tests.ui.conftest import settle
 from ui import autostart
 from ui.main_window import MainWindow
@@ -92,3 +97,40 @@ def test_choosing_another_model_file_is_saved(qtbot: QtBot, window: MainWindow) 
     with qtbot.waitSignal(panel.saved, timeout=10_000):
         panel.save_button.click()
     assert Settings.load(window.reverie.home).model.endswith("tiny-instruct.Q4_K_M.gguf")
+
+
+def test_a_model_found_in_ollama_is_listed_and_chosen_in_one_click(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A user who has Ollama's llama3.2:3b sees it in Settings, marked as the best fit for a
+    16 GB computer, and one click makes it the model Reverie uses."""
+    user = tmp_path / "user"
+    digest = "f" * 64
+    blob = write_fake_gguf(user / ".ollama" / "models" / "blobs" / f"sha256-{digest}")
+    manifest = user / ".ollama/models/manifests/registry.ollama.ai/library/llama3.2/3b"
+    manifest.parent.mkdir(parents=True)
+    layer = {"mediaType": "application/vnd.ollama.image.model", "digest": f"sha256:{digest}"}
+    manifest.write_text(json.dumps({"layers": [layer]}))
+    monkeypatch.setenv("HOME", str(user))
+    for variable in ("OLLAMA_MODELS", "XDG_DATA_HOME"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setattr(other_apps, "OLLAMA_SERVICE_FOLDERS", [])
+    monkeypatch.setattr(catalog, "total_memory_bytes", lambda: 16 * GIB)
+    panel = window.settings
+    window.tabs.setCurrentWidget(panel)
+    panel.load()
+    settle(qtbot, window)
+    index = panel.model.findData(str(blob))
+    assert index > 0
+    assert panel.model.itemText(index).startswith("llama3.2:3b")
+    assert "Ollama" in panel.model.itemText(index) and "best fit" in panel.model.itemText(index)
+    assert "16 GB of memory" in panel.model_advice.text()
+    assert "llama3.2:3b" in panel.model_advice.text()
+    assert panel.use_best_fit.isVisible() and panel.use_best_fit.isEnabled()
+    with qtbot.waitSignal(panel.saved, timeout=10_000):
+        qtbot.mouseClick(panel.use_best_fit, Qt.MouseButton.LeftButton)
+    assert Settings.load(window.reverie.home).model == str(blob)  # saved for the next start
+    assert window.reverie.settings.model == str(blob)  # and used from the next answer
+    assert panel.model.currentData() == str(blob)
+    assert not panel.use_best_fit.isEnabled()
+    assert "Reverie now uses llama3.2:3b" in panel.message.text()
