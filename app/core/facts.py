@@ -184,7 +184,32 @@ def names_in(sentence: str) -> list[str]:
 
 
 _OPENERS = frozenset(
-    ["got", "went", "saw", "had", "called", "booked", "sold", "back", "big", "heads", "lunch", "dinner", "accepted", "first", "starting", "here", "when", "to", "thanks", "yes", "no", "ok", "okay", "sure"]
+    [
+        "got",
+        "went",
+        "saw",
+        "had",
+        "called",
+        "booked",
+        "sold",
+        "back",
+        "big",
+        "heads",
+        "lunch",
+        "dinner",
+        "accepted",
+        "first",
+        "starting",
+        "here",
+        "when",
+        "to",
+        "thanks",
+        "yes",
+        "no",
+        "ok",
+        "okay",
+        "sure",
+    ]
 )
 
 
@@ -305,7 +330,10 @@ _LIVE = r"(?:live|living|'m living|am living|'re living|are living|moved|'ve mov
 
 
 def _home(r: _Reader, s: str, o: int) -> None:
-    for m in re.finditer(rf"\b(?:I|[Ww]e)\s+(?:have\s+|'ve\s+|just\s+|finally\s+)?(?:moved|relocated)\s+(?:house\s+|home\s+)?from\s+{NAME}\s+to\s+({NAME})", s):
+    for m in re.finditer(
+        rf"\b(?:I|[Ww]e)\s+(?:have\s+|'ve\s+|just\s+|finally\s+)?(?:moved|relocated)\s+(?:house\s+|home\s+)?from\s+{NAME}\s+to\s+({NAME})",
+        s,
+    ):
         r.add(ME, "home city", m[1], s, o + m.start(1))
     for m in re.finditer(
         rf"\b(?:I|[Ww]e)\s+(?:now\s+|just\s+|finally\s+|still\s+)?{_LIVE}\s+(?:back\s+)?(?:in|to)\s+({NAME})",

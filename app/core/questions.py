@@ -59,7 +59,7 @@ _WHAT_HAPPENED = re.compile(
 
 
 def asks_the_assistant(question: str) -> bool:
-    """"Which hotel did you recommend?": about what the assistant said, not about the user."""
+    """ "Which hotel did you recommend?": about what the assistant said, not about the user."""
     return bool(_TO_ASSISTANT.search(question))
 
 
@@ -220,7 +220,7 @@ def resolve_relations(
 
 
 def _says_my(question: str, attribute: str, user_names: Iterable[str]) -> bool:
-    """"my manager", "my boss", "Maya's cat": the question names this relation of the user."""
+    """ "my manager", "my boss", "Maya's cat": the question names this relation of the user."""
     owners = "|".join(["my", "our", *(re.escape(n) + "(?:'s|’s)" for n in user_names)])
     for match in re.finditer(rf"\b(?:{owners})\s+((?:[\w-]+\s+)?[\w-]+)", question, re.I):
         words = match[1].lower().split()

@@ -11,6 +11,7 @@ import numpy as np
 
 from app.core.errors import InputError
 from app.core.forgetting import ForgettingParams, memory_retention
+from app.core.questions import asks_the_assistant
 from app.core.ranking import (
     Candidate,
     RankingWeights,
@@ -18,7 +19,6 @@ from app.core.ranking import (
     reciprocal_rank_fusion,
     weighted_score,
 )
-from app.core.questions import asks_the_assistant
 from app.core.records import Evidence, Memory, MemoryKind
 from app.core.time_expressions import TimeRange, find_time_range
 from app.storage.chroma_index import CONTEXT, TEXT, ChromaIndex

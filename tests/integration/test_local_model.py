@@ -203,7 +203,7 @@ def test_missing_and_corrupt_model_files_get_clear_messages(tmp_path: Path) -> N
     assert real is not None
     truncated.write_bytes(real.path.read_bytes()[:200_000])  # header intact, tensors cut off
     broken = LocalModel(truncated)
-    with pytest.raises(EnvironmentProblem, match="could not load truncated.gguf"):
+    with pytest.raises(EnvironmentProblem, match=r"could not load truncated\.gguf"):
         broken.load()
     broken.close()
     # `ask` with the small model answers by selection and never needs to load it.
