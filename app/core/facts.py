@@ -11,6 +11,7 @@ procedures with a goal and ordered steps. Pure functions of text: no I/O, no clo
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.core.keywords import STOPWORDS
@@ -19,7 +20,7 @@ ME = "me"  # the subject of whatever the user says about themselves
 
 _NAME_WORD = r"[A-ZÀ-Ý][\wÀ-ÿ\-]*(?:['’][A-Z][\wÀ-ÿ]*)?"
 NAME = rf"{_NAME_WORD}(?:\s+(?:de |da |do |van |von )?{_NAME_WORD}){{0,3}}"
-_END = r"(?=\s*(?:[.,;:!?\n)]|\s-\s|\s(?:and|but|so|because|which|who|since|although|though|while|when|if|as|for|with|from|after|before|until)\s|$))"
+_END = r"(?=\s*(?:[.,;:!?\n()]|\s-\s|\s(?:and|but|so|because|which|who|since|although|though|while|when|if|as|for|with|from|after|before|until)\s|$))"
 # Words after a value that are about when or how sure, not part of the value.
 _TRAILING = re.compile(
     r"\s+(?:now|there|here|too|again|already|anymore|these days|nowadays|for now|at the moment"
@@ -42,11 +43,43 @@ PETS = (
     "budgie", "tortoise", "turtle", "horse", "pony", "fish", "ferret", "snake", "lizard",
 )  # fmt: skip
 _REL_RE = "|".join(sorted((*PERSON_RELATIONS, *PETS), key=len, reverse=True))
+_MODIFIER = r"(?i:(?:new|little|older|younger|big|best|old|college|childhood|school|uni|twin|baby|ex|former)\s+){0,2}"
+DOG_BREEDS = (
+    "beagle", "labrador", "lab", "retriever", "poodle", "terrier", "collie", "spaniel",
+    "greyhound", "whippet", "husky", "corgi", "pug", "dachshund", "shepherd", "schnauzer",
+    "boxer", "bulldog", "chihuahua", "sheepdog", "rottweiler", "doberman", "lurcher",
+    "cockapoo", "labradoodle", "spaniel mix", "mutt", "pup",
+)  # fmt: skip
+CAT_BREEDS = ("tabby", "siamese", "persian", "maine coon", "ragdoll", "bengal", "moggy")
+_BREED_RE = "|".join(sorted((*DOG_BREEDS, *CAT_BREEDS), key=len, reverse=True))
+_JOB_WORD = (
+    r"(?:[a-z]+(?:eer|ist|ian|ant|ent|ger|ner|ter|ser|ker|der|ler|ver|rer|tor|sor|nor|ic)"
+    r"|nurse|chef|cook|vet|medic|paramedic|firefighter|cop|officer|doctor|pilot|barista|teacher"
+    r"|driver|lawyer|engineer|designer|developer|analyst|manager|director|instructor|coach"
+    r"|pharmacist|dentist|surgeon|midwife|carer|cleaner|baker|butcher|farmer|plumber"
+    r"|electrician|builder|architect|accountant|librarian|professor|lecturer|researcher"
+    r"|scientist|writer|editor|journalist|artist|musician|photographer|consultant|clerk"
+    r"|receptionist|waiter|waitress|bartender|student|intern|ceo|cto|founder)"
+)
+
+
+def _species(word: str) -> str:
+    word = word.lower()
+    if word in DOG_BREEDS:
+        return "dog"
+    if word in CAT_BREEDS:
+        return "cat"
+    return word
+
+
 _PET_RE = "|".join(sorted(PETS, key=len, reverse=True))
 
 # Different words for the same attribute; facts and questions are both mapped through this.
 ATTRIBUTE_SYNONYMS = {
     "boss": "manager",
+    # One current partner, whatever the word: a new girlfriend replaces the old boyfriend.
+    "girlfriend": "partner",
+    "boyfriend": "partner",
     "line manager": "manager",
     "new manager": "manager",
     "current manager": "manager",
@@ -166,6 +199,32 @@ def _sentences(message: str) -> list[tuple[int, str]]:
     return out
 
 
+def lower_case_style(message: str) -> bool:
+    """Written without capitals for names: sentences start in lower case, and no Titlecase
+    word stands past a sentence's start."""
+    starts = [t[0] for t in re.split(r"(?<=[.!?\n])\s+", message.strip()) if t and t[0].isalpha()]
+    if not starts or sum(c.islower() for c in starts) * 2 < len(starts):
+        return False
+    for sentence in re.split(r"(?<=[.!?\n])\s+", message):
+        words = sentence.split()[1:]
+        if any(re.fullmatch(r"[A-ZÀ-Ý][a-zà-ÿ'’\-]+[,;:!?.)]*", w) for w in words if w != "I"):
+            return False
+    return True
+
+
+def _namey(text: str, most: int) -> str:
+    """The leading words of `text` that can be a name (no common word), at most `most`."""
+    kept: list[str] = []
+    for word in text.split():
+        bare = word.strip(",.;:!?()\"'").lower()
+        if not bare or bare in _COMMON or not re.match(r"[^\W\d_]", bare):
+            break
+        kept.append(word.strip(",.;:!?()\"'"))
+        if len(kept) == most:
+            break
+    return " ".join(kept)
+
+
 def names_in(sentence: str) -> list[str]:
     """Capitalised names in a sentence; its first word only when it does not look like an
     ordinary word capitalised to start the sentence ("Starting", "The")."""
@@ -216,10 +275,26 @@ _OPENERS = frozenset(
 class _Reader:
     """Reads one message: facts and procedures, with the last person named for pronouns."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, known_people: Iterable[str] = ()) -> None:
+        # "i'm", "i live": the rules read a capital I; same length, so spans still map back.
+        message = re.sub(r"\bi(?=\b|['’])", "I", message)
         self.message = message
         self.facts: list[Fact] = []
         self.last_person: str | None = None
+        # Lower-case chat ("my boss is dana whitfield"): names are not capitalised, so a name
+        # slot takes any words, cut at the first common word.
+        self.lowercase = lower_case_style(message)
+        self.name = _LOWER_NAME if self.lowercase else NAME
+        self.org = rf"({self.name})" if self.lowercase else _ORG
+        self.possessor = r"[^\W\d_][\w\-]*" if self.lowercase else NAME
+        self.offset = 0  # of the sentence being read, in the message
+        self.people: list[tuple[int, str]] = []  # people named so far, by position
+        if self.lowercase:
+            # People the store already knows ("priscilla"), wherever this message names them.
+            for person in known_people:
+                for m in re.finditer(rf"\b{re.escape(person.lower())}\b", message.lower()):
+                    self.people.append((m.start(), message[m.start() : m.end()]))
+            self.people.sort()
 
     def add(self, subject: str, attribute: str, raw: str, sentence: str, offset: int) -> None:
         found = _value_at(self.message, offset, raw)
@@ -227,6 +302,18 @@ class _Reader:
             return
         value, start, end = found
         attribute = canonical_attribute(attribute)
+        if self.lowercase:
+            if attribute in NAME_SLOTS:
+                value = _namey(value, 3 if attribute in {"employer", "home city"} else 2)
+                end = start + len(value)
+            if subject != ME:
+                subject = _namey(subject, 2)
+                if subject.lower() in {"he", "she", "they"}:
+                    return
+            if not value or not subject:
+                return
+            if attribute in _PERSON_SLOTS:
+                self.people.append((start, value))
         if not attribute or attribute in {"name", "it", "this", "that"}:
             return
         if subject != ME and subject.lower() in {"he", "she", "they", "it", "i", "we"}:
@@ -239,13 +326,29 @@ class _Reader:
         """A pronoun resolved to the last person named before it in this message."""
         if word.lower() not in {"he", "she", "they"}:
             return word
+        if self.lowercase:
+            here = self.offset + at
+            named = [name for position, name in self.people if position < here]
+            return named[-1] if named else None
         before = [n for n in names_in(sentence[:at]) if n != "I"]
         return before[-1] if before else self.last_person
 
     def read(self, sentence: str, offset: int) -> None:
+        # "i'm", "i live": the rules read a capital I; same length, so spans still map back.
+        self.offset = offset
+        if self.lowercase:
+            # "her name is naomi", "my boss is marcus": people a later "she"/"he" refers to.
+            for m in re.finditer(
+                rf"\b(?:name\s+is|(?:girlfriend|boyfriend|wife|husband|partner|boss|manager|brother|sister|friend|roommate)\s+(?:is\s+)?)\s*({_LOWER_NAME})",
+                sentence,
+            ):
+                name = _namey(m[1], 2)
+                if name:
+                    self.people.append((offset + m.start(1), name))
+            self.people.sort()
         for rule in _RULES:
             rule(self, sentence, offset)
-        names = names_in(sentence)
+        names = [] if self.lowercase else names_in(sentence)
         if names:
             self.last_person = names[-1]
 
@@ -253,25 +356,47 @@ class _Reader:
 def _my_relation_name(r: _Reader, s: str, o: int) -> None:
     # "my sister Inês", "our cat Pixel", "my running partner Jonas"
     for m in re.finditer(
-        rf"\b(?i:my|our)\s+(?i:new\s+|little\s+|older\s+|younger\s+|big\s+)?(?i:({_REL_RE}))(?:,)?\s+(?:called\s+|named\s+)?({NAME})",
+        rf"\b(?i:my|our)\s+{_MODIFIER}(?i:({_REL_RE}))(?:,)?\s+(?:called\s+|named\s+)?({r.name})",
         s,
     ):
         r.add(ME, m[1], m[2], s, o + m.start(2))
     # "Jonas is my running partner", "Priya is my new boss"
-    for m in re.finditer(rf"\b({NAME})\s+is\s+(?:now\s+)?my\s+(?:new\s+)?(?i:({_REL_RE}))\b", s):
+    for m in re.finditer(
+        rf"\b({r.name})(?:\s+is|'s|’s)\s+(?:now\s+)?my\s+{_MODIFIER}(?i:({_REL_RE}))\b", s
+    ):
         r.add(ME, m[2], m[1], s, o + m.start(1))
+    # "he lives in Omaha with his wife Priscilla": the pronoun's person
+    for m in re.finditer(rf"\b(?i:with\s+)?(?i:his|her|their)\s+(?i:({_REL_RE}))\s+({r.name})", s):
+        who = r.person("he", s, m.start())
+        if who and who != "I" and not re.search(r"(?:'s|’s)\s*$", s[: m.start()]):
+            r.add(who, m[1], m[2], s, o + m.start(2))
     # "Inês and her partner Rui", "Tom's wife Ana"
     for m in re.finditer(
-        rf"\b({NAME})(?:\s+and|'s|’s)\s+(?:his|her|their)?\s*(?i:({_REL_RE}))\s+({NAME})", s
+        rf"\b({r.possessor})(?:\s+and|'s|’s)\s+(?:his|her|their)?\s*(?i:({_REL_RE}))\s+({r.name})",
+        s,
     ):
         r.add(m[1], m[2], m[3], s, o + m.start(3))
+
+
+def _together(r: _Reader, s: str, o: int) -> None:
+    # "naomi and I are officially a thing", "I'm seeing Naomi", "started dating Naomi"
+    for m in re.finditer(
+        rf"\b({r.name})\s+and\s+I\s+(?:are|'re)\s+(?:now\s+|officially\s+)*(?:a\s+thing|together|dating|going\s+out|a\s+couple|engaged|married)\b",
+        s,
+    ):
+        r.add(ME, "partner", m[1], s, o + m.start(1))
+    for m in re.finditer(
+        rf"\bI(?:'m|\s+am|\s+started|\s+have\s+started|'ve\s+started)\s+(?:now\s+|officially\s+)?(?:dating|seeing|going\s+out\s+with|with)\s+({r.name})",
+        s,
+    ):
+        r.add(ME, "partner", m[1], s, o + m.start(1))
 
 
 def _my_x_is(r: _Reader, s: str, o: int) -> None:
     # "my manager there is Priya Raman", "my favourite coffee is now a cortado",
     # "my manager at Helio is Grace", "my blood type is O negative"
     pattern = (
-        r"\bmy\s+((?:new\s+|current\s+)?(?:[a-zà-ÿ]+\s+){0,2}?[a-zà-ÿ]+)"
+        r"\bmy\s+((?:new\s+|current\s+)?(?:[a-zà-ÿ\-]+\s+){0,2}?[a-zà-ÿ\-]+)"
         r"(?:\s+(?:there|here|at\s+" + NAME + r"|in\s+" + NAME + r"))?"
         r"\s+(?:is|are|'s|’s)\s+(?:now\s+|still\s+|currently\s+)?(?!not\b|a bit\b|so\b|very\b|really\b|too\b|going\b|getting\b|being\b|over\b|done\b|finished\b|broken\b|in\s+the\b)"
         r"(.+?)" + _END
@@ -296,15 +421,56 @@ def _my_x_is(r: _Reader, s: str, o: int) -> None:
         }:
             continue
         r.add(ME, attribute, m[2], s, o + m.start(2))
+    # "my go-to drink has changed, I'm on matcha lattes now"
+    for m in re.finditer(
+        r"\bmy\s+((?:[a-zà-ÿ\-]+\s+){0,2}?[a-zà-ÿ\-]+)\s+(?:has|have)\s+changed\b[\s,.;:!\-–]*"
+        r"(?:it'?s\s+now\s+|now\s+it'?s\s+|I'?m\s+(?:on|into)\s+|I\s+(?:drink|use|have)\s+)(.+?)"
+        + _END,
+        s,
+        re.I,
+    ):
+        r.add(ME, m[1], m[2], s, o + m.start(2))
+    # "bouldering goal for this year: send a V5", later "new goal: V6 by next summer"
+    for m in re.finditer(
+        r"\b(?:my\s+)?(?:([a-zà-ÿ\-]+)\s+)?goal(?:\s+for\s+(?:this|the|next)\s+year)?\s*[:\-–]\s*(.+?)"
+        + _END,
+        s,
+        re.I,
+    ):
+        topic = (
+            m[1]
+            if m[1] and m[1].lower() not in {"new", "my", "the", "a", "so", "main", "big"}
+            else None
+        )
+        topic = topic or next(iter(re.findall(r"\b([a-z]+ing)\b", r.message.lower())), None)
+        r.add(ME, f"{topic} goal" if topic else "goal", m[2], s, o + m.start(2))
+    # "a little indie band called the Static Pines", "we're called Low Orbit"
+    for m in re.finditer(rf"\bband\s+(?:called|named)\s+((?i:the\s+)?{r.name})", s):
+        r.add(ME, "band", m[1], s, o + m.start(1))
+    if re.search(r"\bband\b", r.message, re.I):
+        for m in re.finditer(rf"\b(?i:we're|we are|we’re)\s+(?i:called|named)\s+({r.name})", s):
+            r.add(ME, "band", m[1], s, o + m.start(1))
+    # "biscuit, 2 yr old beagle mix": a pet named by its age and breed
+    for m in re.finditer(
+        rf"\b({r.name}),\s+(?:a\s+)?\d+\s*(?:yr|year|yo|month)s?[\s-]*(?:old\s+)?((?i:{_BREED_RE}|{_PET_RE}))\b",
+        s,
+    ):
+        r.add(ME, _species(m[2]), m[1], s, o + m.start(1))
     # "her name is Pixel" after "we adopted a cat": the pet's name
     pet = re.search(rf"\b({_PET_RE})\b", s, re.I) or re.search(rf"\b({_PET_RE})\b", r.message, re.I)
-    for m in re.finditer(rf"\b(?i:her|his|its|their)\s+name\s+is\s+({NAME})", s):
+    for m in re.finditer(rf"\b(?i:her|his|its|their)\s+name\s+is\s+({r.name})", s):
         if pet:
             r.add(ME, pet[1], m[1], s, o + m.start(1))
     for m in re.finditer(
-        rf"\b(?i:a|an|our|my)\s+(?:new\s+)?(?i:({_PET_RE}))\s+(?:called|named)\s+({NAME})", s
+        rf"\b(?i:a|an|our|my)\s+(?:new\s+)?(?i:({_PET_RE}|{_BREED_RE}))\s+(?:called|named)\s+({r.name})",
+        s,
     ):
-        r.add(ME, m[1], m[2], s, o + m.start(2))
+        owner = re.search(
+            rf"\b({r.possessor}|[Hh]e|[Ss]he|[Tt]hey)\s+(?:has|have|got)\s+$", s[: m.start()]
+        )
+        who = r.person(owner[1], s, m.start()) if owner else ME
+        if who:
+            r.add(who, _species(m[1]), m[2], s, o + m.start(2))
 
 
 def _changed_my_x(r: _Reader, s: str, o: int) -> None:
@@ -331,37 +497,122 @@ _LIVE = r"(?:live|living|'m living|am living|'re living|are living|moved|'ve mov
 
 def _home(r: _Reader, s: str, o: int) -> None:
     for m in re.finditer(
-        rf"\b(?:I|[Ww]e)\s+(?:have\s+|'ve\s+|just\s+|finally\s+)?(?:moved|relocated)\s+(?:house\s+|home\s+)?from\s+{NAME}\s+to\s+({NAME})",
+        rf"\b(?:I'?m\s+|I\s+am\s+|we'?re\s+)?(?:now\s+)?based\s+(?:in|out\s+of)\s+({r.name})", s
+    ):
+        if not re.search(r"\b(?:he|she|they|company|team|firm)\b[^.]*$", s[: m.start()], re.I):
+            r.add(ME, "home city", m[1], s, o + m.start(1))
+    if re.search(
+        r"\b(?:I|[Ww]e)\b[^.!?]*\b(?:relocated|moved)\b|^(?:[Ww]e|I)?\s*(?:relocated|moved)\b",
+        r.message,
+    ):
+        for m in re.finditer(rf"\bfrom\s+{r.name}\s+to\s+({r.name})", s):
+            r.add(ME, "home city", m[1], s, o + m.start(1))
+    for m in re.finditer(
+        rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey)(?:'s|’s|\s+is|\s+are)?\s+(?:[^.!?]*?\band\s+)?(?:now\s+)?moving\s+(?:back\s+)?to\s+({r.name})",
+        s,
+    ):
+        who = r.person(m[1], s, m.start())
+        if who and who != "I":
+            r.add(who, "home city", m[2], s, o + m.start(2))
+    for m in re.finditer(
+        rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey|I)(?:'s|’s|'m|\s+is|\s+am|\s+are)\s+originally\s+from\s+({r.name})",
+        s,
+    ):
+        who = ME if m[1] == "I" else r.person(m[1], s, m.start())
+        if who:
+            r.add(who, "grew up in", m[2], s, o + m.start(2))
+    for m in re.finditer(
+        rf"\b(?:I|[Ww]e)\s+(?:have\s+|'ve\s+|just\s+|finally\s+)?(?:moved|relocated)\s+(?:house\s+|home\s+)?from\s+{r.name}\s+to\s+({r.name})",
         s,
     ):
         r.add(ME, "home city", m[1], s, o + m.start(1))
     for m in re.finditer(
-        rf"\b(?:I|[Ww]e)\s+(?:now\s+|just\s+|finally\s+|still\s+)?{_LIVE}\s+(?:back\s+)?(?:in|to)\s+({NAME})",
+        rf"\b(?:I|[Ww]e)\s+(?:now\s+|just\s+|finally\s+|still\s+)?{_LIVE}\s+(?:back\s+)?(?:in|to)\s+({r.name})",
         s,
     ):
         r.add(ME, "home city", m[1], s, o + m.start(1))
     for m in re.finditer(
-        rf"\b({NAME}|[Hh]e|[Ss]he|[Tt]hey)\s+(?:now\s+|just\s+|still\s+)?(?:lives|moved|has moved|relocated|'s moved|is living)\s+(?:back\s+)?(?:in|to)\s+({NAME})",
+        rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey)\s+(?:now\s+|just\s+|still\s+)?(?:lives|moved|has moved|relocated|'s moved|is living)\s+(?:back\s+)?(?:in|to)\s+({r.name})",
         s,
     ):
         who = r.person(m[1], s, m.start())
         if who:
             r.add(who, "home city", m[2], s, o + m.start(2))
-    for m in re.finditer(rf"\b({NAME}|[Hh]e|[Ss]he|[Tt]hey|I)\s+grew\s+up\s+in\s+({NAME})", s):
+    for m in re.finditer(rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey|I)\s+grew\s+up\s+in\s+({r.name})", s):
         who = ME if m[1] == "I" else r.person(m[1], s, m.start())
         if who:
             r.add(who, "grew up in", m[2], s, o + m.start(2))
 
 
 _ORG = rf"({NAME}(?:\s+(?:&|and)\s+{_NAME_WORD})?)"
+_LOWER_NAME = r"[^\W\d_][\w'’\-]*(?:\s+[^\W\d_][\w'’\-]*){0,2}"
+# Words that follow "my boss is" or "my sister" in lower-case chat but are no name.
+_COMMON = STOPWORDS | frozenset(
+    """great nice good bad fine ok okay cool chill amazing awesome lovely sweet kind busy
+    away sick home back out here there new old young older younger little big best super
+    really very so pretty kinda sorta totally honestly literally actually basically just
+    also always never sometimes usually still even though tho btw lol haha omg ugh yeah yes
+    no not now then today tomorrow yesterday tonight later soon again finally too annoying
+    strict mad upset angry happy sad tired stressed worried excited nervous hands hand off
+    on in at to from with for and or but is was are were be been being has have had said
+    says told tells thinks thought wants wanted called calls came comes went goes got gets
+    getting going coming moving moved living lives lived works working worked started
+    starting leaving left visiting visited staying stayed one two three four five first
+    second last next other another same whole half bit lot lots thing things stuff guy
+    girl man woman person people friend friends family everyone someone anyone nobody
+    wife husband partner boyfriend girlfriend sister brother mum mom dad mother father
+    boss manager team job work office company school college uni university city town
+    place house flat apartment car dog cat baby kid kids son daughter named called name
+    who which that what where when how why whose he she they it we you i me him her them
+    us my your his our their its this these those a an the i'm he's she's they're we're
+    it's there's that's""".split()  # noqa: SIM905
+)
 
 
 def _work(r: _Reader, s: str, o: int) -> None:
+    for m in re.finditer(
+        rf"\b((?i:(?:(?:senior|junior|lead|principal|staff|head|chief|sous|pastry|trainee|assistant)\s+)?(?:[a-z]+\s+)?{_JOB_WORD}))\s+(?:at|for|with)\s+{r.org}",
+        s,
+    ):
+        before = s[: m.start()]
+        if re.search(
+            r"\b(?:he|she|they|his|her|their)\b|(?:'s|\bmy|\bour|\bthe|\ba|\ban)\s*$", before, re.I
+        ):
+            continue
+        if m[1].split()[0].lower() in {"my", "our", "the", "a", "an", "his", "her"}:
+            continue
+        if re.search(
+            r"\b(?:I'?m|I\s+am|I\s+work\s+as|offer|got\s+the|new\s+(?:job|role))\b", s, re.I
+        ) or re.match(r"^\s*(?:[a-z]+\s+){0,3}$", before, re.I):
+            r.add(ME, "job", m[1], s, o + m.start(1))
+            r.add(ME, "employer", m[2], s, o + m.start(2))
+    for m in re.finditer(
+        rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey)(?:'s|’s|\s+is|\s+was)\s+(?:now\s+|also\s+|still\s+)?(?:a|an)\s+((?:[a-z]+\s+){{0,2}}?{_JOB_WORD})\b(?:\s+(?:at|for|with)\s+{r.org})?",
+        s,
+    ):
+        who = r.person(m[1], s, m.start())
+        if who and who != "I":
+            r.add(who, "job", m[2], s, o + m.start(2))
+            if m[3]:
+                r.add(who, "employer", m[3], s, o + m.start(3))
+    for m in re.finditer(
+        rf"\bto\s+be(?:come)?\s+(?:a|an)\s+((?:[a-z]+\s+){{0,2}}?{_JOB_WORD})\b", s
+    ):
+        who = (
+            r.person("he", s, m.start())
+            if re.search(r"\b(?:he|she|they)\b", s[: m.start()], re.I)
+            else None
+        )
+        subject = re.match(rf"\s*({r.possessor})\b", s)
+        who = who or (subject[1] if subject and subject[1].lower() not in _COMMON else None)
+        if who and who != "I":
+            r.add(who, "job", m[1], s, o + m.start(1))
     patterns = (
-        rf"\bI\s+(?:now\s+|still\s+|currently\s+)?(?:work|am working|'m working)\s+(?:at|for)\s+{_ORG}",
-        rf"\b(?:new\s+)?(?:job|position|role|offer|contract)\s+(?:at|with|from)\s+{_ORG}",
-        rf"\b(?i:first)\s+(?:day|week)\s+(?:at|with)\s+{_ORG}",
-        rf"\bI\s+(?:just\s+|have\s+|'ve\s+)?(?:joined|started at|am joining|'m joining)\s+{_ORG}",
+        rf"\bI\s+(?:now\s+|still\s+|currently\s+)?(?:work|am working|'m working|started working)\s+(?:at|for)\s+{r.org}",
+        rf"\bstarted\s+(?:working\s+)?(?:at|for|with)\s+{r.org}",
+        rf"\b(?:new\s+)?(?:job|position|role|offer|contract)\s+(?:at|with|from)\s+{r.org}",
+        rf"\b(?i:first)\s+(?:day|week)\s+(?:at|with)\s+{r.org}",
+        rf"\bI\s+(?:just\s+|have\s+|'ve\s+)?(?:joined|started at|am joining|'m joining)\s+{r.org}",
     )
     for pattern in patterns:
         for m in re.finditer(pattern, s):
@@ -375,7 +626,7 @@ def _work(r: _Reader, s: str, o: int) -> None:
     ):
         r.add(ME, "job", m[1], s, o + m.start(1))
     for m in re.finditer(
-        rf"\b({NAME}|[Hh]e|[Ss]he|[Tt]hey)\s+(?:now\s+|still\s+|currently\s+)?works?\s+as\s+(?:a|an)\s+(.+?)"
+        rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey)\s+(?:now\s+|still\s+|currently\s+)?works?\s+as\s+(?:a|an)\s+(.+?)"
         + _END,
         s,
     ):
@@ -410,6 +661,14 @@ def _commute(r: _Reader, s: str, o: int) -> None:
     m = re.search(rf"\bI\s+commute\s+({_MODES}|by\s+\w+)", s, re.I)
     if m:
         r.add(ME, "commute", m[1], s, o + m.start(1))
+    if re.search(r"\bcommut|\bto\s+(?:work|the\s+office)\b", s, re.I):
+        m = re.search(
+            r"\bI\s+(?:usually\s+|now\s+|always\s+|mostly\s+)?((?:take|ride|catch|bike|cycle|walk|drive|get)\s+.+?)"
+            + _END,
+            s,
+        )
+        if m and not any(f.key == (ME, "commute") for f in r.facts):
+            r.add(ME, "commute", m[1], s, o + m.start(1))
 
 
 _MONTHS = (
@@ -435,27 +694,32 @@ def _personal(r: _Reader, s: str, o: int) -> None:
     ):
         r.add(ME, "diet", m[1], s, o + m.start(1))
     for m in re.finditer(
-        rf"\b({NAME}|[Mm]y|[Hh]is|[Hh]er)(?:'s|’s)?\s+birthday\s+is\s+(?:on\s+)?((?i:{DATE}))", s
+        rf"\b({r.possessor}|[Mm]y|[Hh]is|[Hh]er)(?:'s|’s)?\s+(?i:birthday|bday|b-day)\s+(?:is|was|'s)\s+(?:on\s+)?(?:(?i:yesterday|today|tomorrow),?\s+)?((?i:{DATE}))",
+        s,
     ):
         who = {"my": ME, "his": r.last_person, "her": r.last_person}.get(m[1].lower(), m[1])
         if who:
             r.add(who, "birthday", m[2], s, o + m.start(2))
     # "our team uses Airflow for orchestration", "at Helio the team uses Dagster"
     for m in re.finditer(
-        rf"\b(?i:our|my|the)\s+(team|company|office|department|squad)\s+(?:now\s+)?(?:uses|is using|switched to|moved to|runs on)\s+({NAME})(?:\s+for\s+([a-z]+))?",
+        rf"\b(?i:our|my|the)\s+(team|company|office|department|squad)\s+(?:now\s+)?(?:uses|is using|switched to|moved to|runs on)\s+({r.name})(?:\s+for\s+([a-z]+))?",
         s,
     ):
         attribute = f"{m[1]} tool" + (f" for {m[3]}" if m[3] else "")
         r.add(ME, attribute, m[2], s, o + m.start(2))
 
 
-_RULES = (_my_relation_name, _my_x_is, _changed_my_x, _home, _work, _commute, _personal)
+_PERSON_SLOTS = frozenset(PERSON_RELATIONS) | {"manager", "partner", "mum", "dad", "flatmate"}
+NAME_SLOTS = _PERSON_SLOTS | frozenset(PETS) | {"home city", "employer", "grew up in"}
+
+_RULES = (_together, _my_relation_name, _my_x_is, _changed_my_x, _home, _work, _commute, _personal)
 
 
-def read_facts(message: str) -> list[Fact]:
-    """Facts a speaker states about themselves (ME) or about people they name."""
-    reader = _Reader(message)
-    for offset, sentence in _sentences(message):
+def read_facts(message: str, known_people: Iterable[str] = ()) -> list[Fact]:
+    """Facts a speaker states about themselves (ME) or about people they name;
+    `known_people` are names already known, which a lower-case message does not mark."""
+    reader = _Reader(message, known_people)
+    for offset, sentence in _sentences(reader.message):
         reader.read(sentence, offset)
     return reader.facts
 
@@ -467,14 +731,44 @@ _HOWTO = re.compile(
     r"|(?:to|when\s+I)\s+(?P<c>[^:,]+?)\s*[:,]\s*(?=(?:I\s+)?(?:first\s+)?[a-z]))",
     re.I,
 )
+# "the trick is to ...", "the way I do it is: ...": the goal is what the sentence before it
+# was about ("Biscuit's nails are a nightmare. The trick is to ...").
+_METHOD = re.compile(
+    r"(?:^|[.!?]\s+|\n)(?P<lead>(?:the\s+)?(?:trick|way\s+I\s+do\s+it|way\s+to\s+do\s+it|secret|method|process|system)\s+is(?:\s+to)?\s*[:\-–]?\s*)",
+    re.I,
+)
+_WORD_STEPS = re.compile(
+    r"\bstep\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s*[,:.)\-–]\s*", re.I
+)
+_GERUND_LEAD = re.compile(
+    r"^\s*([a-z]+ing\s+(?:(?:my|the|a|our|his|her)\s+)?[\w\-]+(?:\s+[\w\-]+)?)", re.I
+)
 
 
 def _goal(raw: str) -> str:
     goal = raw.strip().rstrip(":,")
+    goal = re.sub(r"\([^)]*\)", " ", goal)  # "IPA recipe (5 gal batch)"
+    goal = re.split(r"[.!?]\s+", goal)[-1]  # the heading's last sentence
+    goal = re.split(r"\s+(?:so|because|since|bc|for future me|for later)\b", goal, flags=re.I)[0]
     goal = re.sub(r"^(?:here(?:'s| is)\s+)?how\s+I\s+", "", goal, flags=re.I)
-    goal = re.sub(r"^(?:my|the)\s+", "", goal, flags=re.I)
+    goal = re.sub(r"^(?:my|the|our)\s+", "", goal, flags=re.I)
     goal = re.sub(r"\bmy\b", "your", goal, flags=re.I)
-    return goal
+    return " ".join(goal.split())
+
+
+def _steps(body: str) -> list[str]:
+    body = re.sub(r"^\s*(?:I\s+)?(?:first\s+)", "", body, flags=re.I)
+    body = _WORD_STEPS.sub("\n1. ", body)
+    # A written list is split at its markers only: its items may hold commas.
+    listed = re.compile(r"(?:^|\n)\s*(?:\d{1,2}[.)]|[-*•])\s+")
+    parts = listed.split(body) if len(listed.findall(body)) >= 3 else _STEP_SPLIT.split(body)
+    steps = []
+    for part in parts:
+        step = " ".join(part.split()).strip(" .;:-*•")
+        step = re.sub(r"^(?:I\s+|first\s+|and\s+|then\s+|finally\s+)+", "", step, flags=re.I)
+        if len(step) >= 3:
+            steps.append(step)
+    return steps
 
 
 def read_procedure(message: str) -> Procedure | None:
@@ -482,30 +776,36 @@ def read_procedure(message: str) -> Procedure | None:
     text = message.strip()
     head = _HOWTO.match(text)
     numbered = re.search(r"\n\s*(?:\d{1,2}[.)]|[-*•])\s", text)
+    worded = len(_WORD_STEPS.findall(text)) >= 3
     sequenced = re.search(
         r"\bfirst\b.*\bthen\b|\bthen\b.*\b(?:and then|finally|after that)\b", text, re.I | re.S
     )
-    if head is None and not (numbered and ":" in text.split("\n", 1)[0]):
-        return None
+    method = _METHOD.search(text)
+    goal, body = "", ""
     if head is not None:
         goal = _goal(head["a"] or head["b"] or head["c"] or head["d"] or "")
         body = text[head.end() :]
-    else:
+        if (head["c"] or head["d"]) and not (numbered or sequenced or body.count(",") >= 2):
+            return None
+    elif numbered and ":" in text.split("\n", 1)[0]:
         first, body = text.split("\n", 1)
         goal = _goal(first.split(":", 1)[0])
-    if (
-        head is not None
-        and (head["c"] or head["d"])
-        and not (numbered or sequenced or body.count(",") >= 2)
-    ):
+    elif worded:
+        marker = _WORD_STEPS.search(text)
+        assert marker is not None
+        goal, body = _goal(text[: marker.start()]), text[marker.start() :]
+    elif method is not None and (sequenced or text[method.end() :].count(",") >= 2):
+        before = re.split(r"[.!?]\s+", text[: method.start("lead")].strip())[-1]
+        topic = re.split(r"\s+(?:is|are|was|were|can be|gets?)\s+", before)[0]
+        goal, body = _goal(topic), text[method.end() :]
+    elif sequenced and (lead := _GERUND_LEAD.match(text)):
+        # "restringing the bass since we have a gig. first loosen ..., then ..."
+        goal = _goal(lead[1])
+        stop = re.search(r"[.!?:]\s+|\n", text)
+        body = text[stop.end() if stop else lead.end() :]
+    else:
         return None
-    body = re.sub(r"^\s*(?:I\s+)?(?:first\s+)", "", body, flags=re.I)
-    steps = []
-    for part in _STEP_SPLIT.split(body):
-        step = part.strip(" .;:\n")
-        step = re.sub(r"^(?:I\s+|first\s+|and\s+|then\s+|finally\s+)+", "", step, flags=re.I)
-        if len(step) >= 3:
-            steps.append(step)
+    steps = _steps(body)
     if len(steps) < 3 or not goal:
         return None
     return Procedure(goal, tuple(steps[:12]), text)

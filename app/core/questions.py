@@ -33,6 +33,13 @@ IRREGULAR = {
     "chose": "choose", "chosen": "choose", "built": "build", "born": "birth", "children": "child",
     "people": "person", "women": "woman", "men": "man", "feet": "foot", "mice": "mouse",
     "studied": "study", "moved": "move", "lives": "live", "living": "live", "lived": "live",
+    # Same meaning, other word: what people write and what they later ask.
+    "relocated": "move", "relocate": "move", "relocating": "move", "bday": "birthday",
+    "birthdays": "birthday", "b-day": "birthday", "purchased": "buy",
+    "adopted": "adopt", "favorite": "favourite", "colour": "color", "mum": "mom",
+    "mother": "mom", "father": "dad", "kids": "child", "kid": "child", "started": "start",
+    "starting": "start", "begin": "start", "job": "work", "works": "work", "working": "work",
+    "worked": "work", "career": "work", "profession": "work", "occupation": "work",
 }  # fmt: skip
 # Words in a question that say what kind of answer is wanted, not what it is about.
 GENERIC = frozenset(
@@ -41,7 +48,7 @@ GENERIC = frozenset(
     current usually typically now recently these days lately ever still new old favourite
     again first last time times often long much many something anything everything life
     recommend recommended suggest suggested suggestion recommendation advise advice told
-    want wanted like need please give me details detail exactly""".split()  # noqa: SIM905
+    want wanted like need please give me details detail exactly home""".split()  # noqa: SIM905
 )
 _FIRST_PERSON = re.compile(r"\b(i|my|me|mine|myself|we|our|us)\b", re.I)
 _TO_ASSISTANT = re.compile(
@@ -71,7 +78,7 @@ def fold(text: str) -> str:
 
 def term(word: str) -> str:
     word = fold(word)
-    return IRREGULAR.get(word) or stem(word)
+    return stem(IRREGULAR.get(word, word))
 
 
 def terms(text: str) -> set[str]:
@@ -96,6 +103,10 @@ class Question:
 
 
 def analyse(question: str, user_names: Iterable[str] = ()) -> Question:
+    # "what does Jonas do for a living" asks about work, and "living" is not "live".
+    question = re.sub(
+        r"\bdo(?:es)?\s+for\s+(?:a\s+living|work|money)\b", "do for work", question, flags=re.I
+    )
     lowered = question.strip().lower()
     wh_match = re.match(
         r"(?:and |so |also |but )?(how many|how much|how long|how often|who|whom|whose|where|when|which|what|how|why)\b",
@@ -140,13 +151,13 @@ def enough(question: Question, covered: float) -> bool:
 
 # Question phrasings of attributes the fact layer knows, as extra words for matching.
 _ATTRIBUTE_CUES = (
-    (r"\b(?:live|lives|living|reside|based|home|city|town|moved)\b", "home city"),
+    (r"\b(?:live|lives|living|reside|based|hometown|city|town|moved)\b|\bmy home\b", "home city"),
     (
         r"\bwork(?:s|ing)?\s+(?:for|at)\b|\bemploy|\bcompany\b|\bemployer\b|\bwhere\s+do(?:es)?\s+\w+\s+work\b",
         "employer",
     ),
     (
-        r"\bfor a living\b|\bjob\b|\boccupation\b|\bprofession\b|\bwork(?:s)? as\b|\bjob title\b|\bwhat does \w+ do\b|\bwhat do i do\b|\brole\b|\bposition\b",
+        r"\bfor a living\b|\bfor work\b|\bjob\b|\boccupation\b|\bprofession\b|\bwork(?:s)? as\b|\bjob title\b|\bwhat does \w+ do\b|\bwhat do i do\b|\brole\b|\bposition\b",
         "job",
     ),
     (
@@ -154,11 +165,21 @@ _ATTRIBUTE_CUES = (
         "commute",
     ),
     (r"\ballerg", "allergy"),
+    (r"\bdiet|\bcan'?t eat\b|\bdon'?t eat\b|\bintoleran", "diet"),
+    (r"\boriginally from\b|\bwhere\s+(?:is|was|are)\s+[\w ]+\s+from\b", "grew up in"),
     (r"\bgr[eo]w(?:n)? up\b|\braised\b", "grew up in"),
     (r"\bbirthday\b|\bborn\b", "birthday"),
     (r"\bboss\b", "manager"),
-    (r"\bdiet\b|\bvegetarian\b|\bvegan\b", "diet"),
+    (r"\bvegetarian\b|\bvegan\b", "diet"),
 )
+
+
+CUED_ATTRIBUTES = frozenset(a for _, a in _ATTRIBUTE_CUES)
+# Words that name what is asked about a subject: a memory lacking one cannot answer, however
+# close in meaning ("When is Naomi's birthday?" / "Naomi and I are a thing").
+ATTRIBUTE_WORDS = frozenset(
+    t for a in (*CUED_ATTRIBUTES, *PERSON_RELATIONS, *PETS) for t in terms(a)
+) | frozenset(terms("birthday born work live move"))
 
 
 def _question_attribute_terms(question: str) -> set[str]:
@@ -167,8 +188,8 @@ def _question_attribute_terms(question: str) -> set[str]:
         if re.search(pattern, question, re.I):
             found |= terms(attribute) | {"§" + attribute}
     for word in keywords(fold(question)):
-        canonical = canonical_attribute(word)
-        found |= terms(canonical)
+        if word not in {"home", "city", "address", "role", "position"}:  # too vague alone
+            found |= terms(canonical_attribute(word))
     return found
 
 
@@ -199,23 +220,53 @@ def resolve_relations(
     question: str, facts: Sequence[Memory], user_names: Iterable[str] = ()
 ) -> str:
     """ "Where does my sister live?" becomes "Where does Inês live?" when the facts name the
-    sister, so the next hop is an ordinary question about a named person. A question about
-    the relation itself ("Who is my sister?") is left alone."""
-    me = {fold(ME), *(fold(n) for n in user_names)}
+    sister, so the next hop is an ordinary question about a named person; "my brother's
+    wife" takes two hops. A question about the relation itself ("Who is my sister?") is
+    left alone."""
+    names = list(user_names)
+    me = {fold(ME), *(fold(n) for n in names)}
     relations = sorted(
-        (f for f in facts if _is_me(f.subject, me) and f.attribute in _RELATIONS and f.value),
+        (f for f in facts if f.attribute in _RELATIONS and f.value and f.subject),
         key=lambda f: (-len(f.attribute or ""), -(f.valid_from or f.observed_at).timestamp()),
     )
+    for _ in range(3):
+        hopped = _one_hop(question, relations, me, names)
+        if hopped == question:
+            break
+        question = hopped
+    return question
+
+
+def _one_hop(question: str, relations: list[Memory], me: set[str], names: list[str]) -> str:
+    folded = fold(question)
     for fact in relations:
-        assert fact.attribute is not None and fact.value is not None
-        phrase = re.compile(rf"\b(?:my|our)\s+{re.escape(fact.attribute)}(?=(?:'s|’s)?\b)", re.I)
-        if not phrase.search(question):
-            continue
-        hopped = phrase.sub(fact.value, question, count=1)
-        left = analyse(phrase.sub(" ", question), user_names).focus - terms(fact.attribute)
-        cued = any(re.search(p, hopped, re.I) for p, a in _ATTRIBUTE_CUES if a != fact.attribute)
-        if left or cued:
-            return hopped
+        assert fact.attribute is not None and fact.value is not None and fact.subject
+        if _is_me(fact.subject, me):
+            owner = r"(?:my|our)"
+        else:
+            first = re.escape(fold(fact.subject).split()[0])
+            owner = rf"{first}(?:\s+\w+)?(?:'s|’s)"
+        for found in re.finditer(rf"\b{owner}\s+([\w-]+)(?:\s+([\w-]+))?", folded):
+            one, two = found[1], found[2]
+            # "my sister", "my running partner", "my college roommate" (modifier + relation)
+            if canonical_attribute(one) == fact.attribute:
+                end, words = found.end(1), [one]
+            elif two and fact.attribute in {
+                canonical_attribute(f"{one} {two}"),
+                canonical_attribute(two),
+            }:
+                end, words = found.end(2), [one, two]
+            else:
+                continue
+            span = question[found.start() : end]
+            hopped = question.replace(span, fact.value, 1)
+            left = analyse(question.replace(span, " ", 1), names).focus - terms(fact.attribute)
+            left -= {term(w) for w in words}
+            cued = any(
+                re.search(p, hopped, re.I) for p, a in _ATTRIBUTE_CUES if a != fact.attribute
+            )
+            if left or cued:
+                return hopped
     return question
 
 
@@ -224,7 +275,8 @@ def _says_my(question: str, attribute: str, user_names: Iterable[str]) -> bool:
     owners = "|".join(["my", "our", *(re.escape(n) + "(?:'s|’s)" for n in user_names)])
     for match in re.finditer(rf"\b(?:{owners})\s+((?:[\w-]+\s+)?[\w-]+)", question, re.I):
         words = match[1].lower().split()
-        if attribute in {canonical_attribute(" ".join(words)), canonical_attribute(words[0])}:
+        forms = {" ".join(words), words[0], words[-1]}
+        if attribute in {canonical_attribute(f) for f in forms}:
             return True
     return False
 
@@ -253,11 +305,22 @@ def match_fact(
         ]  # fmt: skip
     else:
         return None
-    about = [f for f in candidates if _attribute_matches(f.attribute or "", asked)]
+    cued = {a for _, a in _ATTRIBUTE_CUES if "§" + a in asked}
+    about = [
+        f for f in candidates
+        if _attribute_matches(f.attribute or "", asked)
+        # "Where does Naomi work?" asks for an employer: her job's words match, not its kind.
+        and (not cued or f.attribute in cued or f.attribute not in CUED_ATTRIBUTES)
+        and not _name_in(question.text, f.value or "")  # "which neighbourhood of Denver"
+    ]  # fmt: skip
     if not about:
         return None
-    best = max(len(terms(f.attribute or "")) for f in about)
-    about = [f for f in about if len(terms(f.attribute or "")) == best]
+
+    def strength(f: Memory) -> tuple[bool, int]:
+        return "§" + (f.attribute or "") in asked, len(terms(f.attribute or ""))
+
+    best = max(strength(f) for f in about)
+    about = [f for f in about if strength(f) == best]
     return max(about, key=lambda m: (m.valid_from or m.observed_at, m.id))
 
 
@@ -271,7 +334,11 @@ def match_procedure(question: Question, procedures: Sequence[Memory]) -> Memory 
         goal = terms(memory.subject or "")
         if not goal:
             continue
-        shared = len(question.focus & goal)
+        # "brew" matches "homebrew", "bass" matches "p-bass".
+        shared = sum(
+            1 for w in question.focus if w in goal or any(len(w) >= 4 and w in g for g in goal)
+        )
+        shared = min(shared, len(goal))
         share = shared / len(question.focus)
         precision = shared / len(goal)
         key = (share, precision, memory.id)

@@ -215,3 +215,21 @@ def resolve_relative_date(text: str, anchor: datetime) -> TimeRange | None:
     lowered = " ".join(re.sub(r"[^\w\s,]", " ", text.lower()).split())
     found = _relative(lowered, anchor)
     return TimeRange(found[0], found[1], text) if found else None
+
+
+def event_time(text: str, said_at: datetime | None) -> datetime | None:
+    """When what a message tells happened: "last night" / "yesterday" in a message of 20
+    April is 19 April (noon, a day's middle, since the hour is unknown); otherwise when it
+    was said. Only day-sized phrases move it: "last week" is too vague to date an event."""
+    if said_at is None:
+        return None
+    lowered = text.lower()
+    if not re.search(r"\b(yesterday|last night|day before yesterday)\b", lowered):
+        return said_at
+    # Only the phrase near the start of the message dates it ("FIRST GIG last night");
+    # a yesterday deep in a long message may be about something else.
+    if re.search(r"\b(yesterday|last night)\b", lowered[:120]) is None:
+        return said_at
+    days = 2 if "day before yesterday" in lowered[:140] else 1
+    day = said_at.astimezone(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+    return day - timedelta(days=days)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from app.core.facts import ME, Fact, Procedure, read_facts, read_procedure
+from app.core.facts import ME, NAME_SLOTS, PETS, Fact, Procedure, read_facts, read_procedure
 from app.core.forgetting import ForgettingParams
 from app.core.ports import NoProgress, Progress
 from app.core.records import Evidence, MemoryKind
@@ -17,6 +17,7 @@ from app.storage.fact_store import PROCEDURE, FactStore, LearnedFact, LearnRepor
 from app.storage.sqlite_store import SqliteMemoryStore
 
 BATCH = 500
+PEOPLE = NAME_SLOTS - {"home city", "employer", "grew up in"} - frozenset(PETS)
 
 
 def subject_of(evidence: Evidence) -> str:
@@ -27,11 +28,11 @@ def subject_of(evidence: Evidence) -> str:
     return evidence.speaker
 
 
-def found_in(evidence: Evidence) -> list[LearnedFact]:
+def found_in(evidence: Evidence, known_people: Sequence[str] = ()) -> list[LearnedFact]:
     if evidence.role == "assistant":
         return []  # an assistant's "Noted: your manager is X" echoes, it does not tell
     speaker = subject_of(evidence)
-    learned = [_as_fact(f, speaker) for f in read_facts(evidence.content)]
+    learned = [_as_fact(f, speaker) for f in read_facts(evidence.content, known_people)]
     procedure = read_procedure(evidence.content)
     if procedure is not None:
         learned.append(_as_procedure(procedure, speaker))
@@ -71,8 +72,11 @@ def learn_facts(
     progress.start(facts.unread_count() if evidence_ids is None else len(evidence_ids), "facts")
     try:
         while batch := facts.unread(BATCH, evidence_ids):
+            people = facts.people(PEOPLE)
             for evidence in batch:
-                report = facts.learn(evidence, found_in(evidence), now, params)
+                found = found_in(evidence, people)
+                report = facts.learn(evidence, found, now, params)
+                people += [f.value for f in found if f.value and f.attribute in PEOPLE]
                 total.messages += 1
                 total.added += report.added
                 total.superseded += report.superseded

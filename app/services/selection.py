@@ -12,6 +12,7 @@ from datetime import datetime
 from app.core.facts import ME
 from app.core.forgetting import ForgettingParams, memory_retention
 from app.core.questions import (
+    ATTRIBUTE_WORDS,
     Question,
     analyse,
     best_sentence,
@@ -22,6 +23,7 @@ from app.core.questions import (
     match_procedure,
     resolve_relations,
     short_span,
+    terms,
 )
 from app.core.records import Memory
 from app.core.time_expressions import TimeRange, find_time_range
@@ -97,7 +99,9 @@ def _best_sentence_hit(
     """The memory holding most of the question's specific words; the user's own words
     before an assistant's (unless the question asks what the assistant said), and the newer
     of two that hold them equally (the older one may be out of date)."""
-    pool = [h for h in hits if h.current]
+    # Outdated messages stay candidates (a replaced fact does not make the rest of a message
+    # wrong: "first day at Helio" still says when the job started) but lose ties to current ones.
+    pool = list(hits)
     if q.to_assistant:
         pool = [h for h in pool if h.memory.from_assistant] or pool
     scored: list[tuple[float, RecallHit]] = []
@@ -107,7 +111,8 @@ def _best_sentence_hit(
         # suggest?" / "I'd suggest the Novablast 4".
         context = contexts.get(h.memory.id, "")
         share = max(text_share, coverage(q, context)) if q.to_assistant else text_share
-        short_by_one = len(q.focus) >= 2 and share * len(q.focus) >= len(q.focus) - 1 - 1e-9
+        missing = q.focus - terms(said(h))
+        short_by_one = len(q.focus) >= 2 and len(missing) <= 1 and not missing & ATTRIBUTE_WORDS
         if enough(q, share) or (short_by_one and h.similarity >= SIM_RESCUE):
             scored.append((share - 0.001 * rank, h))
     if not scored:
@@ -116,9 +121,12 @@ def _best_sentence_hit(
         own = [(s, h) for s, h in scored if not h.memory.from_assistant]
         scored = own or scored
     top = max(s for s, _ in scored)
-    best = [h for s, h in scored if s >= top - 0.01 - 1e-9 and s > top - 0.05]
-    # Facts learned by the rules carry the user's sentence; among equals, take the newest.
-    return max(best, key=lambda h: (h.memory.event_time or h.memory.observed_at, -h.memory.id))
+    best = [h for s, h in scored if s >= top - 0.01 - 1e-9]
+    # Among equals: what is still current, then the newest.
+    return max(
+        best,
+        key=lambda h: (h.current, h.memory.event_time or h.memory.observed_at, -h.memory.id),
+    )
 
 
 def _moments(

@@ -78,6 +78,16 @@ class FactStore:
         )
         return [r[0] for r in rows]
 
+    def people(self, relations: frozenset[str]) -> list[str]:
+        """Names the facts know for people: values of these relations, and facts' subjects."""
+        rows = self.store.conn.execute(
+            "SELECT DISTINCT attribute, value, subject FROM memories"
+            " WHERE attribute IS NOT NULL AND kind = 'semantic'"
+        ).fetchall()
+        names = {r["value"] for r in rows if r["attribute"] in relations and r["value"]}
+        names |= {r["subject"] for r in rows if r["subject"] and r["subject"] != "me"}
+        return sorted(n for n in names if len(n) < 40)
+
     def current_facts(self) -> list[Memory]:
         """Facts and procedures that hold now: not closed, not archived."""
         rows = self.store.conn.execute(
@@ -209,4 +219,8 @@ class FactStore:
 def _same_value(memory: Memory, fact: LearnedFact) -> bool:
     if fact.kind is MemoryKind.PROCEDURAL:
         return memory.text.casefold() == fact.text.casefold()
-    return (memory.value or "").casefold() == (fact.value or "").casefold()
+    # "Bluestem" and "Bluestem Medical" are one employer, said shorter the second time.
+    old, new = (memory.value or "").casefold(), (fact.value or "").casefold()
+    return old == new or (
+        bool(old and new) and (old.startswith(new + " ") or new.startswith(old + " "))
+    )

@@ -26,6 +26,7 @@ from app.core.records import (
     MemoryKind,
     Message,
 )
+from app.core.time_expressions import event_time
 from app.storage.rows import (
     evidence_from_row,
     history_from_row,
@@ -166,7 +167,7 @@ class SqliteMemoryStore:
                     MemoryKind.EPISODIC,
                     line,
                     context,
-                    message.timestamp,
+                    event_time(message.content, message.timestamp),
                     now,
                     params,
                     DEFAULT_IMPORTANCE,
