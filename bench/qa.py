@@ -160,7 +160,7 @@ def run_scenario(model: LocalModel, name: str) -> dict[str, list]:
     reverie, home = _fresh(embedder, now)
     try:
         ingest_file(reverie.store, reverie.index, SCENARIO / f"{name}.jsonl", fmt="auto",
-                    now=now, params=reverie.params)  # fmt: skip
+                    now=now, params=reverie.params, entities=reverie.entities)  # fmt: skip
         for item in spec["questions"]:
             answer, seconds = _timed_answer(reverie, model, item["question"], now)
             cited = {e.original_id for c in answer.citations for e in c.hit.sources}

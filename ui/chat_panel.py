@@ -183,7 +183,9 @@ class ChatPanel(QWidget):
     def _say(self, question: str, job: Job) -> Answer:
         # Built per question: the model and the forgetting settings may have changed since.
         r = self.reverie
-        session = ChatSession(r.store, r.index, r.model, r.params, previous=self.last_answer)
+        session = ChatSession(
+            r.store, r.index, r.model, r.params, previous=self.last_answer, entities=r.entities
+        )
         return session.say(question, r.now(), on_token=job.emit_token)
 
     def _done(self, view: AnswerView, answer: Answer) -> None:

@@ -39,7 +39,8 @@ class ImportResult:
 
 def import_file(reverie: Reverie, path: Path, fmt: str, job: Job) -> ImportResult:
     report = ingest_file(reverie.store, reverie.index, path, fmt=fmt, now=reverie.now(),
-                         params=reverie.params, progress=job)  # fmt: skip
+                         params=reverie.params, progress=job,
+                         entities=reverie.entities)  # fmt: skip
     found = reverie.store.get_memories(report.memory_ids[:SHOWN_NEW])
     new = [found[i] for i in report.memory_ids[:SHOWN_NEW] if i in found]
     return ImportResult(report, new, ExtractionStore(reverie.store).pending_count())

@@ -55,6 +55,7 @@ def cmd_ingest(args: argparse.Namespace, reverie: Reverie) -> int:
         params=reverie.params,
         roles=roles,
         progress=TerminalProgress(),
+        entities=reverie.entities,
     )
     if args.json:
         emit_json(report.to_dict())

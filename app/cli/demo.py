@@ -77,6 +77,7 @@ def cmd_demo(args: argparse.Namespace, reverie: Reverie) -> int:
         now=now,
         params=reverie.params,
         progress=TerminalProgress(),
+        entities=reverie.entities,
     )
     answers = {
         q: search(

@@ -15,7 +15,7 @@ from app.core.forgetting import ForgettingParams, memory_retention
 from app.core.records import Memory, MemoryKind, Message
 from app.services.answer import Answer, Citation, answer_question
 from app.services.extract import Extractor, ExtractReport
-from app.services.facts import learn_facts
+from app.services.facts import EntityFinder, learn_facts
 from app.services.index_sync import sync_index
 from app.services.recall import RecallHit
 from app.services.selection import fact_sentence
@@ -38,8 +38,10 @@ class ChatSession:
         params: ForgettingParams,
         speaker: str = "me",
         previous: Answer | None = None,
+        entities: EntityFinder | None = None,
     ) -> None:
         self.store, self.index, self.model, self.params = store, index, model, params
+        self.entities = entities
         self.speaker = speaker
         self.last = previous  # the answer a correction refers to
 
@@ -85,7 +87,9 @@ class ChatSession:
 
     def _remember(self, text: str, now: datetime) -> Answer:
         evidence_ids = self._store_exchange(text, "Noted.", now, remember=True)
-        learned = learn_facts(self.store, now, self.params, evidence_ids[:1])
+        learned = learn_facts(
+            self.store, now, self.params, evidence_ids[:1], entities=self.entities
+        )
         sync_index(self.store, self.index)
         new = [
             m for m in FactStore(self.store).current_facts() if evidence_ids[0] in m.evidence_ids

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Protocol
 
+from app.core.entities import Mention
 from app.core.facts import ME, NAME_SLOTS, PETS, Fact, Procedure, read_facts, read_procedure
 from app.core.forgetting import ForgettingParams
 from app.core.ports import NoProgress, Progress
@@ -57,25 +59,44 @@ def _as_procedure(procedure: Procedure, speaker: str) -> LearnedFact:
     )
 
 
+class EntityFinder(Protocol):
+    def find(self, texts: Sequence[str]) -> list[list[Mention]]: ...
+
+
 def learn_facts(
     store: SqliteMemoryStore,
     now: datetime,
     params: ForgettingParams,
     evidence_ids: Sequence[int] | None = None,
     progress: Progress | None = None,
+    entities: EntityFinder | None = None,
 ) -> LearnReport:
     """Read every message the rules have not read (or those of `evidence_ids`), oldest first
-    so that later statements supersede earlier ones. The caller syncs the vector index."""
+    so that later statements supersede earlier ones; with an entity finder, link each
+    message's memories to the people, places and organisations it names (and use the people
+    for "he" and "she"). The caller syncs the vector index."""
     facts = FactStore(store)
     progress = progress or NoProgress()
     total = LearnReport()
     progress.start(facts.unread_count() if evidence_ids is None else len(evidence_ids), "facts")
     try:
         while batch := facts.unread(BATCH, evidence_ids):
-            people = facts.people(PEOPLE)
+            people = facts.people(PEOPLE) + facts.known_people()
+            said = [e for e in batch if e.role != "assistant"]
+            named = (
+                dict(
+                    zip([e.id for e in said], entities.find([e.content for e in said]), strict=True)
+                )
+                if entities and said
+                else {}
+            )
             for evidence in batch:
+                mentions = named.get(evidence.id, [])
+                # Only names written with a capital: in lower-case chat the recogniser guesses
+                # ("austin" the city as a person).
+                people += [m.name for m in mentions if m.kind == "person" and m.name[:1].isupper()]
                 found = found_in(evidence, people)
-                report = facts.learn(evidence, found, now, params)
+                report = facts.learn(evidence, found, now, params, mentions)
                 people += [f.value for f in found if f.value and f.attribute in PEOPLE]
                 total.messages += 1
                 total.added += report.added

@@ -11,7 +11,7 @@ from typing import Any
 from app.core.forgetting import ForgettingParams
 from app.core.ports import Progress
 from app.importers import DEFAULT_MEMORY_ROLES, read_messages
-from app.services.facts import learn_facts
+from app.services.facts import EntityFinder, learn_facts
 from app.services.index_sync import sync_index
 from app.storage.chroma_index import ChromaIndex
 from app.storage.sqlite_store import ImportRequest, SqliteMemoryStore
@@ -47,6 +47,7 @@ def ingest_file(
     params: ForgettingParams,
     roles: frozenset[str] | None = None,
     progress: Progress | None = None,
+    entities: EntityFinder | None = None,
 ) -> IngestReport:
     started = time.perf_counter()
     messages, chosen, source = read_messages(path, fmt)
@@ -60,7 +61,7 @@ def ingest_file(
     )
     outcome = store.add_messages(request, now, params)
     # Facts first, so the index is written once for the messages and the facts read from them.
-    learned = learn_facts(store, now, params, outcome.evidence_ids)
+    learned = learn_facts(store, now, params, outcome.evidence_ids, entities=entities)
     indexed = sync_index(store, index, progress)
     return IngestReport(
         path=str(path),

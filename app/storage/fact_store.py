@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from app.core.entities import Mention
 from app.core.forgetting import ForgettingParams
 from app.core.records import Evidence, HistoryAction, Memory, MemoryKind
 from app.storage.rows import evidence_from_row, memory_from_row, to_text
@@ -113,6 +114,7 @@ class FactStore:
         found: Sequence[LearnedFact],
         now: datetime,
         params: ForgettingParams,
+        mentions: Sequence[Mention] = (),
     ) -> LearnReport:
         """Store what the rules read from one message, atomically. A new value for a known
         subject and attribute closes the older fact (valid_to, superseded_by, history); the
@@ -159,11 +161,41 @@ class FactStore:
                         self._close(conn, self.store.memory_in(conn, new_id), old.id,
                                     old_time, old.value, now)  # fmt: skip
                     report.superseded += 1
+            self._link_mentions(conn, evidence.id, mentions)
             conn.execute(
                 "INSERT OR REPLACE INTO fact_reads (evidence_id, read_at, found) VALUES (?, ?, ?)",
                 (evidence.id, to_text(now), len(found)),
             )
         return report
+
+    def _link_mentions(
+        self, conn: sqlite3.Connection, evidence_id: int, mentions: Sequence[Mention]
+    ) -> None:
+        """Every memory of this message links to the entities it names."""
+        if not mentions:
+            return
+        memory_ids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT memory_id FROM memory_evidence WHERE evidence_id = ?", (evidence_id,)
+            )
+        ]
+        for mention in {(m.name, m.kind) for m in mentions}:
+            conn.execute("INSERT OR IGNORE INTO entities (name, kind) VALUES (?, ?)", mention)
+            entity_id = conn.execute(
+                "SELECT id FROM entities WHERE name = ? AND kind = ?", mention
+            ).fetchone()[0]
+            conn.executemany(
+                "INSERT INTO links (memory_id, entity_id, relation) SELECT ?, ?, 'mentions'"
+                " WHERE NOT EXISTS (SELECT 1 FROM links WHERE memory_id = ? AND entity_id = ?"
+                " AND relation = 'mentions')",
+                [(m, entity_id, m, entity_id) for m in memory_ids],
+            )
+
+    def known_people(self) -> list[str]:
+        """People named in earlier messages (by the entity recogniser)."""
+        rows = self.store.conn.execute("SELECT name FROM entities WHERE kind = 'person'")
+        return [r[0] for r in rows if r[0][:1].isupper()]
 
     def _current(self, conn: sqlite3.Connection, subject: str, attribute: str) -> list[Memory]:
         rows = conn.execute(

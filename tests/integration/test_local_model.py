@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,15 +20,6 @@ from app.services.extract import Extractor
 from app.services.ingest import ingest_file
 from app.storage.extraction_store import ExtractionStore
 from tests.helpers import NOW, SAMPLE, run_cli
-
-
-@pytest.fixture(scope="module")
-def model() -> Iterator[LocalModel]:
-    found = bundled_model()
-    assert found is not None, "the bundled model is installed by the README's setup command"
-    instance = LocalModel(found.path)
-    yield instance
-    instance.close()
 
 
 def load(reverie: Reverie, path: Path) -> None:

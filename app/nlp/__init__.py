@@ -1,0 +1,1 @@
+"""Natural-language parsing adapters (spaCy): entities named in messages."""
