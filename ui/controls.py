@@ -8,6 +8,8 @@ from typing import Protocol
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 
+from ui.activity import ActivityBoard
+
 
 class CaptureControl(Protocol):
     """What the controls need from screen capture (the capture agent provides it)."""
@@ -32,7 +34,9 @@ class AppControls(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.capture: CaptureControl | None = None
-        self._work = ""  # what the engine is doing now, if anything
+        # Everything that runs (engine work, background jobs, capture): the status's source.
+        self.board = ActivityBoard(self)
+        self.board.changed.connect(lambda: self.status_changed.emit(self.status()))
         self.open_action = QAction("Open Reverie", self)
         self.ask_action = QAction("Ask…", self)
         self.pause_action = QAction("Pause capture", self)
@@ -63,7 +67,7 @@ class AppControls(QObject):
     def set_capture(self, capture: CaptureControl | None) -> None:
         self.capture = capture
         for action in (self.pause_action, self.snooze_15_action, self.snooze_60_action,
-                       self.capture_action):  # fmt: skip
+                       self.capture_action, self.forget_action):  # fmt: skip
             action.setEnabled(capture is not None)
             action.setToolTip("" if capture else "Screen capture is off (turn it on in Settings)")
         self.refresh()
@@ -89,23 +93,18 @@ class AppControls(QObject):
     # ------------------------------------------------------------ status
 
     def set_work(self, label: str) -> None:
-        self._work = label
-        self.refresh()
+        """The engine worker's current job ("" when idle)."""
+        self.board.engine_work(label)
 
     def status(self) -> str:
-        """idle, extracting, capturing, paused, or what the engine is doing."""
-        # Long work shows; quick reads (loading a list, counting) would only make it flicker.
-        for prefix, shown in (("extract", "extracting"), ("import", "importing"),
-                              ("answer", "answering"), ("forget", "forgetting")):  # fmt: skip
-            if self._work.startswith(prefix):
-                return shown
-        if self.capture is not None and self.capture.paused:
-            return "paused"
-        if self.capture is not None:
-            return "capturing"
-        return "idle"
+        """Idle, or everything that runs: "extracting memories 3/200 · capturing"."""
+        return self.board.summary()
 
     def refresh(self) -> None:
         paused = self.capture is not None and self.capture.paused
         self.pause_action.setText("Resume capture" if paused else "Pause capture")
+        if self.capture is None:
+            self.board.clear("capture")
+        else:
+            self.board.set("capture", "capture paused" if paused else "capturing")
         self.status_changed.emit(self.status())

@@ -55,6 +55,7 @@ def local_files(event: QDragEnterEvent | QDropEvent) -> list[Path]:
 
 class ImportPanel(QWidget):
     imported = Signal(object)  # ImportResult
+    started = Signal(object)  # the import's Job (for the status bar)
 
     def __init__(self, reverie: Reverie, runner: EngineRunner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -145,6 +146,7 @@ class ImportPanel(QWidget):
         job.progressed.connect(self._progress)
         job.cancelled.connect(self._cancelled)
         self.job = job
+        self.started.emit(job)
         return job
 
     def cancel(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -23,9 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.runtime import Reverie
-from app.scheduler.jobs import JobResult, MaintenanceScheduler
+from app.scheduler.jobs import JobProgress, JobResult, MaintenanceScheduler
 from app.services.capture import forget_recent
 from app.storage.extraction_store import ExtractionStore
+from ui.activity import ActivityBar
 from ui.capture_runner import CaptureRunner
 from ui.chat_panel import ChatPanel
 from ui.controls import AppControls
@@ -34,7 +36,7 @@ from ui.memory_browser import MemoryBrowser
 from ui.review_panel import ReviewPanel
 from ui.settings_panel import SettingsPanel
 from ui.style import STYLE
-from ui.tasks import EngineRunner
+from ui.tasks import EngineRunner, Job
 from ui.tray import TrayAgent
 
 WELCOME = (
@@ -47,12 +49,17 @@ WELCOME = (
 
 
 class SchedulerBridge(QObject):
-    """APScheduler's jobs run on its thread; this turns their results into a Qt signal."""
+    """Background jobs run on the scheduler's thread; this turns their reports into Qt
+    signals, delivered on the GUI thread."""
 
     result = Signal(object)
+    progress = Signal(object)
 
     def emit_result(self, result: JobResult) -> None:
         self.result.emit(result)
+
+    def emit_progress(self, progress: JobProgress) -> None:
+        self.progress.emit(progress)
 
 
 class MainWindow(QMainWindow):
@@ -112,10 +119,11 @@ class MainWindow(QMainWindow):
         self.toolbar.setVisible(self.tray is None)
         self.addActions(self.controls.actions())  # shortcuts work with the toolbar hidden
 
-        self.status_label = QLabel("idle")
-        self.status_label.setObjectName("statusLabel")
-        self.statusBar().addPermanentWidget(self.status_label)
-        self.controls.status_changed.connect(self._show_status)
+        # Every running job, with progress and Cancel; the tray reads the same board.
+        self.board = self.controls.board
+        self.activity = ActivityBar(self.board)
+        self.status_label = self.activity.label
+        self.statusBar().addPermanentWidget(self.activity)
         self.runner.busy_changed.connect(self.controls.set_work)
         self.controls.open_requested.connect(self.bring_to_front)
         self.controls.ask_requested.connect(self.focus_chat)
@@ -126,6 +134,7 @@ class MainWindow(QMainWindow):
         self.review.changed.connect(self.browser.reload)
         self.review.count_changed.connect(self._review_count)
         self.importer.imported.connect(self._imported)
+        self.importer.started.connect(self._import_started)
         self.settings.saved.connect(self._settings_saved)
 
         self.capture = CaptureRunner(reverie, self)
@@ -137,8 +146,12 @@ class MainWindow(QMainWindow):
 
         self.bridge = SchedulerBridge(self)
         self.bridge.result.connect(self._job_done)
+        self.bridge.progress.connect(self._job_progress)
+        # Background jobs run on the scheduler's own thread and give way to the user's work
+        # between batches (the runner and the scheduler share the engine's WorkGate).
         self.scheduler = MaintenanceScheduler(reverie, self.bridge.emit_result,
-                                              extract_batches=2)  # fmt: skip
+                                              on_progress=self.bridge.emit_progress,
+                                              gate=self.runner.gate)  # fmt: skip
         # First paint comes first: the data loads right after the window is on screen.
         QTimer.singleShot(0, self._startup)
         if start_scheduler:
@@ -163,7 +176,8 @@ class MainWindow(QMainWindow):
 
     def _startup(self) -> None:
         # A crash between SQLite and the vector index is healed before anything else runs.
-        self.runner.submit("opening your memories", lambda _: self.reverie.heal())
+        job = self.runner.submit("opening your memories", lambda job: self.reverie.heal(job))
+        self._follow(job, "indexing", "indexing")
         self.browser.reload()
         self.review.reload()
         self.refresh_extraction()
@@ -175,10 +189,26 @@ class MainWindow(QMainWindow):
         chosen = replace(self.reverie.settings, welcomed=True)
         self.runner.submit("saving settings", lambda _: self.reverie.apply_settings(chosen))
 
-    def _show_status(self, status: str) -> None:
-        # The permanent label; the bar's message area stays free for results the user needs
-        # to read (an import done, minutes forgotten).
-        self.status_label.setText(status)
+    def _follow(self, job: Job, key: str, label: str, cancel: bool = False) -> None:
+        """Show an engine job's progress on the board while it runs."""
+
+        def progressed(done: int, total: int, _: str) -> None:
+            self.board.set(key, label, done, total, job.cancel if cancel else None)
+
+        job.progressed.connect(progressed)
+        job.finished.connect(lambda: self.board.clear(key))
+
+    def _import_started(self, job: Job) -> None:
+        self.board.set("import", "importing", cancel=job.cancel)
+        self._follow(job, "import", "importing", cancel=True)
+
+    def _job_progress(self, progress: JobProgress) -> None:
+        if not progress.running:
+            self.board.clear(progress.job)
+            return
+        self.board.clear("extract-paused")
+        self.board.set(progress.job, progress.label, progress.done, progress.total,
+                       partial(self.scheduler.cancel, progress.job))  # fmt: skip
 
     def _review_count(self, count: int) -> None:
         self.tabs.setTabText(self.tabs.indexOf(self.review),
@@ -191,9 +221,12 @@ class MainWindow(QMainWindow):
             self.extract_now()
 
     def extract_now(self) -> None:
-        """Extraction runs in the background after an import (and every minute anyway); the
-        scheduler's result signal then shows what is left."""
-        self.runner.submit("extracting memories", lambda _: self.scheduler.run_extraction())
+        """Extraction runs in the background after an import (and every minute anyway), on
+        the scheduler's thread; its progress and result signals show what is left."""
+        self.scheduler.resume_extraction()
+
+    def background_idle(self) -> bool:
+        return self.scheduler.idle()
 
     def refresh_extraction(self) -> None:
         queue = ExtractionStore(self.reverie.store)
@@ -205,7 +238,11 @@ class MainWindow(QMainWindow):
         self.browser.reload()
         self.review.reload()
         if result.job == "extract":
-            self.importer.show_extraction(int(result.summary.get("pending", 0)))
+            pending = int(result.summary.get("pending", 0))
+            self.importer.show_extraction(pending)
+            if result.summary.get("cancelled"):
+                self.board.set("extract-paused", f"extraction paused ({pending} waiting)",
+                               resume=self.extract_now)  # fmt: skip
 
     def _settings_saved(self, chosen: Any) -> None:
         self.browser.reload()

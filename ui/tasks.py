@@ -1,7 +1,9 @@
 """Engine work off the GUI thread (the shape of Anki's operation runner).
 
-Every storage, index and model call runs on one worker thread, holding the engine's work lock
-(the scheduler's jobs hold it too), so the GUI thread only renders. A `Job` lives on the GUI
+Every storage, index and model call the user asks for runs on one worker thread, so the GUI
+thread only renders. Its jobs go through the engine's WorkGate as interactive work: background
+jobs (extraction, decay; on the scheduler's own thread) give way as soon as a job is submitted
+here, and take the engine back only between their slices. A `Job` lives on the GUI
 thread; the worker reports through the job's signals, which Qt queues back to the GUI thread,
 and the job then calls the callbacks there. Callers never touch widgets from the worker.
 """
@@ -18,6 +20,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from app.core.errors import ReverieError
 from app.runtime import Reverie
+from app.scheduler.gate import WorkGate, gate_for
 
 log = logging.getLogger(__name__)
 
@@ -104,9 +107,12 @@ class EngineRunner(QObject):
 
     busy_changed = Signal(str)  # the running job's label; "" when idle
 
-    def __init__(self, reverie: Reverie, parent: QObject | None = None) -> None:
+    def __init__(
+        self, reverie: Reverie, parent: QObject | None = None, gate: WorkGate | None = None
+    ) -> None:
         super().__init__(parent)
         self.reverie = reverie
+        self.gate = gate or gate_for(reverie)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reverie-engine")
         self._jobs: set[Job] = set()  # kept alive until finished
         self._closed = False
@@ -126,29 +132,40 @@ class EngineRunner(QObject):
             job.failed.emit(job.error)
             job.finished.emit()
         else:
-            self._executor.submit(self._run, job, work)
+            self.gate.want()  # from now on, background work waits for this job
+            try:
+                self._executor.submit(self._run, job, work)
+            except RuntimeError:  # shut down meanwhile
+                self.gate.release()
+                raise
         return job
 
     def _run(self, job: Job, work: Callable[[Job], Any]) -> None:
-        with self.reverie.work_lock:
-            self.busy_changed.emit(job.label)
-            try:
-                job.check()
-                result = work(job)
-            except Cancelled:
-                job.cancelled.emit()
-            except ReverieError as error:
-                job.error = str(error)
-                job.failed.emit(job.error)
-            except Exception as error:  # a bug: logged with its traceback, shown briefly
-                log.exception("%s failed", job.label)
-                job.error = f"{job.label} failed unexpectedly ({type(error).__name__}: {error})"
-                job.failed.emit(job.error)
-            else:
-                job.succeeded.emit(result)
-            finally:
-                self.busy_changed.emit("")
-                job.finished.emit()
+        try:
+            with self.gate.lock:
+                self._work(job, work)
+        finally:
+            self.gate.release()
+
+    def _work(self, job: Job, work: Callable[[Job], Any]) -> None:
+        self.busy_changed.emit(job.label)
+        try:
+            job.check()
+            result = work(job)
+        except Cancelled:
+            job.cancelled.emit()
+        except ReverieError as error:
+            job.error = str(error)
+            job.failed.emit(job.error)
+        except Exception as error:  # a bug: logged with its traceback, shown briefly
+            log.exception("%s failed", job.label)
+            job.error = f"{job.label} failed unexpectedly ({type(error).__name__}: {error})"
+            job.failed.emit(job.error)
+        else:
+            job.succeeded.emit(result)
+        finally:
+            self.busy_changed.emit("")
+            job.finished.emit()
 
     @Slot()
     def _forget(self) -> None:

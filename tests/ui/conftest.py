@@ -44,8 +44,9 @@ class Ticker:
 
 
 def settle(qtbot: QtBot, window: MainWindow, timeout: int = 60_000) -> None:
-    """Wait until the engine worker has nothing left to do (and its results are shown)."""
-    qtbot.waitUntil(window.runner.idle, timeout=timeout)
+    """Wait until the engine worker and the background jobs have nothing left to do (and
+    their results are shown)."""
+    qtbot.waitUntil(lambda: window.runner.idle() and window.scheduler.idle(), timeout=timeout)
 
 
 def opened(qtbot: QtBot, reverie: Reverie) -> MainWindow:

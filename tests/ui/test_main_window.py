@@ -15,7 +15,9 @@ from PySide6.QtGui import QIcon
 from pytestqt.qtbot import QtBot
 
 from app.runtime import Reverie
+from app.scheduler.jobs import JobProgress
 from app.settings import Settings
+from app.storage.extraction_store import ExtractionStore
 from tests.helpers import NETGUARD, ROOT
 from tests.ui.conftest import settle
 from ui.launch import ICON
@@ -68,23 +70,53 @@ def test_with_a_tray_closing_the_window_keeps_reverie_running(tray_window: MainW
 
 def test_the_status_follows_background_work(qtbot: QtBot, window: MainWindow) -> None:
     seen: list[str] = []
+    cancellable: list[bool] = []
     window.controls.status_changed.connect(seen.append)
+    window.board.changed.connect(
+        lambda: cancellable.append(window.activity.cancel_button.isVisibleTo(window))
+    )
+    window.extract_now()  # on the scheduler's thread, as its timer does every minute
+    settle(qtbot, window, timeout=180_000)
+    progress = [s for s in seen if s.startswith("extracting memories ")]
+    assert progress[0] == "extracting memories 0/17" and progress[-1].endswith("/17")
+    assert len(progress) > 2 and any(cancellable)  # steps shown, with a Cancel while it ran
+    assert seen[-1] == "idle" and not window.activity.cancel_button.isVisibleTo(window)
+
+
+def test_extraction_can_be_cancelled_and_resumed_from_the_status_bar(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    bar = window.activity
+    clicked: list[bool] = []
+
+    def click_cancel_once(progress: JobProgress) -> None:
+        if progress.done and not clicked:
+            clicked.append(True)
+            bar.cancel_button.click()
+
+    window.bridge.progress.connect(click_cancel_once)
     window.extract_now()
     settle(qtbot, window, timeout=180_000)
-    assert "extracting" in seen and seen[-1] == "idle"
+    assert window.scheduler.extraction_paused
+    assert "extraction paused" in window.status_label.text()
+    assert bar.resume_button.isVisibleTo(window)
+    bar.resume_button.click()
+    settle(qtbot, window, timeout=180_000)
+    assert window.status_label.text() == "idle" and not window.scheduler.extraction_paused
+    assert ExtractionStore(window.reverie.store).pending_count() == 0
 
 
 def test_scheduled_jobs_refresh_the_views(qtbot: QtBot, window: MainWindow) -> None:
     window.browser.reload()
     settle(qtbot, window)
-    assert len(window.browser.rows) == 20
+    assert len(window.browser.rows) == 29  # 20 messages, 9 facts read from them
     reverie = window.reverie
     reverie.clock = lambda: reverie.store.get_memory(1).observed_at + timedelta(days=400)
     # The job runs on APScheduler's thread, as it does every few hours in the app.
     with qtbot.waitSignal(window.browser.loaded, timeout=30_000):
         threading.Thread(target=window.scheduler.run_decay).start()
     settle(qtbot, window)
-    assert len(window.browser.rows) < 20  # faded memories left the "Active" list
+    assert len(window.browser.rows) < 29  # faded memories left the "Active" list
 
 
 def gui_env(**extra: str) -> dict[str, str]:
