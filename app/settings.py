@@ -37,6 +37,10 @@ class Settings:
     capture_excluded_titles: list[str] = field(default_factory=list)
     redact_contacts: bool = False  # e-mail addresses and phone numbers in screen text
     capture_disk_cap_mb: int = 1024
+    # What the model writes, and what would replace a known fact: "ask" waits in Review until
+    # accepted; "auto" is used at once (and listed in Review as learned).
+    review_mode: str = "ask"
+    onboarded: bool = False  # the first-run steps were shown (done or skipped)
 
     def __post_init__(self) -> None:
         if not 0.0 < self.archive_threshold < 1.0:
@@ -47,6 +51,8 @@ class Settings:
             raise InputError("capture_interval_s must be between 1 and 3600 seconds")
         if self.capture_disk_cap_mb < 10:
             raise InputError("capture_disk_cap_mb must be at least 10")
+        if self.review_mode not in ("ask", "auto"):
+            raise InputError("review_mode must be 'ask' or 'auto'")
 
     @classmethod
     def load(cls, home: Path) -> Settings:

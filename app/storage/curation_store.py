@@ -1,11 +1,10 @@
 """What a person does to their memories by hand: browse with filters, edit, erase for good,
-and review what the model extracted. Every change is one transaction with its history entry and
+(review lives in review_store.py). Every change is one transaction with its history entry and
 its vector-index work, like the engine's own changes."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -59,6 +58,10 @@ class CurationStore:
             args.append(int(chosen.pinned))
         if chosen.archived is not None:
             where.append(f"m.archived_at IS {'NOT ' if chosen.archived else ''}NULL")
+        if chosen.archived is not False:
+            # Held for review is not forgotten: it is in Review, not among the memories yet.
+            where.append("NOT EXISTS (SELECT 1 FROM review_items r WHERE r.memory_id = m.id"
+                         " AND r.state = 'pending')")  # fmt: skip
         if chosen.ids is not None:
             if not chosen.ids:
                 return []
@@ -168,31 +171,6 @@ class CurationStore:
                 )
             self.store.queue_index(conn, [memory_id], "delete", now)
         return thumbnails
-
-    def review_queue(self, limit: int = 200) -> list[Memory]:
-        """Extracted memories nobody has looked at yet, oldest first."""
-        rows = self.store.conn.execute(
-            "SELECT id FROM memories WHERE origin = 'extraction' AND reviewed_at IS NULL"
-            " AND archived_at IS NULL AND valid_to IS NULL ORDER BY id LIMIT ?",
-            (limit,),
-        ).fetchall()
-        found = self.store.get_memories([r[0] for r in rows])
-        return [found[r[0]] for r in rows]
-
-    def accept(self, memory_ids: Sequence[int], now: datetime) -> int:
-        accepted = 0
-        with self.store.transaction() as conn:
-            for memory_id in memory_ids:
-                before = self.store.memory_in(conn, memory_id)
-                if before.reviewed_at is not None:
-                    continue
-                conn.execute("UPDATE memories SET reviewed_at = ? WHERE id = ?",
-                             (to_text(now), memory_id))  # fmt: skip
-                after = replace(before, reviewed_at=now)
-                self.store.record(conn, memory_id, now, HistoryAction.UPDATE,
-                                  "accepted in review", before, after)  # fmt: skip
-                accepted += 1
-        return accepted
 
     def history_details(self, memory_id: int) -> list[dict[str, Any]]:
         """History as plain rows for display: what changed, field by field."""

@@ -188,6 +188,20 @@ MIGRATIONS: list[str] = [
         found INTEGER NOT NULL DEFAULT 0
     );
     """,
+    # 6: review. What the model wrote, or what would replace a fact the user stated, waits for
+    # the user ("pending": archived until accepted, so answers never use it, with the fact it
+    # would replace still current meanwhile); what the rules read from the user's own words is
+    # active at once and listed for a look ("learned"); "done" once looked at.
+    """
+    CREATE TABLE review_items (
+        memory_id INTEGER PRIMARY KEY REFERENCES memories(id) ON DELETE CASCADE,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'learned', 'done')),
+        why TEXT NOT NULL,
+        replaces INTEGER REFERENCES memories(id) ON DELETE SET NULL,
+        listed_at TEXT NOT NULL
+    );
+    CREATE INDEX review_items_by_state ON review_items(state, memory_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
