@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -94,6 +94,45 @@ class WorkGate:
             yield True
         finally:
             self.lock.release()
+
+    @contextmanager
+    def lend(self) -> Iterator[None]:
+        """Inside a background slice: let go of the engine while this thread waits on
+        something that needs no engine (a model call, which LocalModel runs on its own
+        thread), and take it back with the user's work first."""
+        self.lock.release()
+        try:
+            yield
+        finally:
+            self._wait_for_calm(None)
+            self.lock.acquire()
+            while self.user_waiting:  # a question arrived while taking it: it goes first
+                self.lock.release()
+                self._wait_for_calm(None)
+                self.lock.acquire()
+
+
+class LendingModel:
+    """A model for background work: each call lends the engine to the user's work while the
+    model runs (an extraction batch with a capable model takes seconds to minutes; the
+    store, index and entities are not needed meanwhile). Everything else is the model's own,
+    `path` included (it says what the model may be trusted with)."""
+
+    def __init__(
+        self, model: Any, gate: WorkGate, before_lending: Callable[[], None] | None = None
+    ) -> None:
+        self._model = model
+        self._gate = gate
+        self._before_lending = before_lending
+
+    def complete_json(self, *args: Any, **kwargs: Any) -> Any:
+        if self._before_lending is not None:
+            self._before_lending()  # e.g. hold what was written so far for review
+        with self._gate.lend():
+            return self._model.complete_json(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._model, name)
 
 
 def gate_for(reverie: Any) -> WorkGate:

@@ -20,7 +20,7 @@ from typing import Any
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from app.runtime import Reverie
-from app.scheduler.gate import WorkGate, gate_for
+from app.scheduler.gate import LendingModel, WorkGate, gate_for
 from app.services.decay import apply_decay
 from app.services.extract import Extractor
 from app.services.review import hold_uncertain
@@ -175,6 +175,15 @@ class MaintenanceScheduler:
         totals = {"added": 0, "updated": 0, "rejected": 0, "facts": 0, "held": 0}
         done = batches = 0
         total: int | None = None
+        now = self.reverie.now()
+
+        def hold() -> None:
+            # Before the engine is lent to the user's work (and after each batch): whatever
+            # the model wrote so far is held for review first, so nothing unreviewed is seen.
+            totals["held"] += hold_uncertain(
+                self.reverie.store, now, self.reverie.settings.review_mode
+            ).held
+
         try:
             while not stop.is_set():
                 if self.extract_batches is not None and batches >= self.extract_batches:
@@ -193,16 +202,12 @@ class MaintenanceScheduler:
                     extractor = Extractor(
                         self.reverie.store,
                         self.reverie.index,
-                        self.reverie.model,
+                        LendingModel(self.model_for_extraction(), self.gate, hold),
                         self.reverie.params,
                     )
                     now = self.reverie.now()
                     report = extractor.run(now, max_batches=1)
-                    # In the same slice: nothing the model wrote is seen before the review
-                    # policy decided whether it waits for the user.
-                    totals["held"] += hold_uncertain(
-                        self.reverie.store, now, self.reverie.settings.review_mode
-                    ).held
+                    hold()
                 batches += 1
                 done += report.messages
                 totals["added"] += report.added
@@ -226,6 +231,10 @@ class MaintenanceScheduler:
         result = JobResult("extract", summary)
         self.on_result(result)
         return result
+
+    def model_for_extraction(self) -> Any:
+        """The engine's model (benchmarks substitute one)."""
+        return self.reverie.model
 
     def _fresh_stop(self, job: str) -> threading.Event:
         """A run starts with its own stop flag, set by `cancel` or `stop`."""

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from app.runtime import Reverie
-from app.scheduler.gate import WorkGate, gate_for
+from app.scheduler.gate import LendingModel, WorkGate, gate_for
 from app.scheduler.jobs import JobProgress, JobResult, MaintenanceScheduler
 from app.services import extract
 from app.services.ingest import ingest_file
@@ -111,3 +111,34 @@ def test_a_stopped_background_job_does_not_wait_for_the_engine() -> None:
     stop.set()
     with gate.background(stop) as held:
         assert not held
+
+
+def test_the_engine_is_lent_to_the_user_while_a_model_call_runs() -> None:
+    """With a capable model one extraction batch is a model call of seconds or minutes; the
+    store and index are free meanwhile, and a question uses them then."""
+    lock = threading.RLock()
+    gate = WorkGate(lock, calm_s=0.0)
+    question_ran = threading.Event()
+    held_first: list[str] = []
+
+    class SlowModel:
+        path = None
+
+        def complete_json(self, *args: Any) -> tuple[str, str]:
+            # The user asks while the model is busy; the engine is free for them.
+            def ask() -> None:
+                if lock.acquire(timeout=5):
+                    question_ran.set()
+                    lock.release()
+
+            worker = threading.Thread(target=ask)
+            worker.start()
+            worker.join()
+            return "[]", "stop"
+
+    model = LendingModel(SlowModel(), gate, before_lending=lambda: held_first.append("held"))
+    with gate.background() as held:
+        assert held
+        assert model.complete_json([], {}, 10) == ("[]", "stop")
+        assert model.path is None  # the model's own attributes pass through
+    assert question_ran.is_set() and held_first == ["held"]
