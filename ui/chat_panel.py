@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayoutItem,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QScrollArea,
+    QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from app.core.records import Evidence
 from app.runtime import Reverie
 from app.services.answer import Answer, Citation
 from app.services.chat import ChatSession
-from ui.formatting import short, source_line
+from app.services.examples import example_questions
+from app.storage.conversation_store import Conversation, ConversationStore, new_session
+from ui.formatting import short, source_line, when
 from ui.memory_dialog import MemoryDialog
 from ui.tasks import EngineRunner, Job
 
@@ -115,7 +121,19 @@ class AnswerView(QFrame):
         self.saw.setVisible(shown)
 
 
+EMPTY_HINT = (
+    "<b>Ask about anything you told Reverie or imported.</b> Answers cite the memories they"
+    " come from; what you say here is remembered too (“my sister's birthday is on 28 March”)."
+)
+NO_MEMORIES_HINT = (
+    "<b>Nothing to ask about yet.</b> Import a chat log (the Import tab, or drop a file on the"
+    " window), or just tell Reverie something to remember: “my bike lock code is 4417”."
+)
+
+
 class ChatPanel(QWidget):
+    """Conversations on the left (restored after a restart), the open one on the right."""
+
     answered = Signal(object)  # Answer
     memories_changed = Signal()
 
@@ -125,22 +143,48 @@ class ChatPanel(QWidget):
         self.runner = runner
         self.views: list[AnswerView] = []
         self.last_answer: Answer | None = None  # what "that's wrong, it's …" corrects
-        layout = QVBoxLayout(self)
+        self.session: str | None = None  # the open conversation; None: a new one
+        self.examples: list[str] = []
+        self._follow = True  # keep the newest message in view until the user scrolls away
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        outer.addWidget(splitter)
+
+        side = QWidget()
+        side.setObjectName("conversationPane")
+        side_layout = QVBoxLayout(side)
+        self.new_button = QPushButton("New conversation")
+        self.new_button.setObjectName("newConversation")
+        self.new_button.setToolTip("Start a new conversation (Ctrl+N)")
+        self.new_button.setShortcut("Ctrl+N")
+        self.new_button.clicked.connect(self.new_conversation)
+        side_layout.addWidget(self.new_button)
+        self.conversations = QListWidget()
+        self.conversations.setObjectName("conversationList")
+        self.conversations.itemClicked.connect(self._picked)
+        side_layout.addWidget(self.conversations, 1)
+        splitter.addWidget(side)
+
+        main = QWidget()
+        layout = QVBoxLayout(main)
         self.scroller = QScrollArea()
         self.scroller.setWidgetResizable(True)
         self.transcript = QWidget()
         self.transcript.setObjectName("transcript")
         self.lines = QVBoxLayout(self.transcript)
+        self.hint = QLabel(EMPTY_HINT)
+        self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)
+        self.lines.addWidget(self.hint)
+        self.example_row = QHBoxLayout()
+        self.example_row.setAlignment(Qt.AlignmentFlag.AlignLeft)
+        self.lines.addLayout(self.example_row)
         self.lines.addStretch(1)
-        hint = QLabel(
-            "Ask about anything you told Reverie or imported: “When is Ana's birthday?”, "
-            "“What did I decide about the flat?”. Answers cite the memories they come from; "
-            "what you say here is remembered too."
-        )
-        hint.setObjectName("hint")
-        hint.setWordWrap(True)
-        self.lines.addWidget(hint)
         self.scroller.setWidget(self.transcript)
+        bar = self.scroller.verticalScrollBar()
+        bar.rangeChanged.connect(self._range_changed)
+        bar.actionTriggered.connect(self._user_scrolled)
         layout.addWidget(self.scroller, 1)
         row = QHBoxLayout()
         self.input = QLineEdit()
@@ -152,6 +196,109 @@ class ChatPanel(QWidget):
         row.addWidget(self.input, 1)
         row.addWidget(self.send_button)
         layout.addLayout(row)
+        splitter.addWidget(main)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([220, 780])
+
+    # ------------------------------------------------------------ conversations
+
+    def reload(self, open_latest: bool = False) -> None:
+        """The conversation list (and, at start, the latest conversation: restored)."""
+
+        def work(_: Job) -> tuple[list[Conversation], list[str]]:
+            listing = ConversationStore(self.reverie.store).conversations()
+            return listing, example_questions(self.reverie.store)
+
+        def done(result: tuple[list[Conversation], list[str]]) -> None:
+            listing, self.examples = result
+            self._show_conversations(listing)
+            self._show_examples()
+            if open_latest and listing and self.session is None and not self.views:
+                self.open_conversation(listing[0].session)
+
+        self.runner.submit("loading conversations", work, on_done=done)
+
+    def _show_conversations(self, listing: list[Conversation]) -> None:
+        self.conversations.clear()
+        for conversation in listing:
+            item = QListWidgetItem(f"{short(conversation.title, 34)}\n{when(conversation.last)}")
+            item.setData(Qt.ItemDataRole.UserRole, conversation.session)
+            item.setToolTip(f"{conversation.title}\n{conversation.messages} messages")
+            self.conversations.addItem(item)
+            if conversation.session == self.session:
+                item.setSelected(True)
+
+    def _picked(self, item: QListWidgetItem) -> None:
+        self.open_conversation(str(item.data(Qt.ItemDataRole.UserRole)))
+
+    def open_conversation(self, session: str) -> Job:
+        messages = ConversationStore(self.reverie.store).messages
+        return self.runner.submit(
+            "loading a conversation",
+            lambda _: messages(session),
+            on_done=lambda said: self._show_transcript(session, said),
+        )
+
+    def _show_transcript(self, session: str, said: list[Evidence]) -> None:
+        self._clear()
+        self.session = session
+        for message in said:
+            if message.role == "user":
+                self._user_bubble(message.content)
+            else:
+                view = AnswerView("")
+                view.status.setVisible(False)
+                view.text.setText(message.content)
+                self._add_answer_view(view)
+        self._set_empty(not said)
+        self._follow = True
+        self._scroll_to_end()
+        for index in range(self.conversations.count()):
+            item = self.conversations.item(index)
+            item.setSelected(item.data(Qt.ItemDataRole.UserRole) == session)
+
+    def new_conversation(self) -> None:
+        self._clear()
+        self.session = None
+        self._set_empty(True)
+        self.conversations.clearSelection()
+        self.input.setFocus()
+
+    def _clear(self) -> None:
+        self.last_answer = None
+        self.views = []
+        # Everything after the hint, the examples and before the stretch goes.
+        while self.lines.count() > 3:
+            item = self.lines.takeAt(2)
+            if item is None:
+                break
+            _dispose(item)
+
+    def _set_empty(self, empty: bool) -> None:
+        """The hint and examples show only in an empty conversation."""
+        self.hint.setVisible(empty)
+        for button in self.example_buttons():
+            button.setVisible(empty)
+
+    def _show_examples(self) -> None:
+        while self.example_row.count():
+            item = self.example_row.takeAt(0)
+            if item is not None:
+                _dispose(item)
+        self.hint.setText(EMPTY_HINT if self.examples else NO_MEMORIES_HINT)
+        for question in self.examples:
+            button = QPushButton(question)
+            button.setObjectName("exampleQuestion")
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.clicked.connect(lambda _=False, q=question: self.ask(q))
+            self.example_row.addWidget(button)
+        self._set_empty(not self.views)
+
+    def example_buttons(self) -> list[QPushButton]:
+        items = (self.example_row.itemAt(i) for i in range(self.example_row.count()))
+        return [w for item in items if item and isinstance(w := item.widget(), QPushButton)]
+
+    # ------------------------------------------------------------ asking
 
     def send(self) -> None:
         text = self.input.text().strip()
@@ -159,34 +306,43 @@ class ChatPanel(QWidget):
             self.input.clear()
             self.ask(text)
 
-    def ask(self, question: str) -> Job:
+    def _user_bubble(self, text: str) -> None:
         row = QHBoxLayout()
         row.addStretch(1)
-        bubble = Bubble(question, "user")
+        bubble = Bubble(text, "user")
         bubble.setMaximumWidth(620)
         row.addWidget(bubble)
-        self.lines.addLayout(row)
-        view = AnswerView(question)
+        self.lines.insertLayout(self.lines.count() - 1, row)
+
+    def _add_answer_view(self, view: AnswerView) -> None:
         self.views.append(view)
-        self.lines.addWidget(view)
+        self.lines.insertWidget(self.lines.count() - 1, view)
+
+    def ask(self, question: str) -> Job:
+        if self.session is None:
+            self.session = new_session(self.reverie.now())
+        self._set_empty(False)
+        self._user_bubble(question)
+        view = AnswerView(question)
+        self._add_answer_view(view)
         self._busy(True)
+        self._follow = True
+        session = self.session
         job = self.runner.submit(
             "answering",
-            lambda job: self._say(question, job),
+            lambda job: self._say(question, session, job),
             on_done=lambda answer: self._done(view, answer),
             on_error=lambda message: self._failed(view, message),
         )
         job.token.connect(view.append)
-        QTimer.singleShot(0, self._scroll_to_end)
         return job
 
-    def _say(self, question: str, job: Job) -> Answer:
+    def _say(self, question: str, session: str, job: Job) -> Answer:
         # Built per question: the model and the forgetting settings may have changed since.
         r = self.reverie
-        session = ChatSession(
-            r.store, r.index, r.model, r.params, previous=self.last_answer, entities=r.entities
-        )
-        return session.say(question, r.now(), on_token=job.emit_token)
+        chat = ChatSession(r.store, r.index, r.model, r.params, previous=self.last_answer,
+                           entities=r.entities, session=session)  # fmt: skip
+        return chat.say(question, r.now(), on_token=job.emit_token)
 
     def _done(self, view: AnswerView, answer: Answer) -> None:
         self.last_answer = answer
@@ -194,7 +350,7 @@ class ChatPanel(QWidget):
         view.finish(answer)
         self.answered.emit(answer)
         self.memories_changed.emit()  # what the user said is now a memory
-        QTimer.singleShot(0, self._scroll_to_end)
+        self.reload()  # the conversation is listed (or moves to the top)
 
     def _failed(self, view: AnswerView, message: str) -> None:
         self._busy(False)
@@ -204,6 +360,33 @@ class ChatPanel(QWidget):
         self.send_button.setEnabled(not busy)
         self.send_button.setText("Answering…" if busy else "Send")
 
+    # ------------------------------------------------------------ scrolling
+
+    def _range_changed(self, _low: int, high: int) -> None:
+        # The transcript grew (a question, an answer, its chips): the newest stays in view.
+        if self._follow:
+            self.scroller.verticalScrollBar().setValue(high)
+
+    def _user_scrolled(self, _action: int) -> None:
+        bar = self.scroller.verticalScrollBar()
+        self._follow = bar.sliderPosition() >= bar.maximum()
+
     def _scroll_to_end(self) -> None:
         bar = self.scroller.verticalScrollBar()
         bar.setValue(bar.maximum())
+
+
+def _dispose(item: QLayoutItem) -> None:
+    """Remove a layout item with its widgets (a user bubble is a layout holding one)."""
+    widget = item.widget()
+    if widget is not None:
+        widget.hide()
+        widget.deleteLater()
+        return
+    layout = item.layout()
+    if layout is not None:
+        while layout.count():
+            child = layout.takeAt(0)
+            if child is not None:
+                _dispose(child)
+        layout.deleteLater()

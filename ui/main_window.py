@@ -38,6 +38,7 @@ from ui.settings_panel import SettingsPanel
 from ui.style import STYLE
 from ui.tasks import EngineRunner, Job
 from ui.tray import TrayAgent
+from ui.wheel_guard import WheelGuard, guard_wheel
 
 WELCOME = (
     "<b>Welcome to Reverie.</b> It remembers what you tell it here, the chat logs you import"
@@ -103,6 +104,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.settings, "Settings")
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
+        self.wheel_guard = WheelGuard(self)
+        guard_wheel(central, self.wheel_guard)
 
         # Without a tray the same controls live in the window, so nothing becomes unreachable.
         self.toolbar = QToolBar("Controls")
@@ -180,6 +183,7 @@ class MainWindow(QMainWindow):
         self._follow(job, "indexing", "indexing")
         self.browser.reload()
         self.review.reload()
+        self.chat.reload(open_latest=True)  # the last conversation, as it was left
         self.refresh_extraction()
 
     # ------------------------------------------------------------------ slots
@@ -216,6 +220,8 @@ class MainWindow(QMainWindow):
 
     def _imported(self, result: Any) -> None:
         self.browser.reload()
+        self.review.reload()  # facts read from the import are listed as learned
+        self.chat.reload()  # examples from the new memories
         if result.waiting:
             self.importer.show_extraction(result.waiting, running=True)
             self.extract_now()

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -319,6 +320,12 @@ class SettingsPanel(QWidget):
             f"From the next start Reverie uses {folder}. Your memories now in "
             f"{self.reverie.home} stay there (move the folder's contents to take them along)."
         )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # The figures are computed when the page is looked at, not only when a value changes
+        # (they were "0 of 0" from the empty store the window opened with).
+        super().showEvent(event)
+        self.update_preview()
 
     def update_preview(self) -> None:
         try:

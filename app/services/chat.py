@@ -39,16 +39,21 @@ class ChatSession:
         speaker: str = "me",
         previous: Answer | None = None,
         entities: EntityFinder | None = None,
+        session: str | None = None,
     ) -> None:
         self.store, self.index, self.model, self.params = store, index, model, params
         self.entities = entities
         self.speaker = speaker
         self.last = previous  # the answer a correction refers to
+        # The conversation's evidence session (the app gives each conversation its own, from
+        # when it started); None: one per day, "chat-2026-05-20".
+        self.session = session
 
     def _message(self, text: str, role: str, now: datetime) -> Message:
         digest = hashlib.sha1(f"{now.isoformat()}|{role}|{text}".encode()).hexdigest()[:16]
         speaker = self.speaker if role == "user" else "Reverie"
-        return Message(digest, f"chat-{now:%Y-%m-%d}", now, role, text, speaker)
+        session = self.session or f"chat-{now:%Y-%m-%d}"
+        return Message(digest, session, now, role, text, speaker)
 
     def say(
         self, text: str, now: datetime, on_token: Callable[[str], None] | None = None

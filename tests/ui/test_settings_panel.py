@@ -7,7 +7,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.home import resolve_home
@@ -15,7 +17,7 @@ from app.llm import catalog, other_apps
 from app.llm.sizing import GIB
 from app.settings import Settings
 from tests.helpers import write_fake_gguf
-from tests.ui.conftest import settle
+from tests.ui.conftest import load_sample, settle
 from ui import autostart
 from ui.main_window import MainWindow
 
@@ -135,3 +137,36 @@ def test_a_model_found_in_ollama_is_listed_and_chosen_in_one_click(
     assert panel.model.currentData() == str(blob)
     assert not panel.use_best_fit.isEnabled()
     assert "Reverie now uses llama3.2:3b" in panel.message.text()
+
+
+def wheel(widget: QWidget, steps: int = -1) -> None:
+    """One notch of the mouse wheel over the middle of `widget`."""
+    middle = QPointF(widget.width() / 2, widget.height() / 2)
+    event = QWheelEvent(middle, widget.mapToGlobal(middle), QPoint(0, 0), QPoint(0, 120 * steps),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)  # fmt: skip
+    QApplication.sendEvent(widget, event)
+
+
+def test_scrolling_over_a_number_field_leaves_it_alone(qtbot: QtBot, window: MainWindow) -> None:
+    panel = window.settings
+    window.tabs.setCurrentWidget(panel)
+    window.tabs.setFocus()
+    before = panel.disk_cap.value()
+    wheel(panel.disk_cap)
+    wheel(panel.model)
+    assert panel.disk_cap.value() == before and panel.proposed() == window.reverie.settings
+    panel.disk_cap.setFocus()  # clicked or tabbed into: now the wheel is meant for it
+    qtbot.waitUntil(panel.disk_cap.hasFocus, timeout=2000)
+    wheel(panel.disk_cap)
+    assert panel.disk_cap.value() == before - 1
+
+
+def test_the_archive_preview_is_computed_when_the_page_opens(
+    qtbot: QtBot, empty_window: MainWindow
+) -> None:
+    load_sample(empty_window.reverie)  # memories arrive after the window opened
+    empty_window.tabs.setCurrentWidget(empty_window.settings)
+    settle(qtbot, empty_window)
+    live = len(list(empty_window.reverie.store.iter_live_memories()))
+    assert live > 20 and f"of {live} active memories" in empty_window.settings.preview.text()
