@@ -15,6 +15,7 @@ from ui.display import display_problem
 
 STARTED = time.time()
 ICON = Path(__file__).resolve().parents[1] / "resources" / "icons" / "reverie.svg"
+RAISE_REQUEST = "raise.request"  # written by a second launch: the running window comes forward
 log = logging.getLogger("reverie")
 
 
@@ -83,11 +84,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     lock = single_instance(reverie.home)
     if lock is None:
-        message = (f"Reverie is already running for {reverie.home}. Look for it in the system "
-                   "tray or among your open windows.")  # fmt: skip
+        # The running app watches its data folder for this file and comes to the front.
+        (reverie.home / RAISE_REQUEST).write_text(f"{time.time():.3f}\n", encoding="utf-8")
+        message = f"Reverie is already running for {reverie.home}: its window was brought forward."
         print(f"reverie-gui: {message}", file=sys.stderr)
-        if not args.startup_probe:  # the probe is for scripts: nobody to click OK
-            QMessageBox.information(None, "Reverie", message)
         reverie.close()
         return 3
     setup_logging(reverie.home)

@@ -6,7 +6,7 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QFileSystemWatcher, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
 from PySide6.QtWidgets import (
     QApplication,
@@ -32,6 +32,7 @@ from ui.capture_runner import CaptureRunner
 from ui.chat_panel import ChatPanel
 from ui.controls import AppControls
 from ui.import_panel import ImportPanel, local_files
+from ui.launch import RAISE_REQUEST
 from ui.memory_browser import MemoryBrowser
 from ui.review_panel import ReviewPanel
 from ui.settings_panel import SettingsPanel
@@ -106,6 +107,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.wheel_guard = WheelGuard(self)
         guard_wheel(central, self.wheel_guard)
+        # A second launch on this data folder asks this window to come forward (ui.launch).
+        self.raise_watcher = QFileSystemWatcher([str(reverie.home)], self)
+        self.raise_watcher.directoryChanged.connect(self._raise_requested)
 
         # Without a tray the same controls live in the window, so nothing becomes unreachable.
         self.toolbar = QToolBar("Controls")
@@ -329,6 +333,12 @@ class MainWindow(QMainWindow):
 
         self.runner.submit("forgetting captures", work, on_done=done,
                            on_error=lambda m: self.statusBar().showMessage(m, 15_000))  # fmt: skip
+
+    def _raise_requested(self, _folder: str) -> None:
+        request = self.reverie.home / RAISE_REQUEST
+        if request.exists():
+            request.unlink(missing_ok=True)
+            self.bring_to_front()
 
     def bring_to_front(self) -> None:
         self.showNormal()

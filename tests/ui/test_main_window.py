@@ -20,7 +20,7 @@ from app.settings import Settings
 from app.storage.extraction_store import ExtractionStore
 from tests.helpers import NETGUARD, ROOT
 from tests.ui.conftest import settle
-from ui.launch import ICON
+from ui.launch import ICON, RAISE_REQUEST
 from ui.main_window import MainWindow
 
 
@@ -160,3 +160,16 @@ def test_a_second_app_on_the_same_data_folder_is_refused(tmp_path: Path) -> None
         held.close()
     assert result.returncode == 3 and "already running" in result.stderr
     assert "window-shown" not in result.stdout
+    assert (tmp_path / RAISE_REQUEST).exists()  # the running app is asked to come forward
+
+
+# Offscreen Qt has no tray window to follow; it says so once.
+@pytest.mark.qt_log_ignore("systemTrayWindowChanged")
+def test_a_second_launch_brings_the_running_window_forward(
+    qtbot: QtBot, tray_window: MainWindow
+) -> None:
+    tray_window.close()  # in the tray
+    assert not tray_window.isVisible()
+    (tray_window.reverie.home / RAISE_REQUEST).write_text("1\n")  # as ui.launch writes it
+    qtbot.waitUntil(tray_window.isVisible, timeout=10_000)
+    assert not (tray_window.reverie.home / RAISE_REQUEST).exists()
