@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -46,19 +47,42 @@ class Query:
 class Row:
     memory: Memory
     retention: float
+    match: float | None = None  # search by meaning: relative to the best match (1.0)
+
+
+# Search by meaning ranks every memory; matches scoring below this share of the best one are
+# weak (they share a word or a topic at most) and are left out.
+WEAK_MATCH = 0.5
+# A message's memory reads "Sam: I signed the lease…" (speaker first); a chat turn may read
+# "me: …" or "assistant: …".
+_SPEAKER = re.compile(r"^\s*([A-Za-zÀ-ÿ][\w .'-]{0,30}?)\s*:\s+")
+_ROLES = {"me": "you", "user": "you", "assistant": "assistant", "reverie": "Reverie"}
+
+
+def speaker_and_text(memory: Memory) -> tuple[str, str]:
+    """Who said it, and the words without the "Sam:"/"me:"/"assistant:" prefix."""
+    found = _SPEAKER.match(memory.text) if memory.origin == "ingest" else None
+    if found is None:
+        return _ROLES.get(memory.role or "", memory.role or ""), memory.text
+    who = found.group(1)
+    return _ROLES.get(who.lower(), who), memory.text[found.end() :]
 
 
 def run_query(reverie: Reverie, query: Query) -> list[Row]:
     chosen = query.filter
+    matches: dict[int, float] = {}
     if query.words.strip() and query.by_meaning:
         hits = search(reverie.store, reverie.index, query.words, now=reverie.now(),
                       params=reverie.params, options=RecallOptions(k=50))  # fmt: skip
-        chosen = replace(chosen, ids=tuple(h.memory.id for h in hits))
+        best = max((h.score for h in hits), default=0.0)
+        matches = {h.memory.id: h.score / best for h in hits if best > 0}
+        strong = [h.memory.id for h in hits if best > 0 and h.score >= WEAK_MATCH * best]
+        chosen = replace(chosen, ids=tuple(strong))
     elif query.words.strip():
         chosen = replace(chosen, text=query.words)
     now = reverie.now()
     memories = CurationStore(reverie.store).browse(chosen)
-    return [Row(m, memory_retention(m, now, reverie.params)) for m in memories]
+    return [Row(m, memory_retention(m, now, reverie.params), matches.get(m.id)) for m in memories]
 
 
 class MemoryBrowser(QWidget):
@@ -95,14 +119,16 @@ class MemoryBrowser(QWidget):
             filters.addWidget(widget)
         layout.addLayout(filters)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["When", "Kind", "Memory", "Retention"])
+        self.table = QTableWidget(0, 6)
+        self.table.setHorizontalHeaderLabels(["When", "Kind", "Who", "Memory", "Retention",
+                                              "Match"])  # fmt: skip
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(True)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemSelectionChanged.connect(self._selected)
         splitter.addWidget(self.table)
@@ -154,17 +180,28 @@ class MemoryBrowser(QWidget):
         self.table.setRowCount(len(rows))
         for n, row in enumerate(rows):
             memory = row.memory
-            marks = ("📌 " if memory.pinned else "") + ("🗄 " if memory.archived else "")
-            cells = [when(memory_time(memory)), memory.kind.value,
-                     marks + memory.text, f"{row.retention:.0%}"]  # fmt: skip
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
+            who, text = speaker_and_text(memory)
+            # Words, not emoji: a missing glyph showed as an empty box.
+            marks = ("[pinned] " if memory.pinned else "") + (
+                "[forgotten] " if memory.archived else "")  # fmt: skip
+            match = f"{row.match:.0%}" if row.match is not None else ""
+            cells = [when(memory_time(memory)), memory.kind.value, who, marks + text,
+                     f"{row.retention:.0%}", match]  # fmt: skip
+            for column, cell in enumerate(cells):
+                item = QTableWidgetItem(cell)
                 item.setData(Qt.ItemDataRole.UserRole, memory.id)
-                if column == 2:
+                if column == 3:
                     item.setToolTip(memory.text)
                 self.table.setItem(n, column, item)
             if memory.id == keep:
                 self.table.selectRow(n)
+        if keep is None or keep not in {row.memory.id for row in rows}:
+            # The open memory left this list (forgotten from "Active"): no other row looks
+            # selected while the detail pane still shows it.
+            self.table.setCurrentCell(-1, -1)
+            self.table.clearSelection()
+        self.table.setColumnHidden(5, not any(row.match is not None for row in rows))
+        self.table.resizeRowsToContents()
         self.table.blockSignals(False)
         self.count.setText(f"{len(rows)} memor{'y' if len(rows) == 1 else 'ies'} shown")
         self.loaded.emit(len(rows))

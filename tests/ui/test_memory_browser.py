@@ -7,6 +7,7 @@ from pytestqt.qtbot import QtBot
 
 from app.core.errors import NotFoundError
 from app.core.records import MemoryKind
+from app.storage.curation_store import BrowseFilter, CurationStore
 from tests.helpers import NOW
 from tests.ui.conftest import settle
 from ui.main_window import MainWindow
@@ -37,7 +38,8 @@ def test_filters_and_both_kinds_of_search(qtbot: QtBot, window: MainWindow) -> N
     browser = window.browser
     browser.reload()
     settle(qtbot, window)
-    assert len(browser.rows) == 29  # the sample chat's 20 messages, 9 facts read from them
+    live = CurationStore(window.reverie.store).browse(BrowseFilter())
+    assert len(browser.rows) == len(live) > 20  # the sample's 20 messages and facts from them
     browser.search.setText("Piranesi")
     qtbot.waitUntil(lambda: len(browser.rows) == 1, timeout=5000)
     assert "Piranesi" in browser.rows[0].memory.text
@@ -58,7 +60,7 @@ def test_filters_and_both_kinds_of_search(qtbot: QtBot, window: MainWindow) -> N
     browser.source.setCurrentIndex(browser.source.findData("import"))
     browser.period.setCurrentText("Last 7 days")  # NOW is 20 May; the chat ends mid-May
     settle(qtbot, window)
-    assert 0 < len(browser.rows) < 29
+    assert 0 < len(browser.rows) < len(live)
     assert all(r.memory.event_time and (NOW - r.memory.event_time).days < 7 for r in browser.rows)
 
 
@@ -118,3 +120,55 @@ def test_delete_for_good_asks_first_and_leaves_no_words_behind(
     assert (words, leftover) == (0, 0)
     assert "Deleted for good" in detail.message.text()
     assert memory_id not in window.reverie.index.indexed_memory_ids()  # gone from search too
+
+
+def cell(browser: MemoryBrowser, memory_id: int, column: int) -> str:
+    row = next(n for n, r in enumerate(browser.rows) if r.memory.id == memory_id)
+    item = browser.table.item(row, column)
+    return item.text() if item is not None else ""
+
+
+def test_after_forget_the_list_and_the_detail_agree(qtbot: QtBot, window: MainWindow) -> None:
+    browser = window.browser
+    memory_id = open_memory(qtbot, window, "Piranesi")
+    browser.detail.forget_button.click()
+    settle(qtbot, window)
+    assert memory_id not in [r.memory.id for r in browser.rows]  # left the "Active" list
+    assert browser.table.selectedItems() == [] and browser.table.currentRow() == -1
+    detail = browser.detail
+    assert detail.current is not None and detail.current.memory.id == memory_id
+    assert detail.restore_button.isEnabled()  # the forgotten memory, one click from Restore
+
+
+def test_pinned_reads_as_words_and_the_speaker_has_its_own_column(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    browser = window.browser
+    memory_id = open_memory(qtbot, window, "Piranesi")
+    browser.detail.pin_button.click()
+    settle(qtbot, window)
+    text = cell(browser, memory_id, 3)
+    assert text.startswith("[pinned] Had lunch with Priya")  # no emoji: no missing glyph
+    assert cell(browser, memory_id, 2) == "Sam"  # the speaker, in a column of its own
+    window.chat.ask("My bike lock code is 4417.")
+    settle(qtbot, window)
+    browser.reload()
+    settle(qtbot, window)
+    said = next(r.memory for r in browser.rows if "4417" in r.memory.text)
+    assert not cell(browser, said.id, 3).lower().startswith(("me:", "user:", "assistant:"))
+
+
+def test_search_by_meaning_shows_a_score_and_leaves_out_weak_matches(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    browser = window.browser
+    browser.mode.setCurrentText("Meaning")
+    browser.search.setText("a novel a colleague suggested")
+    qtbot.waitUntil(lambda: bool(browser.rows) and browser.rows[0].match is not None,
+                    timeout=10_000)  # fmt: skip
+    settle(qtbot, window)
+    assert "Piranesi" in browser.rows[0].memory.text and cell(
+        browser, browser.rows[0].memory.id, 5) == "100%"  # fmt: skip
+    assert not browser.table.isColumnHidden(5)
+    total = len(CurationStore(window.reverie.store).browse(BrowseFilter()))
+    assert 0 < len(browser.rows) < total  # not every memory, as before
