@@ -113,6 +113,15 @@ class SettingsPanel(QWidget):
         data_form.addRow(self.data_note)
         layout.addWidget(data_box)
 
+        review_box = QGroupBox("Review")
+        review_form = QFormLayout(review_box)
+        self.review_mode = QComboBox()
+        self.review_mode.addItem("Ask me first", "ask")
+        self.review_mode.addItem("Accept automatically", "auto")
+        review_form.addRow("What the model writes, and replacements of known facts:",
+                           self.review_mode)  # fmt: skip
+        layout.addWidget(review_box)
+
         forget_box = QGroupBox("Forgetting")
         forget_form = QFormLayout(forget_box)
         self.threshold = QDoubleSpinBox()
@@ -218,6 +227,7 @@ class SettingsPanel(QWidget):
         folders = self.reverie.model_folders()
         self.runner.submit("listing models", lambda _: find_models(folders),
                            on_done=self._list_models)  # fmt: skip
+        self.review_mode.setCurrentIndex(max(0, self.review_mode.findData(settings.review_mode)))
         self.threshold.setValue(settings.archive_threshold)
         self.scale.setValue(settings.stability_scale)
         self.capture_enabled.setChecked(settings.capture_enabled)
@@ -277,6 +287,7 @@ class SettingsPanel(QWidget):
             capture_excluded_titles=lines(self.excluded_titles.toPlainText()),
             capture_disk_cap_mb=self.disk_cap.value(),
             start_at_login=self.start_at_login.isChecked(),
+            review_mode=str(self.review_mode.currentData() or "ask"),
         )
 
     # ------------------------------------------------------------------ actions

@@ -3,8 +3,6 @@ read from the user's own words is in use at once and listed for a look. One key 
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -153,7 +151,11 @@ def test_accept_automatically_uses_what_the_model_wrote_at_once(
     qtbot: QtBot, window: MainWindow
 ) -> None:
     r = window.reverie
-    r.apply_settings(replace(r.settings, review_mode="auto"))
+    settings = window.settings
+    settings.review_mode.setCurrentIndex(settings.review_mode.findData("auto"))
+    settings.save()
+    settle(qtbot, window)
+    assert r.settings.review_mode == "auto"
     extracted(window, "Sam keeps bees on the allotment.")
     window.review.reload()
     settle(qtbot, window)
