@@ -1,8 +1,8 @@
 """Past conversations in Reverie's own chat, read back from the evidence they left.
 
-Each conversation is one evidence session ("chat-2026-05-20T14-03-11-5f3a9c"; before conversations had
-their own ids, one per day: "chat-2026-05-20"). Nothing else is stored for them: the list and
-the transcripts are what was said, as it was kept.
+Each conversation is one evidence session ("chat-2026-05-20T14-03-11-5f3a9c"; before
+conversations had their own ids, one per day: "chat-2026-05-20"). Nothing else is stored for
+them: the list and the transcripts are what was said, as it was kept.
 """
 
 from __future__ import annotations
