@@ -138,15 +138,24 @@ def _moments(
     now: datetime,
     params: ForgettingParams,
 ) -> Selection | None:
-    """What happened in the span a question names: the user's own messages from then, most
-    relevant first, listed in time order."""
-    inside = [
-        h for h in hits
-        if time_range.contains(h.memory.event_time) and h.memory.raw and not h.memory.from_assistant
-    ]  # fmt: skip
-    if not inside:
+    """What happened in the span a question names: the user's own messages from then (the
+    ones recall ranked first, else the span's own), listed in time order."""
+    in_span = store.get_memories(store.memories_between(time_range.start, time_range.end, 200))
+    own = {
+        m.id: m
+        for m in in_span.values()
+        if m.raw and not m.from_assistant and time_range.contains(m.event_time)
+    }
+    if not own:
         return None
-    chosen = inside[:IN_RANGE]
+    ranked = [h.memory.id for h in hits if h.memory.id in own]
+    ranked += sorted((i for i in own if i not in ranked), key=lambda i: own[i].event_time or now)
+    chosen_ids = ranked[:IN_RANGE]
+    sources = store.evidence_for(chosen_ids)
+    chosen = [
+        RecallHit(own[i], 1.0, memory_retention(own[i], now, params), tuple(sources.get(i, ())))
+        for i in chosen_ids
+    ]
     chosen.sort(key=lambda h: h.memory.event_time or now)
     parts = []
     for number, h in enumerate(chosen, start=1):

@@ -134,24 +134,45 @@ class CurationStore:
         again does not bring the memory back. Screen frames behind that evidence go too;
         returns their thumbnail files, for the caller to delete once this has committed."""
         with self.store.transaction() as conn:
-            self.store.memory_in(conn, memory_id)  # NotFoundError for an unknown id
+            erased = self.store.memory_in(conn, memory_id)  # NotFoundError for an unknown id
+            # A message erased for good takes the facts and how-tos read from it alone: they
+            # hold its words. (Erasing a fact leaves the message it came from.)
+            derived = (
+                [
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT m.id FROM memories m WHERE m.origin != 'ingest' AND EXISTS"
+                        " (SELECT 1 FROM memory_evidence e WHERE e.memory_id = m.id) AND NOT"
+                        " EXISTS (SELECT 1 FROM memory_evidence e WHERE e.memory_id = m.id AND"
+                        " e.evidence_id NOT IN (SELECT evidence_id FROM memory_evidence"
+                        " WHERE memory_id = ?))",
+                        (memory_id,),
+                    )
+                ]
+                if erased.raw
+                else []
+            )
+            gone = [memory_id, *derived]
+            every = ",".join("?" * len(gone))
             orphaned = [
                 r[0]
                 for r in conn.execute(
-                    "SELECT me.evidence_id FROM memory_evidence me WHERE me.memory_id = ?"
-                    " AND NOT EXISTS (SELECT 1 FROM memory_evidence o"
-                    " WHERE o.evidence_id = me.evidence_id AND o.memory_id != ?)",
-                    (memory_id, memory_id),
+                    "SELECT DISTINCT me.evidence_id FROM memory_evidence me WHERE me.memory_id"
+                    f" IN ({every}) AND NOT EXISTS (SELECT 1 FROM memory_evidence o"
+                    f" WHERE o.evidence_id = me.evidence_id AND o.memory_id NOT IN ({every}))",
+                    [*gone, *gone],
                 )
             ]
-            conn.execute("UPDATE memories SET superseded_by = NULL WHERE superseded_by = ?",
-                         (memory_id,))  # fmt: skip
-            conn.execute("DELETE FROM memories WHERE id = ?", (memory_id,))
-            conn.execute(
-                "UPDATE history SET before = NULL, after = NULL, reason = ? WHERE memory_id = ?",
-                (ERASED, memory_id),
-            )
-            self.store.record(conn, memory_id, now, HistoryAction.DELETE, ERASED, None, None)
+            for one in gone:
+                conn.execute("UPDATE memories SET superseded_by = NULL WHERE superseded_by = ?",
+                             (one,))  # fmt: skip
+                conn.execute("DELETE FROM memories WHERE id = ?", (one,))
+                conn.execute(
+                    "UPDATE history SET before = NULL, after = NULL, reason = ?"
+                    " WHERE memory_id = ?",
+                    (ERASED, one),
+                )
+                self.store.record(conn, one, now, HistoryAction.DELETE, ERASED, None, None)
             marks = ",".join("?" * len(orphaned))
             thumbnails: list[Path] = []
             if orphaned:
@@ -169,7 +190,7 @@ class CurationStore:
                     f" WHERE evidence_id IN ({marks})",
                     [ERASED, *orphaned],
                 )
-            self.store.queue_index(conn, [memory_id], "delete", now)
+            self.store.queue_index(conn, gone, "delete", now)
         return thumbnails
 
     def history_details(self, memory_id: int) -> list[dict[str, Any]]:

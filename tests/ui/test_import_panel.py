@@ -41,7 +41,8 @@ def test_an_import_shows_progress_then_the_new_memories(
         job = panel.start_import(SAMPLE)
         assert job is not None and panel.progress.isVisible() and panel.cancel_button.isVisible()
         job.progressed.connect(lambda done, total, _: steps.append((done, total)))
-    assert steps and steps[-1] == (29, 29)  # 20 messages and 9 facts indexed
+    indexed = empty_window.reverie.store.counts()["memories"]  # 20 messages, facts from them
+    assert indexed > 20 and steps and steps[-1] == (indexed, indexed)
     assert "20 messages read, 20 new" in panel.status.text()
     assert panel.new_memories.count() == 20 and "Leeds" in panel.new_memories.item(0).text()
     assert not panel.progress.isVisible()
@@ -97,7 +98,7 @@ def test_dropping_a_file_on_the_window_imports_it(qtbot: QtBot, empty_window: Ma
         assert QApplication.sendEvent(empty_window, enter) and enter.isAccepted()
         QApplication.sendEvent(empty_window, drop)
     assert empty_window.tabs.currentWidget() is empty_window.importer
-    assert memory_count(empty_window) == 29
+    assert memory_count(empty_window) == empty_window.reverie.store.counts()["memories"] > 20
 
 
 def test_the_window_keeps_processing_events_during_an_import(
