@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
         self.controls.quit_requested.connect(self.quit)
 
         self.chat.memories_changed.connect(self.browser.reload)
+        self.chat.memories_changed.connect(self.review.reload)  # facts learned in chat
         self.browser.changed.connect(self.review.reload)
         self.review.changed.connect(self.browser.reload)
         self.review.count_changed.connect(self._review_count)

@@ -162,3 +162,10 @@ def test_accept_automatically_uses_what_the_model_wrote_at_once(
     assert window.review.pending.count() == 0
     assert any("accepted automatically" in row for row in rows(window.review.learned))
     assert "Sam keeps bees on the allotment." in active_texts(qtbot, window)
+
+
+def test_a_fact_said_in_chat_is_listed_as_learned(qtbot: QtBot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.chat.answered, timeout=120_000):
+        window.chat.ask("My bike lock code is 4417.")
+    settle(qtbot, window)
+    assert any(row.startswith("My bike lock code is 4417.") for row in rows(window.review.learned))
