@@ -65,6 +65,9 @@ def cmd_ingest(args: argparse.Namespace, reverie: Reverie) -> int:
             f"{report.added} new, {report.duplicates} already known; "
             f"{report.memories} memories added in {report.seconds:.1f} s."
         )
+        if report.facts:
+            replaced = f", {report.superseded} replacing older ones" if report.superseded else ""
+            print(f"Learned {report.facts} facts and how-tos from your messages{replaced}.")
     return 0
 
 

@@ -162,7 +162,8 @@ def answer_question(
         if on_token:
             on_token(selection.text)
         result = Answer(question, selection.text, [], False, shown)
-        result.citations = [Citation(1, shown[0])]
+        cited = sorted({int(n) for n in _CITE.findall(selection.text) if 0 < int(n) <= len(shown)})
+        result.citations = [Citation(n, shown[n - 1]) for n in cited or [1]]
         result.notes.append(f"selected: {selection.how}")
     reinforce(store, [c.hit.memory.id for c in result.citations], now, params)
     return result

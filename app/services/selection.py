@@ -6,6 +6,7 @@ Works without any language model, so the bundled small one never has to write an
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -162,7 +163,7 @@ def _moments(
         when = h.memory.event_time
         day = f"{when:%-d %B %Y}" if when else "undated"
         parts.append(f"{day}: “{best_sentence(q, said(h))}” [{number}]")
-    return Selection(" ".join(parts), chosen, "moments")
+    return Selection("\n".join(parts), chosen, "moments")
 
 
 def _sentence_text(q: Question, h: RecallHit) -> str:
@@ -179,7 +180,12 @@ def _sentence_text(q: Question, h: RecallHit) -> str:
 
 
 def _procedure_text(memory: Memory) -> str:
-    return memory.text.replace("How to ", "To ", 1)
+    """The steps one per line: "To restore the staging database:\n1. stop the api ..."."""
+    head, _, steps = memory.text.partition(": 1. ")
+    if not steps:
+        return memory.text.replace("How to ", "To ", 1)
+    numbered = re.split(r" (?=\d{1,2}\. )", "1. " + steps)
+    return head.replace("How to ", "To ", 1) + ":\n" + "\n".join(numbered)
 
 
 _TEMPLATES = {
