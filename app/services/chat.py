@@ -11,14 +11,16 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from app.core.facts import read_facts, read_procedure
 from app.core.forgetting import ForgettingParams, memory_retention
+from app.core.questions import fold
 from app.core.records import Memory, MemoryKind, Message
 from app.services.answer import Answer, Citation, answer_question
 from app.services.extract import Extractor, ExtractReport
 from app.services.facts import EntityFinder, learn_facts
 from app.services.index_sync import sync_index
 from app.services.recall import RecallHit
-from app.services.selection import fact_sentence
+from app.services.selection import describe_fact
 from app.storage.chroma_index import ChromaIndex
 from app.storage.fact_store import FactStore, LearnedFact
 from app.storage.sqlite_store import ImportRequest, SqliteMemoryStore
@@ -91,19 +93,16 @@ class ChatSession:
         return outcome.evidence_ids
 
     def _remember(self, text: str, now: datetime) -> Answer:
-        evidence_ids = self._store_exchange(text, "Noted.", now, remember=True)
-        learned = learn_facts(
-            self.store, now, self.params, evidence_ids[:1], entities=self.entities
-        )
+        # The reply is worded before anything is stored, so the conversation keeps it as said
+        # (a restored conversation shows "Noted: Your manager is Ana Lima.", not "Noted.").
+        reply = noted(text, FactStore(self.store).current_facts())
+        evidence_ids = self._store_exchange(text, reply, now, remember=True)
+        learn_facts(self.store, now, self.params, evidence_ids[:1], entities=self.entities)
         sync_index(self.store, self.index)
         new = [
             m for m in FactStore(self.store).current_facts() if evidence_ids[0] in m.evidence_ids
         ]
         shown = [self._hit(m, now) for m in new]
-        summary = "; ".join(fact_sentence(m) for m in new)
-        reply = f"Noted: {summary}" if summary else "Noted."
-        if learned.superseded:
-            reply += " (this replaces what you had told me before)"
         answer = Answer(text, reply, [Citation(i, h) for i, h in enumerate(shown, start=1)],
                         False, shown, notes=["noted"])  # fmt: skip
         return answer
@@ -115,7 +114,8 @@ class ChatSession:
         return memory if memory.attribute and memory.attribute != "procedure" else None
 
     def _correct(self, text: str, value: str, cited: Memory, now: datetime) -> Answer:
-        evidence_ids = self._store_exchange(text, "Corrected.", now, remember=True)
+        reply = f"Corrected: {describe_fact(cited.subject, cited.attribute or '', value)}"
+        evidence_ids = self._store_exchange(text, reply, now, remember=True)
         evidence = self.store.get_evidence(list(evidence_ids[:1]))[evidence_ids[0]]
         fact = LearnedFact(MemoryKind.SEMANTIC, text, f"{cited.attribute}: {value}",
                            cited.subject or "me", cited.attribute or "", value)  # fmt: skip
@@ -123,8 +123,8 @@ class ChatSession:
         sync_index(self.store, self.index)
         memory = self.store.get_memory(new_id)
         shown = [self._hit(memory, now)]
-        return Answer(text, f"Corrected: {fact_sentence(memory)} [1]", [Citation(1, shown[0])],
-                      False, shown, notes=["corrected"])  # fmt: skip
+        return Answer(text, f"{reply} [1]", [Citation(1, shown[0])], False, shown,
+                      notes=["corrected"])  # fmt: skip
 
     def _hit(self, memory: Memory, now: datetime) -> RecallHit:
         sources = self.store.evidence_for([memory.id]).get(memory.id, [])
@@ -150,6 +150,27 @@ _CORRECTION = re.compile(
     r"it should be |the (?:right|correct) (?:answer|one) is )?(?P<value>.+?)[.!]*$",
     re.I,
 )
+
+
+def noted(text: str, known: list[Memory]) -> str:
+    """What Reverie says to a statement: the facts it read from it, in the user's terms."""
+    facts = read_facts(text)
+    said = [describe_fact(f.subject, f.attribute, f.value) for f in facts]
+    procedure = read_procedure(text)
+    if procedure is not None:
+        said.append(f"how to {procedure.goal} ({len(procedure.steps)} steps).")
+    current = {(fold(m.subject or ""), m.attribute): (m.value or "") for m in known}
+    replaces = any(
+        current.get((fold(f.subject), f.attribute), f.value).casefold() != f.value.casefold()
+        for f in facts
+    )
+    if not said:
+        return "Noted."
+    return (
+        "Noted: "
+        + " ".join(said)
+        + (" (This replaces what you told me before.)" if replaces else "")
+    )
 
 
 def is_question(text: str) -> bool:

@@ -202,13 +202,16 @@ _TEMPLATES = {
 
 def fact_sentence(memory: Memory) -> str:
     """A fact as a short sentence to the user: "Your manager is Ana Lima."."""
-    me = memory.subject is None or fold(memory.subject) == ME
-    who = "You" if me else str(memory.subject)
-    whose = "Your" if me else f"{memory.subject}'s"
-    value = memory.value or ""
-    template = _TEMPLATES.get(memory.attribute or "", "{whose} {attribute} is {value}.")
+    return describe_fact(memory.subject, memory.attribute or "", memory.value or "")
+
+
+def describe_fact(subject: str | None, attribute: str, value: str) -> str:
+    me = subject is None or fold(subject) == ME
+    who = "You" if me else str(subject)
+    whose = "Your" if me else f"{subject}'s"
+    template = _TEMPLATES.get(attribute, "{whose} {attribute} is {value}.")
     article = "an" if value[:1].lower() in "aeiou" else "a"
     return template.format(
         who=who, whose=whose, s="" if me else "s", are="are" if me else "is",
-        value=value, attribute=memory.attribute, article=article,
+        value=value, attribute=attribute, article=article,
     )  # fmt: skip

@@ -10,6 +10,7 @@ from app.core.records import HistoryAction, MemoryKind
 from app.llm.runtime import LocalModel
 from app.runtime import Reverie
 from app.services.answer import answer_question
+from app.services.chat import ChatSession
 from app.services.extract import Extractor
 from app.services.ingest import ingest_file
 from app.storage.fact_store import FactStore
@@ -105,3 +106,20 @@ def test_the_bundled_model_extracts_with_no_failed_batches(
     load(reverie)
     report = Extractor(reverie.store, reverie.index, model, reverie.params).run(SCENARIO_NOW)
     assert report.batches > 0 and not report.failed_batches
+
+
+def test_chat_learns_a_fact_at_once_and_keeps_its_reply_as_said(
+    reverie: Reverie, model: LocalModel
+) -> None:
+    chat = ChatSession(reverie.store, reverie.index, model, reverie.params)
+    noted = chat.say("My new manager is Ana Lima.", SCENARIO_NOW)
+    assert noted.text.startswith("Noted: Your manager is Ana Lima")
+    # The conversation keeps the reply as shown, for when it is restored after a restart.
+    replies = [r[0] for r in reverie.store.conn.execute(
+        "SELECT content FROM evidence WHERE role = 'assistant'")]  # fmt: skip
+    assert replies == [noted.text]
+    assert "Ana Lima" in chat.say("Who is my manager?", SCENARIO_NOW).text
+    fixed = chat.say("That's wrong, it's Bruno Costa.", SCENARIO_NOW)
+    assert fixed.text.startswith("Corrected: Your manager is Bruno Costa")
+    answer = chat.say("Who is my manager?", SCENARIO_NOW)
+    assert "Bruno Costa" in answer.text and "Ana" not in answer.text
