@@ -182,6 +182,24 @@ ATTRIBUTE_WORDS = frozenset(
 ) | frozenset(terms("birthday born work live move"))
 
 
+def attribute_words(attribute: str) -> set[str]:
+    """The words that name an attribute, with those people use for it ("commute": work,
+    commute, office, train, bus, ...)."""
+    found = terms(attribute)
+    found |= {term(w) for w in _ATTRIBUTE_WORDS.get(attribute, "").split()}
+    return found - {term(w) for w in GENERIC}
+
+
+_ATTRIBUTE_WORDS = {
+    "commute": "commute commuting work office train bus tram ferry tube metro bike cycle drive car walk",
+    "home city": "live living moved move flat house home apartment city",
+    "employer": "job work works company joined offer role",
+    "job": "job work works role position title",
+    "partner": "girlfriend boyfriend partner wife husband dating together",
+    "diet": "eat eating diet vegan vegetarian meat",
+}
+
+
 def _question_attribute_terms(question: str) -> set[str]:
     found = terms(question)
     for pattern, attribute in _ATTRIBUTE_CUES:
