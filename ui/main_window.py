@@ -1,22 +1,17 @@
-"""The main window: chat, memories, review, import and settings, plus the welcome on first run."""
+"""The main window: chat, memories, review, import and settings, plus the first-run steps."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QFileSystemWatcher, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
+from PySide6.QtCore import QFileSystemWatcher, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
 from PySide6.QtWidgets import (
     QApplication,
-    QFrame,
-    QHBoxLayout,
     QInputDialog,
-    QLabel,
     QLineEdit,
     QMainWindow,
-    QPushButton,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
@@ -34,20 +29,13 @@ from ui.controls import AppControls
 from ui.import_panel import ImportPanel, local_files
 from ui.launch import RAISE_REQUEST
 from ui.memory_browser import MemoryBrowser
+from ui.onboarding import OnboardingDialog
 from ui.review_panel import ReviewPanel
 from ui.settings_panel import SettingsPanel
-from ui.style import STYLE
 from ui.tasks import EngineRunner, Job
+from ui.theme import Theme
 from ui.tray import TrayAgent
 from ui.wheel_guard import WheelGuard, guard_wheel
-
-WELCOME = (
-    "<b>Welcome to Reverie.</b> It remembers what you tell it here, the chat logs you import"
-    " and, only if you turn it on in Settings, what is on your screen. Everything is stored in"
-    " <code>{home}</code> on this computer, and the language model runs here too:"
-    " nothing you say or see leaves this machine. Memories fade over time unless you use or"
-    " pin them; forgotten ones can be restored, and anything can be deleted for good."
-)
 
 
 class SchedulerBridge(QObject):
@@ -72,7 +60,9 @@ class MainWindow(QMainWindow):
         tray: bool,
         icon: QIcon | None = None,
         start_scheduler: bool = True,
+        onboarding: bool = True,
     ) -> None:
+        """`onboarding`: show the first-run steps if this data folder has not seen them."""
         super().__init__()
         self.reverie = reverie
         self.setWindowTitle("Reverie")
@@ -80,7 +70,7 @@ class MainWindow(QMainWindow):
         if icon is not None:
             self.setWindowIcon(icon)
         self.resize(1100, 720)
-        self.setStyleSheet(STYLE)
+        self.theme = Theme(self)  # light or dark, as the system prefers
         self.setAcceptDrops(True)
         self.runner = EngineRunner(reverie, self)
         self.controls = AppControls(self)
@@ -90,19 +80,25 @@ class MainWindow(QMainWindow):
 
         central = QWidget()
         layout = QVBoxLayout(central)
-        self.welcome = self._welcome_banner()
-        layout.addWidget(self.welcome)
         self.tabs = QTabWidget()
+        self.tabs.setIconSize(QSize(18, 18))
+        self.tabs.setDocumentMode(True)
         self.chat = ChatPanel(reverie, self.runner)
         self.browser = MemoryBrowser(reverie, self.runner)
         self.review = ReviewPanel(reverie, self.runner)
         self.importer = ImportPanel(reverie, self.runner)
         self.settings = SettingsPanel(reverie, self.runner)
-        self.tabs.addTab(self.chat, "Chat")
-        self.tabs.addTab(self.browser, "Memories")
-        self.tabs.addTab(self.review, "Review")
-        self.tabs.addTab(self.importer, "Import")
-        self.tabs.addTab(self.settings, "Settings")
+        for page, title, glyph in ((self.chat, "Chat", "message-circle"),
+                                  (self.browser, "Memories", "brain"),
+                                  (self.review, "Review", "list-checks"),
+                                  (self.importer, "Import", "import"),
+                                  (self.settings, "Settings", "settings")):  # fmt: skip
+            index = self.tabs.addTab(page, title)
+            self.theme.bind(partial(self.tabs.setTabIcon, index), glyph)
+        for button, glyph in ((self.chat.new_button, "square-pen"),
+                              (self.chat.send_button, "send-horizontal"),
+                              (self.importer.choose_button, "file-up")):  # fmt: skip
+            self.theme.bind(button.setIcon, glyph)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.wheel_guard = WheelGuard(self)
@@ -115,10 +111,14 @@ class MainWindow(QMainWindow):
         self.toolbar = QToolBar("Controls")
         self.toolbar.setObjectName("controlsToolbar")
         self.toolbar.setMovable(False)
+        self.toolbar.setIconSize(QSize(18, 18))
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self._decorate_controls()
         for action in self.controls.actions():
             if action is not self.controls.open_action:
                 self.toolbar.addAction(action)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        self._help_menu()
         self.tray: TrayAgent | None = None
         if tray and icon is not None:
             self.tray = TrayAgent(self.controls, icon, self)
@@ -166,21 +166,39 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.scheduler.start)
         if reverie.settings.capture_enabled:
             QTimer.singleShot(0, self.capture.start)
+        self.onboarding: OnboardingDialog | None = None
+        if onboarding and not reverie.settings.onboarded:
+            QTimer.singleShot(0, self.show_onboarding)
 
     # ------------------------------------------------------------------ setup
 
-    def _welcome_banner(self) -> QFrame:
-        banner = QFrame()
-        banner.setObjectName("welcomeBanner")
-        row = QHBoxLayout(banner)
-        text = QLabel(WELCOME.format(home=self.reverie.home))
-        text.setWordWrap(True)
-        row.addWidget(text, 1)
-        ok = QPushButton("Got it")
-        ok.clicked.connect(self.dismiss_welcome)
-        row.addWidget(ok)
-        banner.setVisible(not self.reverie.settings.welcomed)
-        return banner
+    def _decorate_controls(self) -> None:
+        """Icons for the quick actions (tray menu and toolbar), and the toolbar's short labels."""
+        controls = self.controls
+        for action, icon, short in (
+            (controls.open_action, "app-window", "Open"),
+            (controls.ask_action, "message-circle-question-mark", "Ask…"),
+            (controls.pause_action, "pause", "Pause"),
+            (controls.snooze_15_action, "timer", "15 min"),
+            (controls.snooze_60_action, "timer", "1 hour"),
+            (controls.capture_action, "camera", "Capture now"),
+            (controls.forget_action, "eraser", "Forget 15 min"),
+            (controls.quit_action, "power", "Quit"),
+        ):
+            self.theme.bind(action.setIcon, icon)
+            action.setIconText(short)
+        controls.pause_action.changed.connect(self._pause_icon)
+
+    def _pause_icon(self) -> None:
+        paused = self.controls.pause_action.text().startswith("Resume")
+        self.controls.pause_action.setIconText("Resume" if paused else "Pause")
+
+    def _help_menu(self) -> None:
+        menu = self.menuBar().addMenu("&Help")
+        self.getting_started_action = QAction("Getting started…", self)
+        self.theme.bind(self.getting_started_action.setIcon, "circle-question-mark")
+        self.getting_started_action.triggered.connect(self.show_onboarding)
+        menu.addAction(self.getting_started_action)
 
     def _startup(self) -> None:
         # A crash between SQLite and the vector index is healed before anything else runs.
@@ -193,10 +211,25 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ slots
 
-    def dismiss_welcome(self) -> None:
-        self.welcome.setVisible(False)
-        chosen = replace(self.reverie.settings, welcomed=True)
-        self.runner.submit("saving settings", lambda _: self.reverie.apply_settings(chosen))
+    def show_onboarding(self) -> OnboardingDialog:
+        """The first-run steps (again, from Help → Getting started)."""
+        if self.onboarding is None:
+            self.onboarding = OnboardingDialog(self.reverie, self.runner, self.importer,
+                                               self.theme, self)  # fmt: skip
+            self.onboarding.finished_choosing.connect(self._onboarded)
+            self.onboarding.finished.connect(self._onboarding_closed)
+        self.onboarding.show()
+        self.onboarding.raise_()
+        return self.onboarding
+
+    def _onboarding_closed(self) -> None:
+        if self.onboarding is not None:
+            self.onboarding.deleteLater()
+            self.onboarding = None
+
+    def _onboarded(self, chosen: Any) -> None:
+        self.settings.load()  # the panel shows what was chosen
+        self._settings_saved(chosen)
 
     def _follow(self, job: Job, key: str, label: str, cancel: bool = False) -> None:
         """Show an engine job's progress on the board while it runs."""

@@ -52,7 +52,9 @@ def settle(qtbot: QtBot, window: MainWindow, timeout: int = 60_000) -> None:
 def opened(qtbot: QtBot, reverie: Reverie) -> MainWindow:
     """The main window as it opens on a desktop without a tray; the scheduler is not started
     (tests call its jobs directly)."""
-    window = MainWindow(reverie, tray=False, icon=QIcon(str(ICON)), start_scheduler=False)
+    window = MainWindow(
+        reverie, tray=False, icon=QIcon(str(ICON)), start_scheduler=False, onboarding=False
+    )  # the first-run steps have their own tests
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

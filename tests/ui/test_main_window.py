@@ -16,23 +16,11 @@ from pytestqt.qtbot import QtBot
 
 from app.runtime import Reverie
 from app.scheduler.jobs import JobProgress
-from app.settings import Settings
 from app.storage.extraction_store import ExtractionStore
 from tests.helpers import NETGUARD, ROOT
 from tests.ui.conftest import settle
 from ui.launch import ICON, RAISE_REQUEST
 from ui.main_window import MainWindow
-
-
-def test_first_run_welcomes_and_remembers_it_did(qtbot: QtBot, empty_window: MainWindow) -> None:
-    banner = empty_window.welcome
-    assert banner.isVisible()
-    text = banner.findChildren(type(empty_window.status_label))[0].text()
-    assert str(empty_window.reverie.home) in text and "leaves this machine" in text
-    empty_window.dismiss_welcome()
-    settle(qtbot, empty_window)
-    assert not banner.isVisible()
-    assert Settings.load(empty_window.reverie.home).welcomed
 
 
 def test_without_a_tray_the_controls_are_in_the_window(empty_window: MainWindow) -> None:
@@ -41,6 +29,7 @@ def test_without_a_tray_the_controls_are_in_the_window(empty_window: MainWindow)
     names = [action.text() for action in toolbar.actions()]
     for wanted in ("Ask…", "Pause capture", "Capture now", "Quit Reverie"):
         assert wanted in names
+    assert all(not action.icon().isNull() for action in toolbar.actions())
     assert empty_window.status_label.text() == "idle"
 
 

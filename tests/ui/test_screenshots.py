@@ -36,7 +36,6 @@ def save(window: MainWindow, path: Path) -> None:
 
 def test_screenshots(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     folder = target(tmp_path)
-    window.dismiss_welcome()
     with qtbot.waitSignal(window.chat.answered, timeout=120_000):
         window.chat.ask("What book did Priya recommend?")
     window.chat.views[-1].saw_button.click()
