@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QSplitter,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -34,6 +35,11 @@ from ui.tasks import EngineRunner
 TIME_RANGES = {"Any time": None, "Last 24 hours": 1, "Last 7 days": 7, "Last 30 days": 30,
                "Last 365 days": 365}  # fmt: skip
 STATES = {"Active": False, "Forgotten (archived)": True, "All": None}
+NO_MEMORIES = (
+    "<b>No memories yet.</b><br>Import a chat log from the Import tab (or drop a file on the"
+    " window), or tell Reverie something in Chat: what you say there is remembered."
+)
+NO_MATCH = "<b>Nothing matches.</b><br>Try other words, or fewer filters."
 
 
 @dataclass(frozen=True)
@@ -131,7 +137,15 @@ class MemoryBrowser(QWidget):
         self.table.setWordWrap(True)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemSelectionChanged.connect(self._selected)
-        splitter.addWidget(self.table)
+        # In place of an empty table: what to do (no memories yet) or that nothing matches.
+        self.empty = QLabel(NO_MEMORIES)
+        self.empty.setObjectName("emptyState")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.list_stack = QStackedWidget()
+        self.list_stack.addWidget(self.table)
+        self.list_stack.addWidget(self.empty)
+        splitter.addWidget(self.list_stack)
         self.detail = MemoryDetail(reverie, runner)
         self.detail.changed.connect(self._detail_changed)
         splitter.addWidget(self.detail)
@@ -204,6 +218,10 @@ class MemoryBrowser(QWidget):
         self.table.resizeRowsToContents()
         self.table.blockSignals(False)
         self.count.setText(f"{len(rows)} memor{'y' if len(rows) == 1 else 'ies'} shown")
+        filtered = bool(self.search.text().strip()) or self.query().filter != BrowseFilter(
+            archived=False)  # fmt: skip
+        self.empty.setText(NO_MATCH if filtered else NO_MEMORIES)
+        self.list_stack.setCurrentWidget(self.table if rows else self.empty)
         self.loaded.emit(len(rows))
 
     def selected_id(self) -> int | None:

@@ -155,12 +155,16 @@ class ReviewPanel(QWidget):
             + (f" — the first {len(lists.pending)} shown" if more > 0 else "")
         )
         if not lists.pending_total:
-            self.pending_title.setText("Waiting for you: nothing. Reverie is sure of all it uses.")
+            self.pending_title.setText(
+                "Nothing waits for you. What the model is unsure of, and anything that would"
+                " replace a fact you stated, will wait here until you accept it."
+            )
         self.learned_title.setText(
             f"Learned from your own words — the latest {len(lists.learned)} of"
             f" {lists.learned_total}, already in use (A: looks right, R: wrong)"
             if lists.learned
-            else "Learned: nothing new. Facts Reverie reads from your messages show here."
+            else "Learned: nothing yet. Import a chat (Import tab) or tell Reverie about"
+            " yourself in Chat; the facts it reads from your words show here."
         )
         self.accept_all_button.setEnabled(bool(lists.pending))
         self.count_changed.emit(lists.pending_total)
