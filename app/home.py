@@ -13,6 +13,7 @@ from app.core.errors import EnvironmentProblem
 ENV_VAR = "REVERIE_HOME"
 DB_NAME = "memory.sqlite3"
 VECTORS_DIR = "vectors"
+TOKENS_DB = "token-vectors.sqlite3"  # derived, like VECTORS_DIR: rebuilt by reindex
 
 
 POINTER_NAME = "data-folder.txt"

@@ -14,11 +14,12 @@ from typing import Any
 from app.core.forgetting import ForgettingParams
 from app.core.ports import Clock, Progress
 from app.embed.minilm import MiniLmEmbedder
-from app.home import DB_NAME, VECTORS_DIR, resolve_home
+from app.home import DB_NAME, TOKENS_DB, VECTORS_DIR, resolve_home
 from app.services.index_sync import sync_index
 from app.settings import Settings
 from app.storage.chroma_index import ChromaIndex
 from app.storage.sqlite_store import SqliteMemoryStore
+from app.storage.token_vectors import TokenVectorStore
 
 
 def system_clock() -> datetime:
@@ -55,7 +56,8 @@ class Reverie:
             from app.embed.chroma_function import MiniLmChromaFunction
 
             function: Any = MiniLmChromaFunction(self.embedder)
-            self._index = ChromaIndex(self.home / VECTORS_DIR, function)
+            tokens = TokenVectorStore(self.home / TOKENS_DB, self.embedder.dimensions)
+            self._index = ChromaIndex(self.home / VECTORS_DIR, function, tokens)
         return self._index
 
     def model_folders(self) -> list[Path]:
@@ -151,3 +153,5 @@ class Reverie:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+        if self._index is not None and self._index.tokens is not None:
+            self._index.tokens.close()

@@ -69,10 +69,38 @@ def _close(reverie: Reverie, home: Path) -> None:
     shutil.rmtree(home, ignore_errors=True)
 
 
-def run_locomo(split: str, ks: list[int], cached: bool) -> dict[str, Any]:
+def _token_store_size(reverie: Reverie) -> dict[str, float]:
+    """Bytes the late-interaction token vectors take per memory: the vectors alone, and the
+    whole token file (SQLite pages and row overhead included)."""
+    tokens = reverie.index.tokens
+    if tokens is None:
+        return {}
+    stats = tokens.stats()
+    files = [tokens.path, tokens.path.with_name(tokens.path.name + "-wal")]
+    size = sum(f.stat().st_size for f in files if f.exists())
+    memories = max(1, stats["memories"])
+    return {
+        "memories": stats["memories"],
+        "tokens_per_memory": round(stats["tokens"] / memories, 1),
+        "vector_bytes_per_memory": round(stats["bytes"] / memories),
+        "file_bytes_per_memory": round(size / memories),
+    }
+
+
+def _latency(latencies: list[float]) -> dict[str, float]:
+    return {
+        "p50": round(1000 * percentile(latencies, 0.5), 1),
+        "p95": round(1000 * percentile(latencies, 0.95), 1),
+    }
+
+
+def run_locomo(split: str, ks: list[int], cached: bool, depths: list[int]) -> list[dict[str, Any]]:
+    """One report per rerank depth, all searched on the same ingest."""
     embedder = CachedEmbedder(RESULTS / "embeddings.sqlite3") if cached else None
-    per_cat: dict[int, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
-    latencies: list[float] = []
+    per_cat: dict[int, dict[int, dict[int, list[float]]]] = {
+        d: defaultdict(lambda: defaultdict(list)) for d in depths
+    }
+    latencies: dict[int, list[float]] = {d: [] for d in depths}
     ingests: list[dict[str, Any]] = []
     for sample in load_locomo(split):
         messages = locomo_format.parse(_source(sample, "locomo.json"))
@@ -87,65 +115,75 @@ def run_locomo(split: str, ks: list[int], cached: bool) -> dict[str, Any]:
                     "conversation": sample["sample_id"],
                     "turns": len(messages),
                     "seconds": round(seconds, 2),
+                    "token_store": _token_store_size(reverie),
                 }
             )
             known = {m.original_id for m in messages}
-            options = RecallOptions(k=max(ks))
             for qa in sample["qa"]:
                 evidence = normalise_evidence(qa.get("evidence", []), known)
                 if not evidence:
                     continue
-                started = time.perf_counter()
-                hits = search(
-                    reverie.store,
-                    reverie.index,
-                    qa["question"],
-                    now=now,
-                    params=reverie.params,
-                    options=options,
-                )
-                latencies.append(time.perf_counter() - started)
-                ranked = [s.original_id for h in hits for s in h.sources]
-                for k in ks:
-                    top = set(ranked[:k])
-                    per_cat[qa["category"]][k].append(
-                        sum(e in top for e in evidence) / len(evidence)
+                for depth in depths:
+                    started = time.perf_counter()
+                    hits = search(
+                        reverie.store,
+                        reverie.index,
+                        qa["question"],
+                        now=now,
+                        params=reverie.params,
+                        options=RecallOptions(k=max(ks), rerank_depth=depth),
                     )
+                    latencies[depth].append(time.perf_counter() - started)
+                    ranked = [s.original_id for h in hits for s in h.sources]
+                    for k in ks:
+                        top = set(ranked[:k])
+                        per_cat[depth][qa["category"]][k].append(
+                            sum(e in top for e in evidence) / len(evidence)
+                        )
         finally:
             _close(reverie, home)
         print(
             f"  {sample['sample_id']}: {len(messages)} turns ingested in {seconds:.1f} s",
             flush=True,
         )
-    scored = [c for c in per_cat if c != 5]
-    overall = {k: statistics.mean([v for c in scored for v in per_cat[c][k]]) for k in ks}
-    return {
-        "dataset": "locomo",
-        "split": split,
-        "questions": sum(len(per_cat[c][ks[0]]) for c in scored),
-        "frac_recall": {f"@{k}": round(overall[k], 4) for k in ks},
-        "by_category": {
-            f"{c} {CATEGORY[c]}": {
-                "n": len(per_cat[c][ks[0]]),
-                **{f"@{k}": round(statistics.mean(per_cat[c][k]), 4) for k in ks},
+    reports = []
+    for depth in depths:
+        cats = per_cat[depth]
+        scored = [c for c in cats if c != 5]
+        overall = {k: statistics.mean([v for c in scored for v in cats[c][k]]) for k in ks}
+        reports.append(
+            {
+                "dataset": "locomo",
+                "split": split,
+                "rerank_depth": depth,
+                "questions": sum(len(cats[c][ks[0]]) for c in scored),
+                "frac_recall": {f"@{k}": round(overall[k], 4) for k in ks},
+                "by_category": {
+                    f"{c} {CATEGORY[c]}": {
+                        "n": len(cats[c][ks[0]]),
+                        **{f"@{k}": round(statistics.mean(cats[c][k]), 4) for k in ks},
+                    }
+                    for c in sorted(cats)
+                },
+                "ingest": ingests,
+                "search_ms": _latency(latencies[depth]),
             }
-            for c in sorted(per_cat)
-        },
-        "ingest": ingests,
-        "search_ms": {
-            "p50": round(1000 * percentile(latencies, 0.5), 1),
-            "p95": round(1000 * percentile(latencies, 0.95), 1),
-        },
-    }
+        )
+    return reports
 
 
-def run_longmemeval(split: str, ks: list[int], cached: bool, limit: int | None) -> dict[str, Any]:
+def run_longmemeval(
+    split: str, ks: list[int], cached: bool, limit: int | None, depths: list[int]
+) -> list[dict[str, Any]]:
+    """One report per rerank depth, all searched on the same ingest."""
     embedder = CachedEmbedder(RESULTS / "embeddings.sqlite3") if cached else None
     instances = [i for i in load_longmemeval(split) if not i["question_id"].endswith("_abs")]
     if limit:
         instances = instances[:: max(1, len(instances) // limit)][:limit]
-    by_type: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    latencies: list[float] = []
+    by_type: dict[int, dict[str, dict[str, list[float]]]] = {
+        d: defaultdict(lambda: defaultdict(list)) for d in depths
+    }
+    latencies: dict[int, list[float]] = {d: [] for d in depths}
     ingest_seconds: list[float] = []
     started_all = time.perf_counter()
     for n, instance in enumerate(instances, start=1):
@@ -162,57 +200,68 @@ def run_longmemeval(split: str, ks: list[int], cached: bool, limit: int | None) 
             )
         }
         reverie, home = _fresh(embedder, now)
+        results: dict[int, list[Any]] = {}
         try:
             ingest_seconds.append(
                 _ingest(reverie, messages, "longmemeval", frozenset({"user"}), now)
             )
-            started = time.perf_counter()
-            hits = search(
-                reverie.store,
-                reverie.index,
-                instance["question"],
-                now=now,
-                params=reverie.params,
-                options=RecallOptions(k=60),
-            )
-            latencies.append(time.perf_counter() - started)
+            for depth in depths:
+                started = time.perf_counter()
+                results[depth] = search(
+                    reverie.store,
+                    reverie.index,
+                    instance["question"],
+                    now=now,
+                    params=reverie.params,
+                    options=RecallOptions(k=60, rerank_depth=depth),
+                )
+                latencies[depth].append(time.perf_counter() - started)
         finally:
             _close(reverie, home)
-        sessions: list[int] = []
-        for hit in hits:
-            for source in hit.sources:
-                index = int(source.session.rsplit("/s", 1)[1])
-                if index not in sessions:
-                    sessions.append(index)
-        for k in ks:
-            top = set(sessions[:k])
-            by_type[instance["question_type"]][f"all@{k}"].append(float(gold <= top))
-            by_type[instance["question_type"]][f"any@{k}"].append(float(bool(gold & top)))
+        for depth, hits in results.items():
+            sessions: list[int] = []
+            for hit in hits:
+                for source in hit.sources:
+                    index = int(source.session.rsplit("/s", 1)[1])
+                    if index not in sessions:
+                        sessions.append(index)
+            for k in ks:
+                top = set(sessions[:k])
+                scores = by_type[depth][instance["question_type"]]
+                scores[f"all@{k}"].append(float(gold <= top))
+                scores[f"any@{k}"].append(float(bool(gold & top)))
         if n % 25 == 0:
             print(
                 f"  {n}/{len(instances)} questions, {time.perf_counter() - started_all:.0f} s",
                 flush=True,
             )
     keys = [f"{m}@{k}" for k in ks for m in ("any", "all")]
-    flat = {key: [v for t in by_type.values() for v in t[key]] for key in keys}
-    return {
-        "dataset": "longmemeval_s",
-        "split": split,
-        "questions": len(instances),
-        "recall": {key: round(statistics.mean(flat[key]), 4) for key in keys},
-        "by_type": {
-            t: {"n": len(v[keys[0]]), **{key: round(statistics.mean(v[key]), 4) for key in keys}}
-            for t, v in sorted(by_type.items())
-        },
-        "ingest_s": {
-            "p50": round(percentile(ingest_seconds, 0.5), 2),
-            "p95": round(percentile(ingest_seconds, 0.95), 2),
-        },
-        "search_ms": {
-            "p50": round(1000 * percentile(latencies, 0.5), 1),
-            "p95": round(1000 * percentile(latencies, 0.95), 1),
-        },
-    }
+    reports = []
+    for depth in depths:
+        types = by_type[depth]
+        flat = {key: [v for t in types.values() for v in t[key]] for key in keys}
+        reports.append(
+            {
+                "dataset": "longmemeval_s",
+                "split": split,
+                "rerank_depth": depth,
+                "questions": len(instances),
+                "recall": {key: round(statistics.mean(flat[key]), 4) for key in keys},
+                "by_type": {
+                    t: {
+                        "n": len(v[keys[0]]),
+                        **{key: round(statistics.mean(v[key]), 4) for key in keys},
+                    }
+                    for t, v in sorted(types.items())
+                },
+                "ingest_s": {
+                    "p50": round(percentile(ingest_seconds, 0.5), 2),
+                    "p95": round(percentile(ingest_seconds, 0.95), 2),
+                },
+                "search_ms": _latency(latencies[depth]),
+            }
+        )
+    return reports
 
 
 def main() -> None:
@@ -225,16 +274,28 @@ def main() -> None:
         action="store_true",
         help="embed everything afresh (for honest ingest timings)",
     )
+    parser.add_argument(
+        "--rerank-depth",
+        type=int,
+        nargs="+",
+        default=[RecallOptions().rerank_depth],
+        help="how many results the token-level rerank reorders; several (e.g. 50 0) are "
+        "searched on the same ingest, 0 is the ranking without it",
+    )
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     reports = []
     if args.dataset in ("locomo", "both"):
-        reports.append(run_locomo(args.split, [5, 10, 25], not args.no_cache))
+        reports += run_locomo(args.split, [5, 10, 25], not args.no_cache, args.rerank_depth)
     if args.dataset in ("longmemeval", "both"):
-        reports.append(run_longmemeval(args.split, [5, 10], not args.no_cache, args.limit))
+        reports += run_longmemeval(
+            args.split, [5, 10], not args.no_cache, args.limit, args.rerank_depth
+        )
     for report in reports:
         print(json.dumps(report, indent=2))
-        name = f"{report['dataset']}-{report['split']}.json"
+        default = report["rerank_depth"] == RecallOptions().rerank_depth
+        suffix = "" if default else f"-rerank{report['rerank_depth']}"
+        name = f"{report['dataset']}-{report['split']}{suffix}.json"
         (RESULTS / name).write_text(json.dumps(report, indent=2))
 
 

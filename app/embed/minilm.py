@@ -1,4 +1,5 @@
-"""all-MiniLM-L6-v2 sentence vectors from its int8 ONNX export, with onnxruntime + tokenizers.
+"""all-MiniLM-L6-v2 sentence vectors from its int8 ONNX export, with onnxruntime + tokenizers,
+and from the same pass the vectors of each word piece (for late-interaction scoring).
 
 Texts are sorted by length and padded only to the longest in each batch: padding everything
 to 256 tokens (Chroma's own wrapper) is many times slower on two cores.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,18 @@ from app.embed.model_files import onnx_model_path, tokenizer_path
 DIMENSIONS = 384
 MAX_TOKENS = 256  # the length MiniLM was trained on; longer texts are truncated
 BATCH_SIZE = 32
+
+
+@dataclass(frozen=True)
+class TokenStates:
+    """One text's word pieces as the model read them in context."""
+
+    vectors: npt.NDArray[np.float32]  # one unit-length row per kept word piece
+    pieces: tuple[int, ...]  # the vocabulary ids of those rows
+    every_piece: frozenset[int]  # all word pieces of the text, kept or not (for rarity)
+
+
+_NO_TOKENS = TokenStates(np.zeros((0, DIMENSIONS), dtype=np.float32), (), frozenset())
 
 
 class MiniLmEmbedder:
@@ -59,12 +73,37 @@ class MiniLmEmbedder:
 
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """Unit-length vectors, one row per text, in the order given."""
+        return self.embed_with_tokens(texts, tokens=False)[0]
+
+    def embed_tokens(
+        self, texts: Sequence[str], skip: frozenset[str] = frozenset()
+    ) -> list[TokenStates]:
+        """Per text, its word pieces' vectors (see `embed_with_tokens`)."""
+        return self.embed_with_tokens(texts, sentences=False, skip=skip)[1]
+
+    def embed_with_tokens(
+        self,
+        texts: Sequence[str],
+        *,
+        sentences: bool = True,
+        tokens: bool = True,
+        skip: frozenset[str] = frozenset(),
+    ) -> tuple[npt.NDArray[np.float32], list[TokenStates]]:
+        """Sentence vectors and token vectors from one forward pass.
+
+        Token vectors are the model's last hidden states of the word pieces, each scaled to
+        unit length, for late-interaction scoring (MaxSim). Left out: [CLS] and [SEP] (they
+        stand for the whole text, not a word; keeping them cost 2-3 points of LoCoMo dev
+        recall), padding, punctuation (a question's "?" matches any text; dropping it gained
+        2 points), and the word pieces in `skip`.
+        """
+        sentence_out = np.zeros((len(texts) if sentences else 0, DIMENSIONS), dtype=np.float32)
+        token_out: list[TokenStates] = [_NO_TOKENS] * len(texts) if tokens else []
         if not texts:
-            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+            return sentence_out, token_out
         self._load()
         encodings = self._tokenizer.encode_batch([t if t.strip() else " " for t in texts])
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         for start in range(0, len(order), BATCH_SIZE):
             chunk = order[start : start + BATCH_SIZE]
             width = max(len(encodings[i].ids) for i in chunk)
@@ -78,9 +117,32 @@ class MiniLmEmbedder:
                 ["last_hidden_state"],
                 {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
             )[0]
-            # Mean over real tokens only, then unit length, as sentence-transformers does.
-            weights = mask[:, :, None].astype(np.float32)
-            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-            out[chunk] = pooled / np.maximum(norms, 1e-12)
-        return out
+            if sentences:
+                # Mean over real tokens only, then unit length, as sentence-transformers does.
+                weights = mask[:, :, None].astype(np.float32)
+                pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+                norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+                sentence_out[chunk] = pooled / np.maximum(norms, 1e-12)
+            if tokens:
+                for row, i in enumerate(chunk):
+                    token_out[i] = _token_states(hidden[row], encodings[i], skip)
+        return sentence_out, token_out
+
+
+def _token_states(
+    hidden: npt.NDArray[np.float32], encoding: Any, skip: frozenset[str]
+) -> TokenStates:
+    pieces = encoding.tokens
+    # Positions 1..n-2 hold the word pieces between [CLS] and [SEP].
+    kept = [
+        p
+        for p in range(1, len(pieces) - 1)
+        if pieces[p] not in skip and any(ch.isalnum() for ch in pieces[p])
+    ]
+    states = hidden[kept].astype(np.float32)
+    norms = np.linalg.norm(states, axis=1, keepdims=True)
+    return TokenStates(
+        states / np.maximum(norms, 1e-12),
+        tuple(encoding.ids[p] for p in kept),
+        frozenset(encoding.ids[1 : len(pieces) - 1]),
+    )

@@ -21,6 +21,7 @@ from app.core.ranking import (
 )
 from app.core.records import Evidence, Memory, MemoryKind
 from app.core.time_expressions import TimeRange, find_time_range
+from app.services.late_interaction import rerank_by_tokens
 from app.storage.chroma_index import CONTEXT, TEXT, ChromaIndex
 from app.storage.sqlite_store import SqliteMemoryStore
 
@@ -33,6 +34,9 @@ class RecallOptions:
     weights: RankingWeights = field(default_factory=RankingWeights)
     # Two results this close in meaning are taken to be about the same thing.
     same_subject_cosine: float = 0.72
+    # How many of the best are reordered by word-level match (0: none). On LoCoMo dev, 100
+    # gained nothing over 50; 30 lost half a point at @10, 20 two points.
+    rerank_depth: int = 50
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,10 @@ def search(
         c.memory_id: weighted_score(c, options.weights, time_range, to_assistant)
         for c in candidates
     }
+    if options.rerank_depth > 0:
+        scores = rerank_by_tokens(
+            store, index, query, scores, fused, memories, depth=options.rerank_depth, now=now
+        )
     retention = {c.memory_id: c.retention for c in candidates}
     valid = {c.memory_id: c.current for c in candidates}
     ranked = sorted(scores, key=lambda m: (-scores[m], m))
