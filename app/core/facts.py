@@ -497,6 +497,11 @@ _LIVE = r"(?:live|living|'m living|am living|'re living|are living|moved|'ve mov
 
 def _home(r: _Reader, s: str, o: int) -> None:
     for m in re.finditer(
+        rf"\b(?:I|[Ww]e)(?:'ve|\s+have)?\s+(?:just\s+|finally\s+)?(?:found|bought|rented|got|signed\s+for)\s+(?:a|an|our|the)\s+(?:[\w-]+\s+){{0,3}}(?:flat|house|place|terrace|apartment|cottage|home|bungalow|condo)\s+(?:to\s+rent\s+)?in\s+({r.name})",
+        s,
+    ):
+        r.add(ME, "home city", m[1], s, o + m.start(1))
+    for m in re.finditer(
         rf"\b(?:I'?m\s+|I\s+am\s+|we'?re\s+)?(?:now\s+)?based\s+(?:in|out\s+of)\s+({r.name})", s
     ):
         if not re.search(r"\b(?:he|she|they|company|team|firm)\b[^.]*$", s[: m.start()], re.I):
@@ -532,7 +537,7 @@ def _home(r: _Reader, s: str, o: int) -> None:
     ):
         r.add(ME, "home city", m[1], s, o + m.start(1))
     for m in re.finditer(
-        rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey)\s+(?:now\s+|just\s+|still\s+)?(?:lives|moved|has moved|relocated|'s moved|is living)\s+(?:back\s+)?(?:in|to)\s+({r.name})",
+        rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey)(?:'s|’s)?\s+(?:now\s+|just\s+|still\s+|finally\s+)?(?:lives|moved|has moved|relocated|'s moved|is living)\s+(?:back\s+|up\s+|down\s+|over\s+|out\s+)?(?:in|to)\s+({r.name})",
         s,
     ):
         who = r.person(m[1], s, m.start())
@@ -599,7 +604,7 @@ def _work(r: _Reader, s: str, o: int) -> None:
             if m[3]:
                 r.add(who, "employer", m[3], s, o + m.start(3))
     for m in re.finditer(
-        rf"\bto\s+be(?:come)?\s+(?:a|an)\s+((?:[a-z]+\s+){{0,2}}?{_JOB_WORD})\b", s
+        rf"\bto\s+be(?:come)?\s+(?:(?:a|an|the)\s+)?((?:[a-z]+\s+){{0,2}}?{_JOB_WORD})\b", s
     ):
         who = (
             r.person("he", s, m.start())
@@ -613,6 +618,7 @@ def _work(r: _Reader, s: str, o: int) -> None:
     patterns = (
         rf"\bI\s+(?:now\s+|still\s+|currently\s+)?(?:work|am working|'m working|started working)\s+(?:at|for)\s+{r.org}",
         rf"\bstarted\s+(?:working\s+)?(?:at|for|with)\s+{r.org}",
+        rf"\bI(?:'m|’m|\s+am)\s+now\s+(?:with|at|working\s+for)\s+{r.org}",
         rf"\b(?:new\s+)?(?:job|position|role|offer|contract)\s+(?:at|with|from)\s+{r.org}",
         rf"\b(?i:first)\s+(?:day|week)\s+(?:at|with)\s+{r.org}",
         rf"\bI\s+(?:just\s+|have\s+|'ve\s+)?(?:joined|started at|am joining|'m joining)\s+{r.org}",
@@ -650,6 +656,11 @@ def _commute(r: _Reader, s: str, o: int) -> None:
         return
     switched = re.search(
         rf"\bswitched\s+from\s+{_MODES}\s+to\s+({_MODES}(?:\s+to\s+work)?)", s, re.I
+    ) or re.search(
+        r"\b(?:swapped|traded|switched|replaced|ditched)\s+(?:the|my)\s+[\w-]+\s+(?:for|to)\s+"
+        r"((?:the|a)\s+(?:[\w-]+\s+)?(?:bus|train|ferry|tram|tube|metro|subway|line|bike|car|scooter))",
+        s,
+        re.I,
     )
     if switched:
         r.add(ME, "commute", switched[1], s, o + switched.start(1))
@@ -691,7 +702,7 @@ def _personal(r: _Reader, s: str, o: int) -> None:
     for m in re.finditer(r"\bI\s+have\s+(?:a|an)\s+([a-z]+(?:\s[a-z]+)?)\s+allergy\b", s, re.I):
         r.add(ME, "allergy", m[1], s, o + m.start(1))
     for m in re.finditer(
-        r"\bI(?:'m|’m| am)\s+(?:now\s+|still\s+)?(?:a\s+)?(vegetarian|vegan|pescatarian|teetotal|gluten[- ]free|lactose intolerant|coeliac|celiac)\b",
+        r"\bI(?:'m|’m| am|'ve gone|’ve gone| have gone| went| turned|'ve become| became)\s+(?:now\s+|still\s+|fully\s+)?(?:a\s+)?(vegetarian|vegan|pescatarian|teetotal|gluten[- ]free|lactose intolerant|coeliac|celiac)\b",
         s,
         re.I,
     ):
@@ -774,6 +785,15 @@ def _steps(body: str) -> list[str]:
     return steps
 
 
+_EMBEDDED = re.compile(
+    r"(?P<what>[^.!?\n:]{0,80}?\b(?:recipe|checklist|routine|steps|process|method|instructions|"
+    r"drill|procedure)\b[^.!?\n:]{0,60}?|[^.!?\n:]{0,60}?\b(?:the\s+way\s+I\s+do\s+it|"
+    r"here'?s\s+how|writing\s+it\s+down[^.!?\n:]{0,40}?))\s*(?::|–|—|\s-\s)\s*"
+    r"|(?P<works>[^.!?\n:]{0,60}?\b(?:what\s+works\s+for\s+me\s+is|what\s+I\s+do\s+is))\s*",
+    re.I,
+)
+
+
 def read_procedure(message: str) -> Procedure | None:
     """A how-to with at least three ordered steps, or None."""
     text = message.strip()
@@ -790,9 +810,14 @@ def read_procedure(message: str) -> Procedure | None:
         body = text[head.end() :]
         if (head["c"] or head["d"]) and not (numbered or sequenced or body.count(",") >= 2):
             return None
-    elif numbered and ":" in text.split("\n", 1)[0]:
+    elif numbered and re.search(r"[:–—-]\s*$|:", text.split("\n", 1)[0]):
         first, body = text.split("\n", 1)
-        goal = _goal(first.split(":", 1)[0])
+        heading = re.sub(r"\b(?:checklist|steps|list)\s*[:–—-]\s*$", "", first, flags=re.I)
+        goal = (
+            _goal(heading.split(":", 1)[0])
+            if heading.count(":") == 1 and heading.rstrip().endswith(":")
+            else " ".join(re.sub(r"[:–—-]", " ", heading).split()[:24])
+        )
     elif worded:
         marker = _WORD_STEPS.search(text)
         assert marker is not None
@@ -806,6 +831,14 @@ def read_procedure(message: str) -> Procedure | None:
         goal = _goal(lead[1])
         stop = re.search(r"[.!?:]\s+|\n", text)
         body = text[stop.end() if stop else lead.end() :]
+    elif (embedded := _EMBEDDED.search(text)) is not None:
+        # A how-to inside a longer message: "Damson glut ... so I've made jam. Writing the
+        # recipe down ...: 1kg damsons, ..." The goal is what the sentences before it say.
+        before = re.split(r"(?<=[.!?])\s+", text[: embedded.start()].strip())
+        what = embedded["what"] or embedded["works"] or ""
+        topic = re.sub(r"\([^)]*\)", " ", what + " " + " ".join(before[-2:]))
+        goal = " ".join(topic.split()[:24]).strip(" ,;:-–")
+        body = text[embedded.end() :]
     else:
         return None
     steps = _steps(body)

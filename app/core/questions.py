@@ -32,7 +32,8 @@ IRREGULAR = {
     "slept": "sleep", "spoke": "speak", "swam": "swim", "won": "win", "wore": "wear",
     "chose": "choose", "chosen": "choose", "built": "build", "born": "birth", "children": "child",
     "people": "person", "women": "woman", "men": "man", "feet": "foot", "mice": "mouse",
-    "studied": "study", "moved": "move", "lives": "live", "living": "live", "lived": "live",
+    "bled": "bleed", "fed": "feed", "led": "lead", "rang": "ring", "rung": "ring", "sang": "sing",
+    "swum": "swim", "hung": "hang", "dug": "dig", "stuck": "stick", "studied": "study", "moved": "move", "lives": "live", "living": "live", "lived": "live",
     # Same meaning, other word: what people write and what they later ask.
     "relocated": "move", "relocate": "move", "relocating": "move", "bday": "birthday",
     "birthdays": "birthday", "b-day": "birthday", "purchased": "buy",
@@ -78,7 +79,17 @@ def fold(text: str) -> str:
 
 def term(word: str) -> str:
     word = fold(word)
-    return stem(IRREGULAR.get(word, word))
+    base = IRREGULAR.get(word, word)
+    stemmed = stem(base)
+    # "swimming" -> "swimm" -> "swim", "planned" -> "plann" -> "plan"
+    if (
+        stemmed != base
+        and len(stemmed) >= 4
+        and stemmed[-1] == stemmed[-2]
+        and stemmed[-1] not in "lsz"
+    ):
+        stemmed = stemmed[:-1]
+    return stemmed
 
 
 def terms(text: str) -> set[str]:
@@ -360,7 +371,10 @@ def match_procedure(question: Question, procedures: Sequence[Memory]) -> Memory 
         share = shared / len(question.focus)
         precision = shared / len(goal)
         key = (share, precision, memory.id)
-        if share >= 0.66 and precision >= 0.5 and (best is None or key > best):
+        # A long goal read from a rambling message holds other words too: two shared words
+        # are enough there.
+        precise = precision >= 0.5 or (shared >= 2 and len(goal) > 6)
+        if share >= 0.66 and precise and (best is None or key > best):
             best, chosen = key, memory
     return chosen
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.core.facts import ME
+from app.core.facts import ME, PERSON_RELATIONS, PETS
 from app.core.forgetting import ForgettingParams, memory_retention
 from app.core.questions import (
     ATTRIBUTE_WORDS,
@@ -24,6 +24,7 @@ from app.core.questions import (
     match_fact,
     match_procedure,
     resolve_relations,
+    sentences,
     short_span,
     terms,
 )
@@ -35,13 +36,14 @@ from app.storage.fact_store import PROCEDURE, FactStore
 from app.storage.sqlite_store import SqliteMemoryStore
 
 RETRIEVE = 12  # memories searched for a sentence that answers
+RELATION_WORDS = frozenset(w for r in (*PERSON_RELATIONS, *PETS) for w in r.split()[-1:])
 # A memory one specific word short still answers when it is this close in meaning ("my
 # dentist appointment" / "booked the dentist for 2 December"); calibrated on the dev scenario
 # and LongMemEval dev (abstention questions score below it).
 SIM_RESCUE = 0.55
 # A later message this close to a fact's sentence is about the same thing (calibrated on the
 # dev scenarios: restatements 0.6-0.8, other messages on the topic below 0.55).
-SAME_THING_COSINE = 0.6
+SAME_THING_COSINE = 0.5
 IN_RANGE = 3  # "what did I do last week?" lists at most this many moments
 
 
@@ -121,6 +123,42 @@ def _said_since(fact: Memory, hits: list[RecallHit], index: ChromaIndex) -> Reca
     return max(close, key=lambda h: h.memory.event_time or since) if close else None
 
 
+def close_together(q: Question, text: str) -> str:
+    """In a long message, the three neighbouring sentences that hold most of the question's
+    words: words scattered over a rambling message ("Fen's mostly on board" ... "her mum's
+    birthday") do not answer "When is Fen's birthday?"."""
+    found = sentences(text)
+    if len(found) <= 4:
+        return text
+    spans = [" ".join(found[i : i + 3]) for i in range(len(found) - 2)]
+    return max(spans, key=lambda span: (coverage(q, span), -spans.index(span)))
+
+
+_MY_RELATION = re.compile(r"\b(?:my|our)\s+([\w-]+)", re.I)
+
+
+def someone_elses(q: Question, text: str) -> bool:
+    """ "What's my brother's name?" is not answered by "Fen's brother Tomasz": the message
+    names the relation only as someone else's."""
+    for match in _MY_RELATION.finditer(q.text):
+        relation = match[1].lower()
+        if relation not in RELATION_WORDS:
+            continue
+        lowered = text.lower()
+        theirs = rf"(?:\w+(?:'s|’s)|his|her|their|your)\s+(?:[\w-]+\s+)?{re.escape(relation)}\b"
+        mine = rf"\b(?:my|our)\s+(?:[\w-]+\s+)?{re.escape(relation)}\b"
+        if re.search(theirs, lowered) and not re.search(mine, lowered):
+            return True
+    # "When is Fen's birthday?" is not answered by "Fen's mum's birthday".
+    for match in re.finditer(r"\b([\w-]+)(?:'s|’s)\s+([\w-]+)", q.text):
+        owner, thing = match[1].lower(), match[2].lower()
+        lowered = text.lower().replace("’", "'")
+        said_for = re.findall(rf"\b([\w-]+)'s\s+{re.escape(thing)}\b", lowered)
+        if said_for and owner not in said_for:
+            return True
+    return False
+
+
 def said(hit: RecallHit) -> str:
     """The words as they were said: the message itself for a raw memory (no "me:" prefix)."""
     if hit.memory.raw and hit.sources:
@@ -141,7 +179,9 @@ def _best_sentence_hit(
         pool = [h for h in pool if h.memory.from_assistant] or pool
     scored: list[tuple[float, RecallHit]] = []
     for rank, h in enumerate(pool):
-        text_share = coverage(q, said(h))
+        if someone_elses(q, said(h)):
+            continue
+        text_share = coverage(q, close_together(q, said(h)))
         # What the assistant said answers the message before it: "Which shoes would you
         # suggest?" / "I'd suggest the Novablast 4".
         context = contexts.get(h.memory.id, "")
