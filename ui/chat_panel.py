@@ -162,6 +162,8 @@ class ChatPanel(QWidget):
         side_layout.addWidget(self.new_button)
         self.conversations = QListWidget()
         self.conversations.setObjectName("conversationList")
+        self.conversations.setWordWrap(True)  # long titles wrap instead of scrolling sideways
+        self.conversations.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.conversations.itemClicked.connect(self._picked)
         side_layout.addWidget(self.conversations, 1)
         splitter.addWidget(side)

@@ -104,9 +104,7 @@ def test_chats_imported_from_the_first_run_steps_become_memories(
     window.shutdown()
 
 
-def test_capture_turned_on_in_the_first_run_steps_is_saved(
-    qtbot: QtBot, reverie: Reverie
-) -> None:
+def test_capture_turned_on_in_the_first_run_steps_is_saved(qtbot: QtBot, reverie: Reverie) -> None:
     window = first_start(qtbot, reverie)
     steps = steps_of(qtbot, window)
     steps.capture.setChecked(True)
