@@ -157,12 +157,19 @@ class OnboardingDialog(QDialog):
     def fit(self) -> None:
         """As tall as its wrapped text needs at this width (a window does not work that out
         by itself, and squeezed the paragraphs)."""
+        self.ensurePolished()  # the stylesheet's font sizes first: they change the text's height
+        for child in self.findChildren(QWidget):
+            child.ensurePolished()
+        self.column.activate()
         width = max(self.width(), WIDTH)
-        self.resize(width, self.column.totalHeightForWidth(width))
+        # A line to spare: on a real display the wrapped text came out a line taller than
+        # this estimate made before the window is placed (offscreen it did not).
+        spare = self.fontMetrics().lineSpacing()
+        self.resize(width, self.column.totalHeightForWidth(width) + spare)
 
     def showEvent(self, event: QShowEvent) -> None:
+        self.fit()  # before it is placed, so it is centred at its real size
         super().showEvent(event)
-        self.fit()
 
     def _step(self, glyph: str, title: str) -> tuple[QFrame, QVBoxLayout]:
         frame = QFrame()
