@@ -46,6 +46,7 @@ class Reverie:
         # jobs): they share one SQLite connection, the index and the model.
         self.work_lock = threading.RLock()
         self._index: ChromaIndex | None = None
+        self._entities: Any = None
         self._model: Any = None
         self.model_path = model_path
 
@@ -59,6 +60,15 @@ class Reverie:
             tokens = TokenVectorStore(self.home / TOKENS_DB, self.embedder.dimensions)
             self._index = ChromaIndex(self.home / VECTORS_DIR, function, tokens)
         return self._index
+
+    @property
+    def entities(self) -> Any:
+        """The entity recogniser (spaCy), loaded on first use."""
+        if self._entities is None:
+            from app.nlp.spacy_entities import SpacyEntities
+
+            self._entities = SpacyEntities()
+        return self._entities
 
     def model_folders(self) -> list[Path]:
         return [Path(__file__).resolve().parents[1] / "models", self.home / "models"]
@@ -146,6 +156,8 @@ class Reverie:
     def close(self) -> None:
         if self._model is not None:
             self._model.close()
+        if self._index is not None and self._index.tokens is not None:
+            self._index.tokens.close()
         self.store.close()
 
     def __enter__(self) -> Reverie:
@@ -153,5 +165,3 @@ class Reverie:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-        if self._index is not None and self._index.tokens is not None:
-            self._index.tokens.close()

@@ -148,7 +148,9 @@ def cmd_models(args: argparse.Namespace, reverie: Reverie) -> int:
 
 def cmd_chat(args: argparse.Namespace, reverie: Reverie) -> int:
     """A terminal chat: what you say is remembered (and extracted); questions are answered."""
-    session = ChatSession(reverie.store, reverie.index, reverie.model, reverie.params)
+    session = ChatSession(
+        reverie.store, reverie.index, reverie.model, reverie.params, entities=reverie.entities
+    )
     lines = [args.message] if args.message else None
     print(
         "Reverie chat. Say things to remember them, ask questions; Ctrl-D to quit.", file=sys.stderr
