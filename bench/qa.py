@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import sys
 import time
 from collections import defaultdict
 from datetime import datetime
@@ -138,6 +139,11 @@ def run_longmemeval(model: LocalModel, limit: int) -> dict[str, list]:
             " (abstention)" if instance["question_id"].endswith("_abs") else ""
         )
         _record(rows, group, answer, scores, seconds, retrieved)
+        rows[group][-1].update(
+            question=instance["question"], answer=answer.text, gold=str(instance["answer"])
+        )
+        print(f"{len([r for g in rows.values() for r in g])}/{len(instances)} {group}: "
+              f"{scores['contains']:.0f}", file=sys.stderr, flush=True)  # fmt: skip
     return rows
 
 

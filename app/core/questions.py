@@ -33,7 +33,7 @@ IRREGULAR = {
     "chose": "choose", "chosen": "choose", "built": "build", "born": "birth", "children": "child",
     "people": "person", "women": "woman", "men": "man", "feet": "foot", "mice": "mouse",
     "bled": "bleed", "fed": "feed", "led": "lead", "rang": "ring", "rung": "ring", "sang": "sing",
-    "swum": "swim", "hung": "hang", "dug": "dig", "stuck": "stick", "studied": "study", "moved": "move", "lives": "live", "living": "live", "lived": "live",
+    "swum": "swim", "flight": "fly", "flights": "fly", "flying": "fly", "hung": "hang", "dug": "dig", "stuck": "stick", "studied": "study", "moved": "move", "lives": "live", "living": "live", "lived": "live",
     # Same meaning, other word: what people write and what they later ask.
     "relocated": "move", "relocate": "move", "relocating": "move", "bday": "birthday",
     "birthdays": "birthday", "b-day": "birthday", "purchased": "buy",

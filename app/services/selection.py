@@ -41,6 +41,7 @@ RELATION_WORDS = frozenset(w for r in (*PERSON_RELATIONS, *PETS) for w in r.spli
 # dentist appointment" / "booked the dentist for 2 December"); calibrated on the dev scenario
 # and LongMemEval dev (abstention questions score below it).
 SIM_RESCUE = 0.55
+SIM_RESCUE_ONE = 0.6
 # A later message this close to a fact's sentence is about the same thing (calibrated on the
 # dev scenarios: restatements 0.6-0.8, other messages on the topic below 0.55).
 SAME_THING_COSINE = 0.5
@@ -188,6 +189,11 @@ def _best_sentence_hit(
         share = max(text_share, coverage(q, context)) if q.to_assistant else text_share
         missing = q.focus - terms(said(h))
         short_by_one = len(q.focus) >= 2 and len(missing) <= 1 and not missing & ATTRIBUTE_WORDS
+        # One specific word, said otherwise ("flying" / "booked flights"): very close only.
+        said_otherwise = len(q.focus) == 1 and not missing & ATTRIBUTE_WORDS
+        if said_otherwise and h.similarity >= SIM_RESCUE_ONE:
+            scored.append((0.5 - 0.001 * rank, h))
+            continue
         if enough(q, share) or (short_by_one and h.similarity >= SIM_RESCUE):
             scored.append((share - 0.001 * rank, h))
     if not scored:
