@@ -289,12 +289,25 @@ class _Reader:
         self.possessor = r"[^\W\d_][\w\-]*" if self.lowercase else NAME
         self.offset = 0  # of the sentence being read, in the message
         self.people: list[tuple[int, str]] = []  # people named so far, by position
+        self.known = {p.lower() for p in known_people}
         if self.lowercase:
             # People the store already knows ("priscilla"), wherever this message names them.
             for person in known_people:
                 for m in re.finditer(rf"\b{re.escape(person.lower())}\b", message.lower()):
                     self.people.append((m.start(), message[m.start() : m.end()]))
             self.people.sort()
+
+    def known_in(self, names: list[str]) -> list[str]:
+        """The known people among capitalised names ("Rang Immy" holds "Immy")."""
+        found = []
+        for name in names:
+            words = name.split()
+            for size in range(len(words), 0, -1):
+                tail = " ".join(words[-size:])
+                if tail.lower() in self.known:
+                    found.append(tail)
+                    break
+        return found
 
     def add(self, subject: str, attribute: str, raw: str, sentence: str, offset: int) -> None:
         found = _value_at(self.message, offset, raw)
@@ -331,6 +344,9 @@ class _Reader:
             named = [name for position, name in self.people if position < here]
             return named[-1] if named else None
         before = [n for n in names_in(sentence[:at]) if n != "I"]
+        # People already known (a cousin named earlier) before any capitalised word ("Kent").
+        known = self.known_in(before)
+        before = known or before
         return before[-1] if before else self.last_person
 
     def read(self, sentence: str, offset: int) -> None:
@@ -349,8 +365,9 @@ class _Reader:
         for rule in _RULES:
             rule(self, sentence, offset)
         names = [] if self.lowercase else names_in(sentence)
-        if names:
-            self.last_person = names[-1]
+        known = self.known_in(names)
+        if known or names:
+            self.last_person = (known or names)[-1]
 
 
 def _my_relation_name(r: _Reader, s: str, o: int) -> None:
@@ -386,7 +403,7 @@ def _together(r: _Reader, s: str, o: int) -> None:
     ):
         r.add(ME, "partner", m[1], s, o + m.start(1))
     for m in re.finditer(
-        rf"\bI(?:'m|\s+am|\s+started|\s+have\s+started|'ve\s+started)\s+(?:now\s+|officially\s+)?(?:dating|seeing|going\s+out\s+with|with)\s+({r.name})",
+        rf"\bI(?:'m|\s+am|\s+started|\s+have\s+started|'ve\s+started)\s+(?:now\s+|officially\s+)?(?:dating|seeing|going\s+out\s+with)\s+({r.name})",
         s,
     ):
         r.add(ME, "partner", m[1], s, o + m.start(1))
@@ -603,14 +620,20 @@ def _work(r: _Reader, s: str, o: int) -> None:
             r.add(who, "job", m[2], s, o + m.start(2))
             if m[3]:
                 r.add(who, "employer", m[3], s, o + m.start(3))
+    # "She's doing really well, still a vet nurse in York"
+    for m in re.finditer(
+        rf"\b([Hh]e|[Ss]he)(?:'s|’s|\s+is)\b[^.!?]*?\bstill\s+(?:a|an)\s+((?:[a-z]+\s+){{0,2}}{_JOB_WORD})\b",
+        s,
+    ):
+        who = r.person(m[1], s, m.start())
+        if who and who != "I":
+            r.add(who, "job", m[2], s, o + m.start(2))
     for m in re.finditer(
         rf"\bto\s+be(?:come)?\s+(?:(?:a|an|the)\s+)?((?:[a-z]+\s+){{0,2}}?{_JOB_WORD})\b", s
     ):
-        who = (
-            r.person("he", s, m.start())
-            if re.search(r"\b(?:he|she|they)\b", s[: m.start()], re.I)
-            else None
-        )
+        pronoun = re.search(r"\b(?:he|she|they)\b", s[: m.start()], re.I)
+        # The person the pronoun stands for: named before the pronoun, not after it.
+        who = r.person("he", s, pronoun.start()) if pronoun else None
         subject = re.match(rf"\s*({r.possessor})\b", s)
         who = who or (subject[1] if subject and subject[1].lower() not in _COMMON else None)
         if who and who != "I":
@@ -763,7 +786,15 @@ def _goal(raw: str) -> str:
     goal = raw.strip().rstrip(":,")
     goal = re.sub(r"\([^)]*\)", " ", goal)  # "IPA recipe (5 gal batch)"
     goal = re.split(r"[.!?]\s+", goal)[-1]  # the heading's last sentence
-    goal = re.split(r"\s+(?:so|because|since|bc|for future me|for later)\b", goal, flags=re.I)[0]
+    parts = re.split(r"\s+(?:so|because|since|bc|for future me|for later)\b", goal, flags=re.I)
+    # "Work thing I keep forgetting, so here's my checklist for when a loan object comes in":
+    # the part that names the how-to, else the first.
+    named = [
+        p
+        for p in parts
+        if re.search(r"\b(?:recipe|checklist|routine|steps|how|way|process|for when)\b", p, re.I)
+    ]
+    goal = named[0] if named else parts[0]
     goal = re.sub(r"^(?:here(?:'s| is)\s+)?how\s+I\s+", "", goal, flags=re.I)
     goal = re.sub(r"^(?:my|the|our)\s+", "", goal, flags=re.I)
     goal = re.sub(r"\bmy\b", "your", goal, flags=re.I)
@@ -836,8 +867,9 @@ def read_procedure(message: str) -> Procedure | None:
         # recipe down ...: 1kg damsons, ..." The goal is what the sentences before it say.
         before = re.split(r"(?<=[.!?])\s+", text[: embedded.start()].strip())
         what = embedded["what"] or embedded["works"] or ""
-        topic = re.sub(r"\([^)]*\)", " ", what + " " + " ".join(before[-2:]))
-        goal = " ".join(topic.split()[:24]).strip(" ,;:-–")
+        # The sentence right before the how-to says most about it; the one before that, less.
+        topic = re.sub(r"\([^)]*\)", " ", " ".join([what, *reversed(before[-2:])]))
+        goal = " ".join(topic.split()[:40]).strip(" ,;:-–")
         body = text[embedded.end() :]
     else:
         return None

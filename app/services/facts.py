@@ -81,7 +81,7 @@ def learn_facts(
     progress.start(facts.unread_count() if evidence_ids is None else len(evidence_ids), "facts")
     try:
         while batch := facts.unread(BATCH, evidence_ids):
-            people = facts.people(PEOPLE) + facts.known_people()
+            people = facts.people(PEOPLE)
             said = [e for e in batch if e.role != "assistant"]
             named = (
                 dict(
@@ -92,9 +92,6 @@ def learn_facts(
             )
             for evidence in batch:
                 mentions = named.get(evidence.id, [])
-                # Only names written with a capital: in lower-case chat the recogniser guesses
-                # ("austin" the city as a person).
-                people += [m.name for m in mentions if m.kind == "person" and m.name[:1].isupper()]
                 found = found_in(evidence, people)
                 report = facts.learn(evidence, found, now, params, mentions)
                 people += [f.value for f in found if f.value and f.attribute in PEOPLE]

@@ -80,13 +80,14 @@ class FactStore:
         return [r[0] for r in rows]
 
     def people(self, relations: frozenset[str]) -> list[str]:
-        """Names the facts know for people: values of these relations, and facts' subjects."""
+        """Names the facts know for people: the values of these relations."""
         rows = self.store.conn.execute(
             "SELECT DISTINCT attribute, value, subject FROM memories"
             " WHERE attribute IS NOT NULL AND kind = 'semantic'"
         ).fetchall()
+        # Only people the user named by their relation ("my sister Immy"): subjects of facts
+        # and the recogniser's guesses ("Southsea" as a person) would feed errors back.
         names = {r["value"] for r in rows if r["attribute"] in relations and r["value"]}
-        names |= {r["subject"] for r in rows if r["subject"] and r["subject"] != "me"}
         return sorted(n for n in names if len(n) < 40)
 
     def current_facts(self) -> list[Memory]:
@@ -191,11 +192,6 @@ class FactStore:
                 " AND relation = 'mentions')",
                 [(m, entity_id, m, entity_id) for m in memory_ids],
             )
-
-    def known_people(self) -> list[str]:
-        """People named in earlier messages (by the entity recogniser)."""
-        rows = self.store.conn.execute("SELECT name FROM entities WHERE kind = 'person'")
-        return [r[0] for r in rows if r[0][:1].isupper()]
 
     def _current(self, conn: sqlite3.Connection, subject: str, attribute: str) -> list[Memory]:
         rows = conn.execute(
