@@ -782,6 +782,13 @@ _GERUND_LEAD = re.compile(
 )
 
 
+_DONE = {
+    "cooked": "cook", "made": "make", "baked": "bake", "brewed": "brew", "fixed": "fix",
+    "built": "build", "cleaned": "clean", "planted": "plant", "sowed": "sow", "bled": "bleed",
+    "prepped": "prep", "prepared": "prepare", "repaired": "repair", "set up": "set up",
+}  # fmt: skip
+
+
 def _goal(raw: str) -> str:
     goal = raw.strip().rstrip(":,")
     goal = re.sub(r"\([^)]*\)", " ", goal)  # "IPA recipe (5 gal batch)"
@@ -796,6 +803,7 @@ def _goal(raw: str) -> str:
     ]
     goal = named[0] if named else parts[0]
     goal = re.sub(r"^(?:here(?:'s| is)\s+)?how\s+I\s+", "", goal, flags=re.I)
+
     goal = re.sub(r"^(?:my|the|our)\s+", "", goal, flags=re.I)
     goal = re.sub(r"\bmy\b", "your", goal, flags=re.I)
     return " ".join(goal.split())
@@ -876,4 +884,8 @@ def read_procedure(message: str) -> Procedure | None:
     steps = _steps(body)
     if len(steps) < 3 or not goal:
         return None
+    # "Cooked Ana's lentil dal recipe: ..." is how to cook it.
+    verb, _, rest = goal.partition(" ")
+    if verb.lower() in _DONE:
+        goal = f"{_DONE[verb.lower()]} {rest}".strip()
     return Procedure(goal, tuple(steps[:12]), text)

@@ -49,7 +49,9 @@ def test_capture_now_pause_and_forget_from_the_window(
     assert frames(capturing) >= 1
     assert "Today:" in capturing.settings.capture_figures.text()
     controls.pause_action.trigger()
-    assert controls.status() == "capture paused" and controls.pause_action.text() == "Resume capture"
+    assert (
+        controls.status() == "capture paused" and controls.pause_action.text() == "Resume capture"
+    )
     assert capturing.status_label.text() == "capture paused"  # the status bar names each job
     controls.pause_action.trigger()
     assert controls.status() == "capturing"

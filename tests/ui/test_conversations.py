@@ -73,12 +73,16 @@ def test_the_hint_leaves_after_the_first_message_and_examples_are_the_users_own(
     chat = window.chat
     examples = [b.text() for b in chat.example_buttons()]
     # From what the imported chat taught (the sample is this user's data here).
-    assert examples == ["How do I deploy the blog?", "Who is my friend?", "Where do I live?"]
+    assert examples == [
+        "How do I cook Ana's lentil dal recipe?",
+        "Who is my friend?",
+        "Where do I live?",
+    ]
     assert chat.hint.isVisibleTo(chat)
     with qtbot.waitSignal(chat.answered, timeout=120_000):
         chat.example_buttons()[0].click()
     assert not chat.hint.isVisibleTo(chat)
-    assert "git tag" in said(chat)[1]
+    assert "red lentils" in said(chat)[1]  # the example is answered with its steps
 
 
 def test_an_empty_chat_says_what_to_do(empty_window: MainWindow) -> None:
