@@ -395,18 +395,28 @@ def _my_relation_name(r: _Reader, s: str, o: int) -> None:
         r.add(m[1], m[2], m[3], s, o + m.start(3))
 
 
+def _learn(r: _Reader, s: str, o: int, pattern: str, attribute: str) -> None:
+    """The user's fact in each match of `pattern`: its first group is the value."""
+    for m in re.finditer(pattern, s):
+        r.add(ME, attribute, m[1], s, o + m.start(1))
+
+
 def _together(r: _Reader, s: str, o: int) -> None:
     # "naomi and I are officially a thing", "I'm seeing Naomi", "started dating Naomi"
-    for m in re.finditer(
+    _learn(
+        r,
+        s,
+        o,
         rf"\b({r.name})\s+and\s+I\s+(?:are|'re)\s+(?:now\s+|officially\s+)*(?:a\s+thing|together|dating|going\s+out|a\s+couple|engaged|married)\b",
+        "partner",
+    )
+    _learn(
+        r,
         s,
-    ):
-        r.add(ME, "partner", m[1], s, o + m.start(1))
-    for m in re.finditer(
+        o,
         rf"\bI(?:'m|\s+am|\s+started|\s+have\s+started|'ve\s+started)\s+(?:now\s+|officially\s+)?(?:dating|seeing|going\s+out\s+with)\s+({r.name})",
-        s,
-    ):
-        r.add(ME, "partner", m[1], s, o + m.start(1))
+        "partner",
+    )
 
 
 def _my_x_is(r: _Reader, s: str, o: int) -> None:
@@ -513,11 +523,13 @@ _LIVE = r"(?:live|living|'m living|am living|'re living|are living|moved|'ve mov
 
 
 def _home(r: _Reader, s: str, o: int) -> None:
-    for m in re.finditer(
-        rf"\b(?:I|[Ww]e)(?:'ve|\s+have)?\s+(?:just\s+|finally\s+)?(?:found|bought|rented|got|signed\s+for)\s+(?:a|an|our|the)\s+(?:[\w-]+\s+){{0,3}}(?:flat|house|place|terrace|apartment|cottage|home|bungalow|condo)\s+(?:to\s+rent\s+)?in\s+({r.name})",
+    _learn(
+        r,
         s,
-    ):
-        r.add(ME, "home city", m[1], s, o + m.start(1))
+        o,
+        rf"\b(?:I|[Ww]e)(?:'ve|\s+have)?\s+(?:just\s+|finally\s+)?(?:found|bought|rented|got|signed\s+for)\s+(?:a|an|our|the)\s+(?:[\w-]+\s+){{0,3}}(?:flat|house|place|terrace|apartment|cottage|home|bungalow|condo)\s+(?:to\s+rent\s+)?in\s+({r.name})",
+        "home city",
+    )
     for m in re.finditer(
         rf"\b(?:I'?m\s+|I\s+am\s+|we'?re\s+)?(?:now\s+)?based\s+(?:in|out\s+of)\s+({r.name})", s
     ):
@@ -543,16 +555,20 @@ def _home(r: _Reader, s: str, o: int) -> None:
         who = ME if m[1] == "I" else r.person(m[1], s, m.start())
         if who:
             r.add(who, "grew up in", m[2], s, o + m.start(2))
-    for m in re.finditer(
+    _learn(
+        r,
+        s,
+        o,
         rf"\b(?:I|[Ww]e)\s+(?:have\s+|'ve\s+|just\s+|finally\s+)?(?:moved|relocated)\s+(?:house\s+|home\s+)?from\s+{r.name}\s+to\s+({r.name})",
+        "home city",
+    )
+    _learn(
+        r,
         s,
-    ):
-        r.add(ME, "home city", m[1], s, o + m.start(1))
-    for m in re.finditer(
+        o,
         rf"\b(?:I|[Ww]e)\s+(?:now\s+|just\s+|finally\s+|still\s+)?{_LIVE}\s+(?:back\s+)?(?:in|to)\s+({r.name})",
-        s,
-    ):
-        r.add(ME, "home city", m[1], s, o + m.start(1))
+        "home city",
+    )
     for m in re.finditer(
         rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey)(?:'s|’s)?\s+(?:now\s+|just\s+|still\s+|finally\s+)?(?:lives|moved|has moved|relocated|'s moved|is living)\s+(?:back\s+|up\s+|down\s+|over\s+|out\s+)?(?:in|to)\s+({r.name})",
         s,
