@@ -202,6 +202,64 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX review_items_by_state ON review_items(state, memory_id);
     """,
+    # 7: stable global ids, so a vault from another computer merges without collisions. Random
+    # 128-bit hex, given to existing rows here and to new rows by triggers (the code that
+    # inserts need not know). Entities keep their natural key (name, kind).
+    """
+    ALTER TABLE evidence ADD COLUMN uid TEXT;
+    ALTER TABLE memories ADD COLUMN uid TEXT;
+    UPDATE evidence SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL;
+    UPDATE memories SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL;
+    CREATE UNIQUE INDEX evidence_by_uid ON evidence(uid);
+    CREATE UNIQUE INDEX memories_by_uid ON memories(uid);
+    CREATE TRIGGER evidence_gets_uid AFTER INSERT ON evidence WHEN new.uid IS NULL BEGIN
+        UPDATE evidence SET uid = lower(hex(randomblob(16))) WHERE id = new.id;
+    END;
+    CREATE TRIGGER memories_get_uid AFTER INSERT ON memories WHEN new.uid IS NULL BEGIN
+        UPDATE memories SET uid = lower(hex(randomblob(16))) WHERE id = new.id;
+    END;
+    """,
+    # 8: the memory graph. Each entity row is a name as written; canonical_id says which entity
+    # it is an alias of (NULL: itself) and label what the user renamed it to, both recomputed
+    # from entity_choices (the user's renames, merges and splits, replayed in order) on every
+    # rebuild. entity_relations are the fact layer's relations between entities (who is whose
+    # sister, where someone lives) with the time they held; entity_reads says which evidence
+    # the recogniser has read; graph_positions keeps the laid-out view stable.
+    """
+    ALTER TABLE entities ADD COLUMN canonical_id INTEGER
+        REFERENCES entities(id) ON DELETE SET NULL;
+    ALTER TABLE entities ADD COLUMN label TEXT;
+    ALTER TABLE entities ADD COLUMN trusted INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX links_by_memory ON links(memory_id, relation);
+    CREATE INDEX links_by_entity ON links(entity_id);
+    CREATE INDEX links_by_target ON links(target_memory_id);
+    CREATE TABLE entity_relations (
+        id INTEGER PRIMARY KEY,
+        source_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+        target_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+        relation TEXT NOT NULL,
+        memory_id INTEGER NOT NULL REFERENCES memories(id) ON DELETE CASCADE,
+        valid_from TEXT,
+        valid_to TEXT
+    );
+    CREATE INDEX entity_relations_by_source ON entity_relations(source_id);
+    CREATE INDEX entity_relations_by_target ON entity_relations(target_id);
+    CREATE TABLE entity_choices (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('rename', 'merge', 'split')),
+        name TEXT NOT NULL,
+        target TEXT NOT NULL
+    );
+    CREATE TABLE entity_reads (
+        evidence_id INTEGER PRIMARY KEY REFERENCES evidence(id) ON DELETE CASCADE
+    );
+    CREATE TABLE graph_positions (
+        node TEXT PRIMARY KEY,
+        x REAL NOT NULL,
+        y REAL NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
