@@ -104,6 +104,9 @@ def run_locomo(model: LocalModel, conversations: list[str], limit: int | None) -
                     seconds,
                     bool(set(evidence) & shown) if evidence else None,
                 )
+                rows[f"cat {qa['category']}"][-1].update(
+                    question=qa["question"], answer=answer.text, gold=str(gold)
+                )
         finally:
             _close(reverie, home)
     return rows
@@ -291,6 +294,11 @@ def main() -> None:
     print(json.dumps(report, indent=2))
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"qa-{args.dataset}-{path.stem}.json").write_text(json.dumps(report, indent=2))
+    # Every question with its answer, to read the misses (dev splits only).
+    details = [{"group": g, **r} for g, items in rows.items() for r in items]
+    (RESULTS / f"qa-{args.dataset}-{path.stem}-rows.json").write_text(
+        json.dumps(details, indent=1, default=str)
+    )
     model.close()
 
 
