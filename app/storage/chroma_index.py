@@ -62,6 +62,11 @@ class ChromaIndex:
         self._question: tuple[str, Any] | None = None
 
     @property
+    def where(self) -> str:
+        """Where the vectors live, in words (doctor reports it)."""
+        return f"local folder {self.path}"
+
+    @property
     def collection(self) -> Any:
         if self._collection is None:
             import chromadb

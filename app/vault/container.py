@@ -18,7 +18,14 @@ import zstandard
 
 from app.vault.chunks import ChunkReader, ChunkWriter
 from app.vault.errors import VaultDamaged, VaultError
-from app.vault.header import FORMAT_VERSION, KdfParams, derive_keys, new_header, open_header
+from app.vault.header import (
+    FORMAT_VERSION,
+    KdfParams,
+    Keys,
+    derive_keys,
+    new_header,
+    open_header,
+)
 from app.vault.header import write_header as _write_header
 
 MANIFEST = "$manifest"
@@ -91,8 +98,9 @@ class VaultReader:
     """Reads a vault: `manifest` after opening; `records()` yields (table, record) and raises
     VaultDamaged at the end unless every count and checksum matched."""
 
-    def __init__(self, source: BinaryIO, passphrase: str) -> None:
-        self._header, keys = open_header(source, passphrase)
+    def __init__(self, source: BinaryIO, passphrase: str, keys: Keys | None = None) -> None:
+        self._header, keys = open_header(source, passphrase, keys)
+        self.keys = keys
         self._chunks = ChunkReader(source, keys.payload)
         self._zstd = zstandard.ZstdDecompressor().stream_reader(
             self._chunks,  # type: ignore[arg-type]

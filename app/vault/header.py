@@ -156,10 +156,13 @@ def read_header(source: BinaryIO) -> tuple[Header, bytes]:
     return header, mac
 
 
-def open_header(source: BinaryIO, passphrase: str) -> tuple[Header, Keys]:
-    """Read the header, derive the keys (within the caps) and check the MAC."""
+def open_header(
+    source: BinaryIO, passphrase: str, known: Keys | None = None
+) -> tuple[Header, Keys]:
+    """Read the header, derive the keys (within the caps; or reuse `known` ones from an
+    earlier read of the same file) and check the MAC."""
     header, mac = read_header(source)
-    keys = derive_keys(passphrase, header.kdf, header.salt, header.nonce)
+    keys = known or derive_keys(passphrase, header.kdf, header.salt, header.nonce)
     expected = hmac.new(keys.mac, header.raw, sha256).digest()
     if not hmac.compare_digest(expected, mac):
         raise WrongPassphrase("wrong passphrase (or the vault's header was altered)")

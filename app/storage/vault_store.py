@@ -1,0 +1,583 @@
+"""The store's side of a vault: every record as a plain dict keyed by global ids (export), and
+merging such records into a store by those ids (import). No file format here: the vault
+adapter writes and reads the dicts, the vault service joins the two.
+
+Identity across computers: evidence and memories by `uid` (schema 7), evidence also by its
+dedup key (the same message imported on both sides); entities by (name, kind); links by what
+they join; episodes by (started_at, app, title); frames by (captured_at, monitor, dhash);
+history entries by their whole content, so entries from both sides are kept once each.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.core.merge_policy import KINDS, Prefer
+
+MEMORY_FIELDS = (
+    "kind", "text", "context", "subject", "event_time", "observed_at", "valid_from", "valid_to",
+    "importance", "stability_days", "last_recalled_at", "recall_count", "pinned", "archived_at",
+    "origin", "reviewed_at", "role", "attribute", "value",
+)  # fmt: skip
+EVIDENCE_FIELDS = (
+    "dedup_key", "original_id", "session", "seq", "timestamp", "role", "speaker", "content",
+    "source_kind", "source_path",
+)  # fmt: skip
+BATCH = 2000
+# Fields a vault from an older Reverie may lack (added by later migrations), and their value.
+MEMORY_DEFAULTS: dict[str, Any] = {
+    "context": "", "reviewed_at": None, "role": None, "attribute": None, "value": None,
+    "review": None, "superseded_by": None, "history": [],
+}  # fmt: skip
+LINK_REFERENCES = ("id", "memory_id", "target_memory_id", "entity_id")
+
+ThumbnailSink = Callable[[int, bytes], tuple[str, int]]  # frame id, webp -> (path, size)
+
+
+def history_key(memory_uid: str, row: dict[str, Any]) -> str:
+    text = json.dumps(
+        [memory_uid, row["at"], row["action"], row["reason"], row["before"], row["after"]]
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# ------------------------------------------------------------------ export
+
+
+def record_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """What `export_records` will yield, per table (inside the same read transaction)."""
+
+    def one(sql: str) -> int:
+        return int(conn.execute(sql).fetchone()[0])
+
+    return {
+        "evidence": one("SELECT count(*) FROM evidence"),
+        "memory": one("SELECT count(*) FROM memories"),
+        "entity": one("SELECT count(*) FROM entities"),
+        "link": one("SELECT count(*) FROM links"),
+        "episode": one("SELECT count(*) FROM episodes"),
+        "frame": one("SELECT count(*) FROM frames"),
+        "fact_read": one("SELECT count(*) FROM fact_reads"),
+        "extraction": one("SELECT count(*) FROM extraction_queue"),
+        **{kind: one(f"SELECT count(*) FROM {table}") for kind, table in _optional(conn)},
+    }
+
+
+# The memory graph's own tables (schema 8), carried when this store has them: the user's
+# entity renames, merges and splits (not derivable), and which evidence the recogniser read.
+OPTIONAL_TABLES = (("entity_choice", "entity_choices"), ("entity_read", "entity_reads"))
+
+
+def _optional(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return [(kind, table) for kind, table in OPTIONAL_TABLES if table in present]
+
+
+def _batches(conn: sqlite3.Connection, sql: str) -> Iterator[sqlite3.Row]:
+    """Rows of `sql` (which must select `id` and end in `WHERE ... id > ?` order) by pages."""
+    last = 0
+    while True:
+        rows = conn.execute(sql, (last, BATCH)).fetchall()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1]["id"]
+
+
+def export_records(conn: sqlite3.Connection) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every record worth carrying, referencing others only by global ids. Run inside one read
+    transaction, so the whole export is one consistent snapshot."""
+    ev_uid = {r[0]: r[1] for r in conn.execute("SELECT id, uid FROM evidence")}
+    mem_uid = {r[0]: r[1] for r in conn.execute("SELECT id, uid FROM memories")}
+    for row in _batches(conn, "SELECT * FROM evidence WHERE id > ? ORDER BY id LIMIT ?"):
+        yield "evidence", {"uid": row["uid"], **{f: row[f] for f in EVIDENCE_FIELDS}}
+    for row in _batches(conn, "SELECT * FROM memories WHERE id > ? ORDER BY id LIMIT ?"):
+        memory_id = row["id"]
+        evidence = [
+            ev_uid[r[0]]
+            for r in conn.execute(
+                "SELECT evidence_id FROM memory_evidence WHERE memory_id = ? ORDER BY evidence_id",
+                (memory_id,),
+            )
+        ]
+        history = [
+            {k: h[k] for k in ("at", "action", "reason", "before", "after")}
+            for h in conn.execute(
+                "SELECT * FROM history WHERE memory_id = ? ORDER BY id", (memory_id,)
+            )
+        ]
+        review = conn.execute(
+            "SELECT * FROM review_items WHERE memory_id = ?", (memory_id,)
+        ).fetchone()
+        yield "memory", {
+            "uid": row["uid"],
+            **{f: row[f] for f in MEMORY_FIELDS},
+            "superseded_by": mem_uid.get(row["superseded_by"]) if row["superseded_by"] else None,
+            "evidence": evidence,
+            "history": history,
+            "review": None
+            if review is None
+            else {
+                "state": review["state"],
+                "why": review["why"],
+                "replaces": mem_uid.get(review["replaces"]) if review["replaces"] else None,
+                "listed_at": review["listed_at"],
+            },
+        }
+    entity_key = {}
+    for row in conn.execute("SELECT * FROM entities ORDER BY id"):
+        entity_key[row["id"]] = [row["name"], row["kind"]]
+        # Every column but the local id: the graph may add its own (and reads them back).
+        names = row.keys()  # sqlite3.Row iterates over values, not names
+        # Columns naming other rows by local id (canonical_id) are recomputed by the graph.
+        yield "entity", {k: row[k] for k in names if k != "id" and not k.endswith("_id")}
+    for row in conn.execute("SELECT * FROM links ORDER BY id"):
+        names = row.keys()
+        extra = {k: row[k] for k in names if k not in LINK_REFERENCES}
+        yield "link", {
+            **extra,
+            "memory": mem_uid[row["memory_id"]],
+            "target": mem_uid[row["target_memory_id"]] if row["target_memory_id"] else None,
+            "entity": entity_key[row["entity_id"]] if row["entity_id"] else None,
+        }
+    episode_key = {}
+    for row in conn.execute("SELECT * FROM episodes ORDER BY id"):
+        key = [row["started_at"], row["app"], row["title"]]
+        episode_key[row["id"]] = key
+        yield "episode", {
+            "key": key,
+            "ended_at": row["ended_at"],
+            "frames": row["frames"],
+            "closed": row["closed"],
+            "summary_evidence": ev_uid.get(row["summary_evidence_id"]),
+        }
+    for row in _batches(conn, "SELECT * FROM frames WHERE id > ? ORDER BY id LIMIT ?"):
+        yield "frame", {
+            "key": [row["captured_at"], row["monitor"], row["dhash"]],
+            "episode": episode_key[row["episode_id"]],
+            "app": row["app"],
+            "title": row["title"],
+            "evidence": ev_uid.get(row["evidence_id"]),
+            "redactions": row["redactions"],
+            "thumbnail": row["thumbnail"],  # a local path; the service swaps in the picture
+        }
+    for row in conn.execute("SELECT * FROM fact_reads ORDER BY evidence_id"):
+        yield "fact_read", {
+            "evidence": ev_uid[row["evidence_id"]],
+            "read_at": row["read_at"],
+            "found": row["found"],
+        }
+    for row in conn.execute("SELECT * FROM extraction_queue ORDER BY evidence_id"):
+        yield "extraction", {
+            "evidence": ev_uid[row["evidence_id"]],
+            "queued_at": row["queued_at"],
+            "status": row["status"],
+            "detail": row["detail"],
+        }
+    tables = dict(_optional(conn))
+    if "entity_choice" in tables:
+        for row in conn.execute("SELECT * FROM entity_choices ORDER BY id"):
+            yield "entity_choice", {k: row[k] for k in ("at", "action", "name", "target")}
+    if "entity_read" in tables:
+        for row in conn.execute("SELECT evidence_id FROM entity_reads ORDER BY evidence_id"):
+            yield "entity_read", {"evidence": ev_uid[row[0]]}
+
+
+# ------------------------------------------------------------------ import
+
+
+@dataclass
+class MergeReport:
+    """What a merge did (or, in a dry run, would do), by kind of record."""
+
+    counts: dict[str, dict[str, int]] = field(
+        default_factory=lambda: {k: {"added": 0, "updated": 0, "conflicting": 0,
+                                     "unchanged": 0} for k in KINDS}
+    )
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    touched_memories: list[int] = field(default_factory=list)  # to (re)index
+    thumbnails_written: list[str] = field(default_factory=list)
+
+    def count(self, kind: str, outcome: str) -> None:
+        self.counts[kind][outcome] += 1
+
+
+class VaultMergeError(Exception):
+    """The vault's records do not fit together (a reference to a record it does not hold)."""
+
+
+class Merger:
+    """Merges vault records into a store, inside the caller's transaction. Records arrive in
+    export order (evidence before the memories that cite it, and so on)."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        now_text: str,
+        prefer: Prefer,
+        import_id: int,
+        thumbnails: ThumbnailSink | None,
+    ) -> None:
+        self.conn = conn
+        self.now = now_text
+        self.prefer = prefer
+        self.import_id = import_id
+        self.thumbnails = thumbnails
+        self.report = MergeReport()
+        self.ev_ids: dict[str, int] = {}  # vault evidence uid -> local id
+        self.mem_ids: dict[str, int] = {}  # vault memory uid -> local id
+        self.episode_ids: dict[tuple[Any, ...], int] = {}
+        self.frame_ids: dict[tuple[Any, ...], int] = {}  # frames added by this merge
+        self._deferred: list[tuple[int, str | None, dict[str, Any] | None]] = []
+        self._local_ev = {r[0]: r[1] for r in conn.execute("SELECT uid, id FROM evidence")}
+        self._local_dedup = {r[0]: r[1] for r in conn.execute("SELECT dedup_key, id FROM evidence")}
+        self._local_mem = {r[0]: r[1] for r in conn.execute("SELECT uid, id FROM memories")}
+        self._column_cache: dict[str, set[str]] = {}
+
+    def add(self, table: str, record: dict[str, Any]) -> None:
+        handler = getattr(self, f"_{table}", None)
+        if handler is None:
+            self.report.notes.append(f"records of kind {table!r} were not understood; skipped")
+            return
+        try:
+            handler(record)
+        except (KeyError, TypeError, ValueError) as error:
+            raise VaultMergeError(f"a {table} record is malformed ({error!r})") from None
+
+    # -- evidence
+
+    def _evidence(self, r: dict[str, Any]) -> None:
+        uid = r["uid"]
+        local = self._local_ev.get(uid) or self._local_dedup.get(r["dedup_key"])
+        if local is not None:
+            self.ev_ids[uid] = local
+            self.report.count("evidence", "unchanged")
+            return
+        cursor = self.conn.execute(
+            f"INSERT INTO evidence (uid, {', '.join(EVIDENCE_FIELDS)}, import_id)"
+            f" VALUES (?, {', '.join('?' * len(EVIDENCE_FIELDS))}, ?)",
+            [uid, *(r[f] for f in EVIDENCE_FIELDS), self.import_id],
+        )
+        assert cursor.lastrowid is not None
+        self.ev_ids[uid] = self._local_ev[uid] = cursor.lastrowid
+        self._local_dedup[r["dedup_key"]] = cursor.lastrowid
+        self.report.count("evidence", "added")
+
+    def _evidence_id(self, uid: str | None) -> int | None:
+        if uid is None:
+            return None
+        if uid not in self.ev_ids:
+            raise VaultMergeError(f"a record cites evidence {uid} that the vault does not hold")
+        return self.ev_ids[uid]
+
+    # -- memories, with their history and review state
+
+    def _memory(self, r: dict[str, Any]) -> None:
+        r = {**MEMORY_DEFAULTS, **r}
+        uid = r["uid"]
+        evidence = [self._evidence_id(e) for e in r["evidence"]]
+        local = self._local_mem.get(uid) or self._alias(r, evidence)
+        if local is None:
+            self._insert_memory(r, evidence)
+            return
+        self.mem_ids[uid] = local
+        row = self.conn.execute("SELECT * FROM memories WHERE id = ?", (local,)).fetchone()
+        local_uid = row["uid"]
+        mine = {history_key(local_uid, dict(h)) for h in self._history_rows(local)}
+        theirs = {history_key(local_uid, h): h for h in r["history"]}
+        same = all(row[f] == r[f] for f in MEMORY_FIELDS)
+        outcome = "unchanged"
+        take_theirs = False
+        if not same:
+            if set(theirs) <= mine:
+                outcome = "unchanged"  # ours already holds every change theirs has
+            elif mine <= set(theirs):
+                outcome, take_theirs = "updated", True
+            else:
+                outcome = "conflicting"
+                take_theirs = self._theirs_wins(local, r)
+                self.report.conflicts.append(
+                    {"uid": local_uid, "text": row["text"][:80],
+                     "kept": "theirs" if take_theirs else "mine"}
+                )
+        self.report.count("memory", outcome)
+        for key, h in theirs.items():
+            if key not in mine:
+                self._insert_history(local, h)
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO memory_evidence (memory_id, evidence_id) VALUES (?, ?)",
+            [(local, e) for e in evidence],
+        )
+        if take_theirs:
+            assignments = ", ".join(f"{f} = ?" for f in MEMORY_FIELDS)
+            self.conn.execute(
+                f"UPDATE memories SET {assignments} WHERE id = ?",
+                [*(r[f] for f in MEMORY_FIELDS), local],
+            )
+            self._deferred.append((local, r["superseded_by"], r["review"]))
+            self.report.touched_memories.append(local)
+
+    def _theirs_wins(self, local: int, r: dict[str, Any]) -> bool:
+        if self.prefer == "theirs":
+            return True
+        if self.prefer == "mine":
+            return False
+        mine_last = max((h["at"] for h in self._history_rows(local)), default="")
+        theirs_last = max((h["at"] for h in r["history"]), default="")
+        return bool(theirs_last > mine_last)
+
+    def _alias(self, r: dict[str, Any], evidence: list[int | None]) -> int | None:
+        """A local memory that is this one under another id: both sides imported the same
+        message (or learned the same fact from it) before they shared anything."""
+        for evidence_id in evidence:
+            row = self.conn.execute(
+                "SELECT m.id FROM memory_evidence me JOIN memories m ON m.id = me.memory_id"
+                " WHERE me.evidence_id = ? AND m.kind = ? AND m.text = ?"
+                " AND m.attribute IS ? AND m.value IS ?",
+                (evidence_id, r["kind"], r["text"], r["attribute"], r["value"]),
+            ).fetchone()
+            if row is not None:
+                return int(row[0])
+        return None
+
+    def _insert_memory(self, r: dict[str, Any], evidence: list[int | None]) -> None:
+        cursor = self.conn.execute(
+            f"INSERT INTO memories (uid, {', '.join(MEMORY_FIELDS)})"
+            f" VALUES (?, {', '.join('?' * len(MEMORY_FIELDS))})",
+            [r["uid"], *(r[f] for f in MEMORY_FIELDS)],
+        )
+        local = cursor.lastrowid
+        assert local is not None
+        self.mem_ids[r["uid"]] = self._local_mem[r["uid"]] = local
+        self.conn.executemany(
+            "INSERT INTO memory_evidence (memory_id, evidence_id) VALUES (?, ?)",
+            [(local, e) for e in evidence],
+        )
+        for h in r["history"]:
+            self._insert_history(local, h)
+        self._deferred.append((local, r["superseded_by"], r["review"]))
+        self.report.count("memory", "added")
+        self.report.touched_memories.append(local)
+
+    def _history_rows(self, memory_id: int) -> list[sqlite3.Row]:
+        return self.conn.execute(
+            "SELECT at, action, reason, before, after FROM history WHERE memory_id = ?",
+            (memory_id,),
+        ).fetchall()
+
+    def _insert_history(self, memory_id: int, h: dict[str, Any]) -> None:
+        self.conn.execute(
+            "INSERT INTO history (memory_id, at, action, reason, before, after)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (memory_id, h["at"], h["action"], h["reason"], h["before"], h["after"]),
+        )
+        self.report.count("history", "added")
+
+    # -- the graph
+
+    def _columns(self, table: str) -> set[str]:
+        if table not in self._column_cache:
+            rows = self.conn.execute(f"PRAGMA table_info({table})").fetchall()
+            self._column_cache[table] = {r[1] for r in rows}
+        return self._column_cache[table]
+
+    def _entity(self, r: dict[str, Any]) -> None:
+        names = ["name", "kind", *sorted(k for k in r if k in self._columns("entities")
+                                         and k not in ("id", "name", "kind"))]  # fmt: skip
+        cursor = self.conn.execute(
+            f"INSERT OR IGNORE INTO entities ({', '.join(names)})"
+            f" VALUES ({', '.join('?' * len(names))})",
+            [r[n] for n in names],
+        )
+        self.report.count("entity", "added" if cursor.rowcount else "unchanged")
+
+    def _entity_id(self, key: list[str]) -> int:
+        row = self.conn.execute(
+            "SELECT id FROM entities WHERE name = ? AND kind = ?", (key[0], key[1])
+        ).fetchone()
+        if row is None:
+            raise VaultMergeError(f"a link names entity {key!r}, which the vault does not hold")
+        return int(row[0])
+
+    def _memory_id(self, uid: str) -> int:
+        if uid not in self.mem_ids:
+            raise VaultMergeError(f"a record cites memory {uid}, which the vault does not hold")
+        return self.mem_ids[uid]
+
+    def _link(self, r: dict[str, Any]) -> None:
+        memory = self._memory_id(r["memory"])
+        target = self._memory_id(r["target"]) if r["target"] else None
+        entity = self._entity_id(r["entity"]) if r["entity"] else None
+        exists = self.conn.execute(
+            "SELECT 1 FROM links WHERE memory_id = ? AND target_memory_id IS ?"
+            " AND entity_id IS ? AND relation = ?",
+            (memory, target, entity, r["relation"]),
+        ).fetchone()
+        if exists:
+            self.report.count("link", "unchanged")
+            return
+        extra = sorted(k for k in r if k in self._columns("links")
+                       and k not in (*LINK_REFERENCES, "relation"))  # fmt: skip
+        self.conn.execute(
+            f"INSERT INTO links (memory_id, target_memory_id, entity_id, relation"
+            f"{''.join(', ' + k for k in extra)}) VALUES (?, ?, ?, ?{', ?' * len(extra)})",
+            (memory, target, entity, r["relation"], *(r[k] for k in extra)),
+        )
+        self.report.count("link", "added")
+
+    # -- screen capture
+
+    def _episode(self, r: dict[str, Any]) -> None:
+        started, app, title = r["key"]
+        row = self.conn.execute(
+            "SELECT id FROM episodes WHERE started_at = ? AND app = ? AND title = ?",
+            (started, app, title),
+        ).fetchone()
+        if row is not None:
+            self.episode_ids[tuple(r["key"])] = int(row[0])
+            self.report.count("episode", "unchanged")
+            return
+        cursor = self.conn.execute(
+            "INSERT INTO episodes (app, title, started_at, ended_at, frames, closed,"
+            " summary_evidence_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (app, title, started, r["ended_at"], r["frames"], r["closed"],
+             self._evidence_id(r["summary_evidence"])),
+        )
+        assert cursor.lastrowid is not None
+        self.episode_ids[tuple(r["key"])] = cursor.lastrowid
+        self.report.count("episode", "added")
+
+    def _frame(self, r: dict[str, Any]) -> None:
+        captured, monitor, dhash = r["key"]
+        row = self.conn.execute(
+            "SELECT id FROM frames WHERE captured_at = ? AND monitor = ? AND dhash = ?",
+            (captured, monitor, dhash),
+        ).fetchone()
+        if row is not None:
+            self.report.count("frame", "unchanged")
+            return
+        episode = self.episode_ids.get(tuple(r["episode"]))
+        if episode is None:
+            raise VaultMergeError("a screen frame belongs to an episode the vault does not hold")
+        cursor = self.conn.execute(
+            "INSERT INTO frames (episode_id, captured_at, monitor, app, title, dhash,"
+            " evidence_id, redactions) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (episode, captured, monitor, r["app"], r["title"], dhash,
+             self._evidence_id(r["evidence"]), r["redactions"]),
+        )
+        assert cursor.lastrowid is not None
+        self.frame_ids[tuple(r["key"])] = cursor.lastrowid
+        self.report.count("frame", "added")
+
+    def _thumbnail(self, r: dict[str, Any]) -> None:
+        frame = self.frame_ids.get(tuple(r["frame"]))
+        if frame is None:
+            self.report.count("thumbnail", "unchanged")  # the frame (and its picture) is known
+            return
+        if self.thumbnails is None:
+            self.report.notes.append(
+                "screen thumbnails were not imported: there is no thumbnail key here "
+                "(no OS keyring and no passphrase)"
+            )
+            self.thumbnails = _skip_thumbnails
+        import base64
+
+        path, size = self.thumbnails(frame, base64.b64decode(r["webp"]))
+        if not path:
+            return
+        self.report.thumbnails_written.append(path)
+        self.conn.execute(
+            "UPDATE frames SET thumbnail = ?, thumbnail_bytes = ? WHERE id = ?",
+            (path, size, frame),
+        )
+        self.report.count("thumbnail", "added")
+
+    # -- what the fact rules and the model have already read
+
+    def _fact_read(self, r: dict[str, Any]) -> None:
+        cursor = self.conn.execute(
+            "INSERT OR IGNORE INTO fact_reads (evidence_id, read_at, found) VALUES (?, ?, ?)",
+            (self._evidence_id(r["evidence"]), r["read_at"], r["found"]),
+        )
+        self.report.count("fact_read", "added" if cursor.rowcount else "unchanged")
+
+    def _extraction(self, r: dict[str, Any]) -> None:
+        cursor = self.conn.execute(
+            "INSERT OR IGNORE INTO extraction_queue (evidence_id, queued_at, status, detail)"
+            " VALUES (?, ?, ?, ?)",
+            (self._evidence_id(r["evidence"]), r["queued_at"], r["status"], r["detail"]),
+        )
+        self.report.count("extraction", "added" if cursor.rowcount else "unchanged")
+
+    def _entity_choice(self, r: dict[str, Any]) -> None:
+        if "entity_choices" not in self._tables():
+            self.report.notes.append("the graph's entity choices were skipped (no graph here)")
+            return
+        key = (r["at"], r["action"], r["name"], r["target"])
+        exists = self.conn.execute(
+            "SELECT 1 FROM entity_choices WHERE at = ? AND action = ? AND name = ?"
+            " AND target = ?",
+            key,
+        ).fetchone()
+        if exists:
+            self.report.count("entity_choice", "unchanged")
+            return
+        self.conn.execute(
+            "INSERT INTO entity_choices (at, action, name, target) VALUES (?, ?, ?, ?)", key
+        )
+        self.report.count("entity_choice", "added")
+
+    def _entity_read(self, r: dict[str, Any]) -> None:
+        if "entity_reads" not in self._tables():
+            return
+        cursor = self.conn.execute(
+            "INSERT OR IGNORE INTO entity_reads (evidence_id) VALUES (?)",
+            (self._evidence_id(r["evidence"]),),
+        )
+        self.report.count("entity_read", "added" if cursor.rowcount else "unchanged")
+
+    def _tables(self) -> set[str]:
+        if "" not in self._column_cache:
+            rows = self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            self._column_cache[""] = {r[0] for r in rows}
+        return self._column_cache[""]
+
+    def _settings(self, r: dict[str, Any]) -> None:
+        pass  # carried for a replace; the service applies them
+
+    def _embedding(self, r: dict[str, Any]) -> None:
+        pass  # read by the service when the embedding model matches
+
+    def finish(self) -> MergeReport:
+        """Resolve references that may point forward in the vault (supersession, review)."""
+        for local, superseded_uid, review in self._deferred:
+            superseded = self.mem_ids.get(superseded_uid) if superseded_uid else None
+            if superseded_uid and superseded is None:
+                superseded = self._local_mem.get(superseded_uid)
+            self.conn.execute(
+                "UPDATE memories SET superseded_by = ? WHERE id = ?", (superseded, local)
+            )
+            if review is not None:
+                replaces = self.mem_ids.get(review["replaces"]) if review["replaces"] else None
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO review_items (memory_id, state, why, replaces,"
+                    " listed_at) VALUES (?, ?, ?, ?, ?)",
+                    (local, review["state"], review["why"], replaces, review["listed_at"]),
+                )
+        self.conn.executemany(
+            "INSERT INTO index_outbox (memory_id, op, queued_at) VALUES (?, 'upsert', ?)"
+            " ON CONFLICT(memory_id) DO UPDATE SET op = excluded.op,"
+            " queued_at = excluded.queued_at",
+            [(m, self.now) for m in self.report.touched_memories],
+        )
+        return self.report
+
+
+def _skip_thumbnails(frame: int, webp: bytes) -> tuple[str, int]:
+    return "", 0
