@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from app.core.errors import EnvironmentProblem
 from app.core.forgetting import ForgettingParams
 from app.core.ports import Clock, Progress
 from app.embed.minilm import MiniLmEmbedder
@@ -20,10 +21,27 @@ from app.settings import Settings
 from app.storage.chroma_index import ChromaIndex
 from app.storage.sqlite_store import SqliteMemoryStore
 from app.storage.token_vectors import TokenVectorStore
+from app.store_key import StoreKey, is_plaintext, passphrase_from_env
 
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
+
+
+def open_store_key(home: Path, passphrase: str | None) -> bytes | None:
+    """The key of the store in `home`: None for a plaintext store from before encryption
+    (until `reverie encrypt`), else from the keyring or the passphrase; a new store is always
+    encrypted."""
+    db = home / DB_NAME
+    keeper = StoreKey(home, passphrase if passphrase is not None else passphrase_from_env())
+    if is_plaintext(db):
+        return None
+    if keeper.record() is None and db.exists() and db.stat().st_size > 0:
+        raise EnvironmentProblem(
+            f"{db} is encrypted (or damaged) but its key record {keeper.record_path.name} is "
+            "missing: restore that file from a backup of the data folder"
+        )
+    return keeper.load()
 
 
 class Reverie:
@@ -35,13 +53,17 @@ class Reverie:
         params: ForgettingParams | None = None,
         embedder: MiniLmEmbedder | None = None,
         model_path: Path | None = None,
+        passphrase: str | None = None,
     ) -> None:
+        """`passphrase` unlocks a store kept with one (default: $REVERIE_PASSPHRASE); a store
+        whose key is in the OS keyring needs none."""
         self.home = resolve_home(home)
         self.clock = clock
         self.settings = Settings.load(self.home)
         self.params = params or self.settings.forgetting_params()
         self.embedder = embedder or MiniLmEmbedder()
-        self.store = SqliteMemoryStore(self.home / DB_NAME)
+        self._key = open_store_key(self.home, passphrase)
+        self.store = SqliteMemoryStore(self.home / DB_NAME, self._key)
         # One engine operation at a time across threads (the app's worker, the scheduler's
         # jobs): they share one SQLite connection, the index and the model.
         self.work_lock = threading.RLock()
@@ -57,8 +79,17 @@ class Reverie:
             from app.embed.chroma_function import MiniLmChromaFunction
 
             function: Any = MiniLmChromaFunction(self.embedder)
-            tokens = TokenVectorStore(self.home / TOKENS_DB, self.embedder.dimensions)
-            self._index = ChromaIndex(self.home / VECTORS_DIR, function, tokens)
+            tokens = TokenVectorStore(self.home / TOKENS_DB, self.embedder.dimensions, self._key)
+            if self.settings.vector_server:
+                # The user's own Chroma server (off by default): see app/storage/chroma_server.py.
+                from app.storage.chroma_server import ChromaServer, ChromaServerIndex, server_token
+
+                server = ChromaServer.parse(
+                    self.settings.vector_server, self.settings.vector_collection
+                )
+                self._index = ChromaServerIndex(server, function, tokens, server_token())
+            else:
+                self._index = ChromaIndex(self.home / VECTORS_DIR, function, tokens)
         return self._index
 
     @property
@@ -75,7 +106,6 @@ class Reverie:
 
     def chosen_model_path(self) -> Path:
         """--model, else the settings' choice, else the bundled SmolLM2."""
-        from app.core.errors import EnvironmentProblem
         from app.llm.catalog import bundled_model
 
         if self.model_path is not None:
@@ -117,6 +147,13 @@ class Reverie:
         if model_changed and self._model is not None and self.model_path is None:
             self._model.close()
             self._model = None
+        moved = (previous.vector_server, previous.vector_collection) != (
+            chosen.vector_server, chosen.vector_collection)  # fmt: skip
+        if moved and self._index is not None:
+            # The index lives elsewhere from now on: the next use opens it there.
+            if self._index.tokens is not None:
+                self._index.tokens.close()
+            self._index = None
 
     def capture_agent(self, passphrase: str | None = None, **overrides: Any) -> Any:
         """A screen-capture agent for this data folder (X11 window list, mss, tesseract when

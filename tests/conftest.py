@@ -8,6 +8,10 @@ import sys
 
 # Qt must know it has no screen before PySide6 is first imported (else it aborts the process).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Every store a test makes is encrypted, as a user's is; the key comes from a passphrase in the
+# environment (as a script's would), never from the developer's own OS keyring.
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+os.environ.setdefault("REVERIE_PASSPHRASE", "the test suite's passphrase")
 from collections.abc import Iterator
 from pathlib import Path
 

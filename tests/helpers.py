@@ -8,6 +8,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 NETGUARD = Path(__file__).parent / "netguard"
@@ -64,3 +65,12 @@ def write_fake_gguf(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(header + b"".join(pairs) + b"\0" * padding)
     return path
+
+
+def store_connection(home: Path, timeout: float = 1) -> Any:
+    """A raw connection to the (encrypted) memory store in `home`, as a test inspects it."""
+    from app.home import DB_NAME
+    from app.runtime import open_store_key
+    from app.storage import sqlcipher
+
+    return sqlcipher.connect(home / DB_NAME, open_store_key(home, None), timeout=timeout)

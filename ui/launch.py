@@ -77,7 +77,20 @@ def main(argv: list[str] | None = None) -> int:
     icon = QIcon(str(ICON))
     app.setWindowIcon(icon)
     try:
-        reverie = Reverie(args.home, model_path=args.model)
+        from app.home import resolve_home
+        from app.store_key import StoreKey
+        from ui.store_unlock import ask_in_dialog, open_unlocked
+
+        new_store = StoreKey(resolve_home(args.home)).record() is None
+        opened = open_unlocked(
+            lambda passphrase: Reverie(args.home, model_path=args.model, passphrase=passphrase),
+            ask_in_dialog(None),
+            new_store,
+        )
+        if opened is None:
+            print("reverie-gui: no passphrase given; the memories stay locked", file=sys.stderr)
+            return 1
+        reverie = opened
     except ReverieError as error:
         QMessageBox.critical(None, "Reverie cannot start", str(error))
         print(f"reverie-gui: {error}", file=sys.stderr)

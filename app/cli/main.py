@@ -11,10 +11,12 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.cli import capture_commands, commands, demo, model_commands
+from app.cli import capture_commands, commands, demo, graph_commands, model_commands
+from app.cli.index_commands import cmd_index
 from app.cli.parser import parse_args
 from app.core.errors import ReverieError
 from app.runtime import Reverie
+from app.store_key import passphrase_from_env
 
 HANDLERS: dict[str, Callable[[argparse.Namespace, Reverie], int]] = {
     "ingest": commands.cmd_ingest,
@@ -30,6 +32,9 @@ HANDLERS: dict[str, Callable[[argparse.Namespace, Reverie], int]] = {
     "models": model_commands.cmd_models,
     "chat": model_commands.cmd_chat,
     "capture": capture_commands.cmd_capture,
+    "index": cmd_index,
+    "entities": graph_commands.cmd_entities,
+    "graph": graph_commands.cmd_graph,
 }
 
 
@@ -62,7 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         home = demo.demo_home(home)
     try:
         model = getattr(args, "model", None)
-        with Reverie(home, model_path=Path(model).expanduser() if model else None) as reverie:
+        passphrase = passphrase_from_env(getattr(args, "passphrase_env", None))
+        with Reverie(
+            home, model_path=Path(model).expanduser() if model else None, passphrase=passphrase
+        ) as reverie:
             return HANDLERS[args.command](args, reverie)
     except ReverieError as error:
         print(f"reverie: error: {error}", file=sys.stderr)

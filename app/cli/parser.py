@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from app import __version__
+from app.cli.graph_commands import add_graph_commands
+from app.cli.index_commands import add_index_commands
 from app.core.records import MemoryKind
 from app.importers import FORMATS
 
@@ -28,8 +30,17 @@ GLOBAL_OPTIONS: dict[str, tuple[str, dict[str, Any], object]] = {
         None,
     ),
     "model": ("--model", {"metavar": "FILE.gguf", "help": "use this model for this command"}, None),
+    "passphrase_env": (
+        "--passphrase-env",
+        {
+            "metavar": "VAR",
+            "help": "read the store's passphrase from this environment variable (default: "
+            "$REVERIE_PASSPHRASE; only needed when there is no OS keyring)",
+        },
+        None,
+    ),
 }
-COMMON = ("home", "json")
+COMMON = ("home", "json", "passphrase_env")
 TIMED = (*COMMON, "now")
 MODEL = (*COMMON, "model")
 
@@ -160,12 +171,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="S",
         help="skip while there was no input for S seconds (default 300)",
     )
-    capture.add_argument("--passphrase-env", metavar="VAR",
-                         help="read the thumbnail passphrase from this environment variable "
-                         "(when there is no OS keyring)")  # fmt: skip
     _command(sub, "gui", COMMON, help="start the desktop app (same as reverie-gui)")
     _command(sub, "stats", COMMON, help="what the store holds")
     _command(sub, "doctor", COMMON, help="check the installation and data folder")
     _command(sub, "reindex", COMMON, help="rebuild the vector index from SQLite")
+    add_index_commands(sub, _command, COMMON)
     _command(sub, "demo", COMMON, help="import the sample chat into a demo folder and show recall")
+    add_graph_commands(sub, _command, COMMON)
     return parser

@@ -100,7 +100,7 @@ def check_index(store: SqliteMemoryStore, index: ChromaIndex) -> Check:
     try:
         indexed = index.indexed_memory_ids()
     except ReverieError as error:
-        return Check("vector index", FAIL, str(error))
+        return Check("vector index", FAIL, f"{index.where}: {error}")
     expected = store.memory_ids()
     missing = expected - indexed.keys()
     stray = indexed.keys() - expected
@@ -119,11 +119,17 @@ def check_index(store: SqliteMemoryStore, index: ChromaIndex) -> Check:
         # Token vectors are words in another form: an erased memory must not leave them.
         problems.append(f"{len(tokens - expected)} token vectors of memories that do not exist")
     if problems:
-        return Check("vector index", FAIL, "; ".join(problems) + " (fix: reverie reindex)")
+        return Check(
+            "vector index", FAIL, f"{index.where}: {'; '.join(problems)} (fix: reverie reindex)"
+        )
     # Missing token vectors are no fault: they are computed when a memory is first ranked.
     without = len(expected - tokens)
     note = f"; {without} without token vectors yet" if without else ""
-    return Check("vector index", OK, f"consistent with the store ({len(expected)} memories{note})")
+    return Check(
+        "vector index",
+        OK,
+        f"{index.where}: consistent with the store ({len(expected)} memories{note})",
+    )
 
 
 def check_capture() -> Check:

@@ -109,17 +109,15 @@ class ChromaIndex:
         context_vectors = text_vectors.copy()
         if differ:
             context_vectors[differ] = self.embed([contexts[row] for row in differ])
-        ids, docs, metas, vectors = [], [], [], []
+        ids, metas, vectors = [], [], []
         for row, (memory_id, _, _) in enumerate(items):
-            for view, doc, vector in (
-                (TEXT, texts[row], text_vectors[row]),
-                (CONTEXT, contexts[row], context_vectors[row]),
-            ):
+            for view, vector in ((TEXT, text_vectors[row]), (CONTEXT, context_vectors[row])):
                 ids.append(_doc_id(memory_id, view))
-                docs.append(doc)
                 vectors.append(vector)
                 metas.append({"memory_id": memory_id, "view": view})
-        self.collection.upsert(ids=ids, embeddings=vectors, documents=docs, metadatas=metas)
+        # Ids and vectors only: Chroma's files are not encrypted, so the text stays in the
+        # (encrypted) memory store and never reaches them.
+        self.collection.upsert(ids=ids, embeddings=vectors, metadatas=metas)
         self._count = None
 
     def _with_context(

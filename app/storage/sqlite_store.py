@@ -27,6 +27,7 @@ from app.core.records import (
     Message,
 )
 from app.core.time_expressions import event_time
+from app.storage import sqlcipher
 from app.storage.rows import (
     evidence_from_row,
     history_from_row,
@@ -68,18 +69,35 @@ class IndexWork:
     context: str
 
 
+class DamagedStore(EnvironmentProblem):
+    """The store file cannot be read (damaged, or not a store): Reverie does not start on it."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        self.path = path
+        super().__init__(
+            f"the memory store {path} cannot be read ({detail}): it is damaged. Reverie will "
+            "not start on it. Run `reverie doctor --repair` to restore the last snapshot or "
+            "salvage what is readable, then rebuild the index."
+        )
+
+
 def dedup_key(source_kind: str, session: str, original_id: str) -> str:
     return hashlib.sha256(f"{source_kind}\x1f{session}\x1f{original_id}".encode()).hexdigest()
 
 
 class SqliteMemoryStore:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, key: bytes | None = None) -> None:
+        """`key`: the store's SQLCipher key; None only for a store from before encryption."""
         self.path = path
+        self.key = key  # snapshots of an encrypted store are opened with it
+        self.encrypted = key is not None
         try:
-            conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
-        except sqlite3.Error as error:
+            conn = sqlcipher.connect(path, key)
+        except sqlcipher.DatabaseError as error:
+            raise DamagedStore(path, str(error)) from None
+        except sqlcipher.Error as error:
             raise EnvironmentProblem(f"cannot open the memory store {path}: {error}") from None
-        conn.row_factory = sqlite3.Row
+        conn.row_factory = sqlcipher.Row
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")  # a committed import survives power loss
@@ -88,8 +106,9 @@ class SqliteMemoryStore:
         self._lock = threading.RLock()  # one writer at a time, whichever thread asks
         try:
             migrate(conn)
-        except sqlite3.DatabaseError as error:
-            raise EnvironmentProblem(f"{path} is not a readable memory store: {error}") from None
+        except sqlcipher.DatabaseError as error:
+            conn.close()
+            raise DamagedStore(path, str(error)) from None
 
     def close(self) -> None:
         self.conn.close()
@@ -432,7 +451,7 @@ class SqliteMemoryStore:
             problems.append(f"SQLite integrity check: {result}")
         try:
             self.conn.execute("INSERT INTO memories_fts(memories_fts) VALUES ('integrity-check')")
-        except sqlite3.DatabaseError as error:
+        except sqlcipher.DatabaseError as error:
             problems.append(f"keyword index is out of step with the memories: {error}")
         orphans = self.conn.execute(
             "SELECT count(*) FROM memories m WHERE NOT EXISTS"

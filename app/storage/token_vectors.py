@@ -11,7 +11,6 @@ weigh more than common ones.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -23,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from app.core.errors import EnvironmentProblem
+from app.storage import sqlcipher
 
 FORMAT_VERSION = 1  # bump when the encoding changes; an older file is emptied and refilled
 _MEMORIES = -1  # the piece_counts row that counts the memories themselves
@@ -67,17 +67,25 @@ def _pieces_from(blob: bytes) -> frozenset[int]:
 class TokenVectorStore:
     """Safe to share between threads: one connection, one lock."""
 
-    def __init__(self, path: Path, dimensions: int) -> None:
+    def __init__(self, path: Path, dimensions: int, key: bytes | None = None) -> None:
+        """`key`: encrypt the file like the memory store (its word pieces say what a memory
+        is about); None for a plaintext store from before encryption."""
         self.path = path
         self.dimensions = dimensions
         self._lock = threading.Lock()
         try:
-            self._conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
+            try:
+                self._conn = sqlcipher.connect(path, key)
+            except sqlcipher.DatabaseError:
+                # Derived data under another key (or none): start it afresh, it is refilled.
+                for leftover in (path, *(path.with_name(path.name + x) for x in ("-wal", "-shm"))):
+                    leftover.unlink(missing_ok=True)
+                self._conn = sqlcipher.connect(path, key)
             # Erasing a memory for good must not leave its words in free pages of this file.
             self._conn.execute("PRAGMA secure_delete = ON")
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._prepare()
-        except sqlite3.DatabaseError as error:
+        except sqlcipher.DatabaseError as error:
             raise EnvironmentProblem(
                 f"cannot open the token index {path}: {error}. Delete the file and run "
                 "`reverie reindex` to rebuild it."

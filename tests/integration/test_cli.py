@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import SAMPLE, cli_env, run_cli, write_fake_gguf
+from app.core.errors import ReverieError
+from tests.helpers import SAMPLE, cli_env, run_cli, store_connection, write_fake_gguf
 
 
 @pytest.fixture(scope="module")
@@ -137,17 +138,20 @@ def test_killing_an_ingest_loses_nothing_committed(tmp_path: Path) -> None:
     )
     db = home / "memory.sqlite3"
     deadline = time.monotonic() + 120
-    import sqlite3
+    from app.storage import sqlcipher
 
     committed = 0
     while time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.2)
         if db.exists():
             try:
-                with sqlite3.connect(db, timeout=1) as conn:
+                conn = store_connection(home)
+                try:
                     committed = conn.execute("SELECT count(*) FROM evidence").fetchone()[0]
                     pending = conn.execute("SELECT count(*) FROM index_outbox").fetchone()[0]
-            except sqlite3.Error:
+                finally:
+                    conn.close()
+            except (sqlcipher.Error, ReverieError):
                 continue
             if committed and pending and pending < committed:
                 break  # the messages are committed and indexing is under way

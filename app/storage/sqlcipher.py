@@ -1,0 +1,74 @@
+"""SQLite connections through SQLCipher (the `sqlcipher3` wheel: a drop-in for `sqlite3`, so
+sqlite-utils wraps it unchanged). Without a key the same driver reads and writes plain SQLite
+files, which is how stores from before encryption keep opening until `reverie encrypt`.
+
+The key is raw (32 bytes, given as x'..'), so SQLCipher skips its own PBKDF2: the key already
+comes from the keyring or from Argon2id.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlcipher3 import dbapi2
+
+Error = dbapi2.Error
+DatabaseError = dbapi2.DatabaseError
+OperationalError = dbapi2.OperationalError
+Row = dbapi2.Row
+
+
+def connect(path: Path | str, key: bytes | None, *, timeout: float = 30) -> Any:
+    """A connection that has proven it can read the file (wrong key or damage: DatabaseError)."""
+    conn = dbapi2.connect(str(path), check_same_thread=False, timeout=timeout)
+    try:
+        if key is not None:
+            conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def export_encrypted(source: Path, target: Path, key: bytes) -> None:
+    """Copy a plaintext SQLite file into a new encrypted one (SQLCipher's sqlcipher_export),
+    schema version included; `target` must not exist."""
+    if target.exists():
+        target.unlink()
+    conn = connect(source, None)
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        conn.execute(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key.hex()}'\"", (str(target),))
+        conn.execute("SELECT sqlcipher_export('encrypted')")
+        conn.execute(f"PRAGMA encrypted.user_version = {version}")
+        conn.execute("DETACH DATABASE encrypted")
+    finally:
+        conn.close()
+    _fsync(target)
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def shred(path: Path) -> None:
+    """Overwrite a file with zeros, flush it to disk, then remove it. On copy-on-write or
+    wear-levelled storage (btrfs, SSDs) old blocks may survive: full-disk encryption is what
+    covers those; this removes what a plain reader of the disk would find."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return
+    with path.open("r+b") as handle:
+        chunk = b"\x00" * (1 << 20)
+        left = size
+        while left > 0:
+            handle.write(chunk[: min(left, len(chunk))])
+            left -= len(chunk)
+        handle.flush()
+        os.fsync(handle.fileno())
+    path.unlink()
