@@ -23,6 +23,10 @@ class Settings:
     # A llama.cpp server of the user's own (e.g. "http://desktop.local:8080"). Empty, the
     # default: everything runs on this machine and nothing opens a network connection.
     server_url: str = ""
+    # A Chroma server of the user's own for the vector index (e.g. "http://homeserver:8000").
+    # Empty, the default: the index is the folder beside the memory store.
+    vector_server: str = ""
+    vector_collection: str = "memories"  # on that server: one collection per data folder
     # The forgetting curve: below this retention a memory is archived (never deleted), and a
     # scale on how long memories last before fading (2.0: twice as long).
     archive_threshold: float = 0.05
@@ -53,6 +57,10 @@ class Settings:
             raise InputError("capture_disk_cap_mb must be at least 10")
         if self.review_mode not in ("ask", "auto"):
             raise InputError("review_mode must be 'ask' or 'auto'")
+        if self.vector_server:
+            from app.storage.chroma_server import ChromaServer
+
+            ChromaServer.parse(self.vector_server, self.vector_collection)  # raises InputError
 
     @classmethod
     def load(cls, home: Path) -> Settings:
