@@ -27,10 +27,20 @@ def _print_answer(answer: Answer, streamed: bool = True) -> None:
     for citation in answer.citations:
         source = citation.hit.sources[0] if citation.hit.sources else None
         where = f"{source.session} / {source.original_id}" if source else "no source"
-        print(
-            f"  [{citation.number}] #{citation.hit.memory.id} {short(citation.hit.memory.text, 70)}"
-            f"\n       from {where}"
-        )
+        if citation.excerpt and source is not None:
+            # The answer is a date, a name or a place: show the words it was taken from.
+            said = (
+                f"{source.speaker or source.role}, {source.timestamp:%-d %B %Y}"
+                if (source.timestamp)
+                else (source.speaker or source.role)
+            )
+            print(f"  [{citation.number}] #{citation.hit.memory.id} {said}: “{citation.excerpt}”")
+        else:
+            print(
+                f"  [{citation.number}] #{citation.hit.memory.id}"
+                f" {short(citation.hit.memory.text, 70)}"
+            )
+        print(f"       from {where}")
 
 
 def cmd_ask(args: argparse.Namespace, reverie: Reverie) -> int:

@@ -388,6 +388,14 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
 
 
+def statements(text: str) -> str:
+    """The text without its questions: "Where is the internship?" asks, it does not tell."""
+    found = sentences(text)
+    if not found or not any(s.rstrip().endswith("?") for s in found):
+        return text
+    return " ".join(s for s in found if not s.rstrip().endswith("?"))
+
+
 def best_sentence(question: Question, text: str, max_chars: int = 320) -> str:
     """The sentence of `text` with most of the question's words (the first on a tie); a
     short text is kept whole."""
@@ -408,7 +416,9 @@ _DATE = re.compile(
     r"(?:,?\s+\d{4})?\b",
     re.I,
 )
-_QUANTITY = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|[a-zA-Z£$€]+)?|\b[£$€]\s?\d+(?:[.,]\d+)?")
+_QUANTITY = re.compile(
+    r"[£$€]\s?\d+(?:[.,]\d+)*(?:k\b)?|\b\d+(?:[.,]\d+)?\s*(?:%|[a-zA-Z£$€]+)?"
+)
 
 
 def short_span(question: Question, sentence: str) -> str | None:
@@ -416,8 +426,15 @@ def short_span(question: Question, sentence: str) -> str | None:
     sentence shows them plainly; None otherwise (the sentence is the answer)."""
     asked = {fold(w) for w in re.findall(r"[\wÀ-ÿ]+", question.text)}
     if question.wh in {"how many", "how much", "how long"}:
-        found = _QUANTITY.search(sentence)
-        return found.group().strip() if found else None
+        # "the 28th" is a day, not an amount; "how much" wants money or a unit.
+        amounts = [
+            m.group().strip()
+            for m in _QUANTITY.finditer(sentence)
+            if not re.fullmatch(r"\d+(?:st|nd|rd|th)", m.group().strip())
+        ]
+        if question.wh == "how much":
+            amounts = [a for a in amounts if re.search(r"[£$€%]|\d\s*(?:k|pounds?|dollars?|euros?|quid|bucks|grand)\b", a)]
+        return amounts[0] if amounts else None
     if question.asks_when:
         found = _DATE.search(sentence)
         return found.group() if found else None

@@ -233,3 +233,60 @@ def event_time(text: str, said_at: datetime | None) -> datetime | None:
     days = 2 if "day before yesterday" in lowered[:140] else 1
     day = said_at.astimezone(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
     return day - timedelta(days=days)
+
+
+def _day_name(moment: datetime) -> str:
+    return f"{moment:%-d %B %Y}"
+
+
+def when_it_happened(sentence: str, said_at: datetime) -> str | None:
+    """The date a statement gives for what it tells, in words, resolved against when it was
+    said: "Lost my job yesterday" said on 20 January 2023 is "19 January 2023", "hosting a
+    competition next month" said in April is "May 2023", "last week" is "the week before 16
+    March 2023". None when the sentence names no time."""
+    if said_at.tzinfo is None:
+        raise ValueError("said_at must be timezone-aware")
+    said_at = said_at.astimezone(UTC)
+    text = " ".join(re.sub(r"[^\w\s,]", " ", sentence.lower()).split())
+    said = _day_name(said_at)
+    for pattern, phrase in (
+        (r"\b(last|previous|past) weekend\b", "the weekend before {}"),
+        (r"\b(last|previous|past) week\b", "the week before {}"),
+        (r"\bnext week\b", "the week after {}"),
+        (r"\bthis week\b", "the week of {}"),
+    ):
+        if re.search(pattern, text):
+            return phrase.format(said)
+    absolute = _absolute(text, said_at)
+    the_nth = re.search(r"\bon the (\d{1,2})(?:st|nd|rd|th)\b", text)
+    if absolute is None and the_nth:
+        # "we move in on the 28th": a day of the month it was said in.
+        found_day = _day(said_at.year, said_at.month, int(the_nth[1]))
+        if found_day:
+            return _day_name(found_day[0])
+    if absolute is not None and not re.search(r"\b(19|20)\d\d\b", text):
+        # A date without its year is the nearest one to when it was said: "my interview is
+        # on 21 May", said in April, is next month's.
+        shifted = [
+            (start.replace(year=start.year + k), end.replace(year=end.year + k))
+            for start, end in [absolute]
+            for k in (0, 1)
+            if not (start.month == 2 and start.day == 29)
+        ]
+        absolute = min(shifted, key=lambda r: abs((r[0] - said_at).total_seconds()))
+    found = absolute or _relative(text, said_at)
+    if found is None:
+        return None
+    start, end = found
+    days = (end - start).days
+    if days <= 1:
+        return _day_name(start)
+    if start.day == 1 and 28 <= days <= 31:
+        return f"{start:%B %Y}"
+    if start.month == 1 and start.day == 1 and days >= 365:
+        return f"{start:%Y}"
+    if absolute is None:
+        # "two weeks ago": a fuzzy span around a day.
+        middle = start + (end - start) / 2
+        return f"around {_day_name(middle)}"
+    return f"{_day_name(start)} to {_day_name(end - timedelta(days=1))}"

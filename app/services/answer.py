@@ -46,12 +46,14 @@ class ChatModel(Protocol):
 class Citation:
     number: int
     hit: RecallHit
+    excerpt: str = ""  # the memory's words that answer, when the answer is shorter than them
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "number": self.number,
             "memory_id": self.hit.memory.id,
             "text": self.hit.memory.text,
+            "excerpt": self.excerpt,
             "evidence": [e.to_dict() for e in self.hit.sources],
         }
 
@@ -163,7 +165,9 @@ def answer_question(
             on_token(selection.text)
         result = Answer(question, selection.text, [], False, shown)
         cited = sorted({int(n) for n in _CITE.findall(selection.text) if 0 < int(n) <= len(shown)})
-        result.citations = [Citation(n, shown[n - 1]) for n in cited or [1]]
+        result.citations = [
+            Citation(n, shown[n - 1], selection.excerpt if n == 1 else "") for n in cited or [1]
+        ]
         result.notes.append(f"selected: {selection.how}")
     reinforce(store, [c.hit.memory.id for c in result.citations], now, params)
     return result

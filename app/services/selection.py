@@ -26,10 +26,11 @@ from app.core.questions import (
     resolve_relations,
     sentences,
     short_span,
+    statements,
     terms,
 )
 from app.core.records import Memory
-from app.core.time_expressions import TimeRange, find_time_range
+from app.core.time_expressions import TimeRange, find_time_range, when_it_happened
 from app.services.recall import RecallHit, RecallOptions, search
 from app.storage.chroma_index import ChromaIndex
 from app.storage.fact_store import PROCEDURE, FactStore
@@ -53,6 +54,7 @@ class Selection:
     text: str  # the answer as shown, citing [1]
     shown: list[RecallHit]  # the answering memory first, then the other candidates
     how: str  # fact, procedure, moment, sentence
+    excerpt: str = ""  # the words of memory [1] that answer, shown with its citation
 
 
 def select_answer(
@@ -88,15 +90,17 @@ def select_answer(
             return Selection(f"{fact_sentence(fact)} [1]", [hit(fact)], "fact")
         # The rules did not read the update, but a later message is about the same thing:
         # show what was said last rather than state an old value as current.
-        return Selection(f"{_sentence_text(q, newer)} [1]", [newer, hit(fact)], "newer than fact")
+        text, excerpt = _sentence_answer(q, newer)
+        return Selection(f"{text} [1]", [newer, hit(fact)], "newer than fact", excerpt)
     if time_range is not None and q.what_happened:
         return _moments(q, hits, time_range, store, index, now, params)
     contexts = store.contexts([h.memory.id for h in hits]) if q.to_assistant else {}
-    chosen = _best_sentence_hit(q, hits, contexts)
+    chosen = _best_sentence_hit(q, hits, contexts, names)
     if chosen is None:
         return None
     others = [h for h in hits if h.memory.id != chosen.memory.id and h.current][: k - 1]
-    return Selection(f"{_sentence_text(q, chosen)} [1]", [chosen, *others], "sentence")
+    text, excerpt = _sentence_answer(q, chosen)
+    return Selection(f"{text} [1]", [chosen, *others], "sentence", excerpt)
 
 
 def _said_since(fact: Memory, hits: list[RecallHit], index: ChromaIndex) -> RecallHit | None:
@@ -160,6 +164,31 @@ def someone_elses(q: Question, text: str) -> bool:
     return False
 
 
+def someone_else_said(q: Question, hit: RecallHit, speakers: list[str]) -> bool:
+    """ "What did Melanie realise after the race?" is not answered by what Caroline said
+    about her own race: the question names one of the chat's speakers, and the message is
+    another speaker's and does not name that one."""
+    source = hit.sources[0] if hit.sources else None
+    if source is None or not source.speaker:
+        return False
+    asked = [s for s in speakers if s and fold(s) != ME and _names(q.text, s)]
+    if not asked or any(fold(s) == fold(source.speaker) for s in asked):
+        return False
+    return not any(_names(said(hit), s) for s in asked)
+
+
+def _names(text: str, name: str) -> bool:
+    """Whether `text` speaks of `name`; "Hey Gina," or "Thanks, Gina!" speak *to* her."""
+    first = fold(name).split()[0] if name.split() else ""
+    if len(first) < 2:
+        return False
+    folded = fold(text)
+    name_re = re.escape(first)
+    folded = re.sub(rf"^\W*(?:[a-z]+\W+){{0,3}}?{name_re}\b\s*[,!.?]", " ", folded)
+    folded = re.sub(rf",\s*{name_re}\s*[,!.?]", " ", folded)
+    return re.search(rf"\b{name_re}\b", folded) is not None
+
+
 def said(hit: RecallHit) -> str:
     """The words as they were said: the message itself for a raw memory (no "me:" prefix)."""
     if hit.memory.raw and hit.sources:
@@ -168,7 +197,7 @@ def said(hit: RecallHit) -> str:
 
 
 def _best_sentence_hit(
-    q: Question, hits: list[RecallHit], contexts: dict[int, str]
+    q: Question, hits: list[RecallHit], contexts: dict[int, str], speakers: list[str]
 ) -> RecallHit | None:
     """The memory holding most of the question's specific words; the user's own words
     before an assistant's (unless the question asks what the assistant said), and the newer
@@ -180,14 +209,15 @@ def _best_sentence_hit(
         pool = [h for h in pool if h.memory.from_assistant] or pool
     scored: list[tuple[float, RecallHit]] = []
     for rank, h in enumerate(pool):
-        if someone_elses(q, said(h)):
+        told = statements(said(h))
+        if not told.strip() or someone_elses(q, told) or someone_else_said(q, h, speakers):
             continue
-        text_share = coverage(q, close_together(q, said(h)))
+        text_share = coverage(q, close_together(q, told))
         # What the assistant said answers the message before it: "Which shoes would you
         # suggest?" / "I'd suggest the Novablast 4".
         context = contexts.get(h.memory.id, "")
         share = max(text_share, coverage(q, context)) if q.to_assistant else text_share
-        missing = q.focus - terms(said(h))
+        missing = q.focus - terms(told)
         short_by_one = len(q.focus) >= 2 and len(missing) <= 1 and not missing & ATTRIBUTE_WORDS
         # One specific word, said otherwise ("flying" / "booked flights"): very close only.
         said_otherwise = len(q.focus) == 1 and not missing & ATTRIBUTE_WORDS
@@ -246,17 +276,32 @@ def _moments(
     return Selection("\n".join(parts), chosen, "moments")
 
 
-def _sentence_text(q: Question, h: RecallHit) -> str:
-    sentence = best_sentence(q, said(h))
+_SAME_DAY = re.compile(
+    r"\b(just|today|tonight|this (morning|afternoon|evening)|right now|at the moment)\b", re.I
+)
+
+
+def _sentence_answer(q: Question, h: RecallHit) -> tuple[str, str]:
+    """The answer to show and the sentence behind it (shown with the citation): the date,
+    name, place or number alone when the sentence gives it plainly, else the sentence."""
+    sentence = best_sentence(q, said(h) if h.memory.from_assistant else statements(said(h)))
     when = h.memory.event_time
     day = f"{when:%-d %B %Y}" if when else None
     if h.memory.from_assistant:
-        return f"The assistant said{f' on {day}' if day else ''}: “{sentence}”"
-    if q.asks_when and day:
-        return f"On {day}: “{sentence}”"
+        return f"The assistant said{f' on {day}' if day else ''}: “{sentence}”", sentence
+    said_at = h.sources[0].timestamp if h.sources and h.sources[0].timestamp else when
+    if q.asks_when and said_at is not None:
+        happened = when_it_happened(sentence, said_at)
+        if happened:
+            return happened[:1].upper() + happened[1:], sentence
+        if _SAME_DAY.search(sentence):
+            return f"On {day}", sentence
+        # The sentence does not date what it tells: say when it was said, not when it was.
+        return f"Mentioned on {day}", sentence
     span = short_span(q, sentence)
-    quoted = f"“{sentence}”" + (f" ({day})" if day else "")
-    return f"{span} — {quoted}" if span and span not in {sentence} else quoted
+    if span and span != sentence:
+        return span, sentence
+    return f"“{sentence}”" + (f" ({day})" if day else ""), sentence
 
 
 def _procedure_text(memory: Memory) -> str:

@@ -16,6 +16,7 @@ from app.core.questions import (
     match_procedure,
     resolve_relations,
     short_span,
+    statements,
 )
 from app.core.records import Memory, MemoryKind
 
@@ -124,3 +125,13 @@ def test_the_answering_sentence_and_span_are_picked_from_a_long_message() -> Non
     assert short_span(q, sentence) == "Galway"
     when = analyse("When is my dentist appointment?")
     assert short_span(when, "Booked the dentist for 2 December with Dr Shah.") == "2 December"
+
+
+def test_a_question_in_a_message_tells_nothing_and_a_day_is_not_an_amount() -> None:
+    assert statements("Congrats! Where is the internship? I'm so happy.") == (
+        "Congrats! I'm so happy."
+    )
+    assert statements("Where is it?") == ""
+    rent = analyse("How much rent do we pay?")
+    assert short_span(rent, "we move in on the 28th and pay £950 a month") == "£950"
+    assert short_span(rent, "we move in on the 28th") is None

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.core.time_expressions import find_time_range
+from app.core.time_expressions import find_time_range, when_it_happened
 
 NOW = datetime(2024, 3, 27, 15, 30, tzinfo=UTC)  # a Wednesday
 
@@ -63,3 +63,15 @@ def test_relative_dates_in_statements_resolve_against_the_message_time() -> None
     found = resolve_relative_date("Went to the dentist yesterday, all fine.", said)
     assert found is not None and found.start == day(2025, 4, 9)
     assert resolve_relative_date("Meeting on 3 May", said) is None
+
+
+def test_a_statement_is_dated_by_the_time_it_names_resolved_against_when_it_was_said() -> None:
+    said = datetime(2023, 4, 3, 15, tzinfo=UTC)
+    assert when_it_happened("Lost my job as a banker yesterday", said) == "2 April 2023"
+    assert when_it_happened("hosting a competition next month", said) == "May 2023"
+    assert when_it_happened("Started the gym last week", said) == "the week before 3 April 2023"
+    assert when_it_happened("Last Friday at dance class", said) == "31 March 2023"
+    # A date without a year is the nearest one: an interview "on 21 May" said in April.
+    assert when_it_happened("my interview is on 21 May", said) == "21 May 2023"
+    assert when_it_happened("we move in on the 28th", said) == "28 April 2023"
+    assert when_it_happened("I just launched an ad campaign", said) is None

@@ -9,7 +9,7 @@ from pathlib import Path
 from app.core.records import HistoryAction, MemoryKind
 from app.llm.runtime import LocalModel
 from app.runtime import Reverie
-from app.services.answer import answer_question
+from app.services.answer import Answer, answer_question
 from app.services.chat import ChatSession
 from app.services.extract import Extractor
 from app.services.ingest import ingest_file
@@ -123,3 +123,40 @@ def test_chat_learns_a_fact_at_once_and_keeps_its_reply_as_said(
     assert fixed.text.startswith("Corrected: Your manager is Bruno Costa")
     answer = chat.say("Who is my manager?", SCENARIO_NOW)
     assert "Bruno Costa" in answer.text and "Ana" not in answer.text
+
+
+def test_two_people_chatting_each_answer_for_their_own_words(
+    reverie: Reverie, tmp_path: Path
+) -> None:
+    """In a chat between two people (LoCoMo-style imports), a question about one of them is
+    not answered by the other's words, a question in a message is not an answer, and a
+    "when" question is answered by the date the message gives, with its words cited."""
+    chat = tmp_path / "chat.jsonl"
+    lines = [
+        ("1", "2023-04-03T15:00:00Z", "Jon", "Hey Gina, I had to shut down my bank account. "
+         "It was tough, but I needed to do it for my biz."),
+        ("2", "2023-04-03T15:01:00Z", "Gina", "Wow! Why did you shut down your bank account?"),
+        ("3", "2023-04-03T15:02:00Z", "Jon", "Lost my job as a banker yesterday, so I'm "
+         "starting my own dance studio."),
+        ("4", "2023-04-03T15:03:00Z", "Gina", "I'm hosting a fashion show next month."),
+    ]  # fmt: skip
+    chat.write_text("".join(
+        json.dumps({"id": i, "timestamp": t, "role": "user", "speaker": s, "content": c}) + "\n"
+        for i, t, s, c in lines
+    ))  # fmt: skip
+    load(reverie, chat)
+
+    def ask(question: str) -> Answer:
+        return answer_question(
+            question, store=reverie.store, index=reverie.index,
+            model=reverie.model, now=SCENARIO_NOW, params=reverie.params,
+        )  # fmt: skip
+
+    assert ask("Why did Gina shut down her bank account?").abstained
+    jon = ask("Why did Jon shut down his bank account?")
+    assert not jon.abstained and "for my biz" in jon.text
+    assert jon.citations[0].hit.sources[0].original_id == "1"
+    lost = ask("When did Jon lose his job as a banker?")
+    assert lost.text.startswith("2 April 2023")
+    assert "Lost my job as a banker yesterday" in lost.citations[0].excerpt
+    assert ask("When is Gina hosting a fashion show?").text.startswith("May 2023")
