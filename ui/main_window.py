@@ -26,6 +26,7 @@ from ui.activity import ActivityBar
 from ui.capture_runner import CaptureRunner
 from ui.chat_panel import ChatPanel
 from ui.controls import AppControls
+from ui.graph_view import GraphView
 from ui.import_panel import ImportPanel, local_files
 from ui.launch import RAISE_REQUEST
 from ui.memory_browser import MemoryBrowser
@@ -85,11 +86,13 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.chat = ChatPanel(reverie, self.runner)
         self.browser = MemoryBrowser(reverie, self.runner)
+        self.graph = GraphView(reverie, self.runner)
         self.review = ReviewPanel(reverie, self.runner)
         self.importer = ImportPanel(reverie, self.runner)
         self.settings = SettingsPanel(reverie, self.runner)
         for page, title, glyph in ((self.chat, "Chat", "message-circle"),
                                   (self.browser, "Memories", "brain"),
+                                  (self.graph, "Graph", "share-2"),
                                   (self.review, "Review", "list-checks"),
                                   (self.importer, "Import", "import"),
                                   (self.settings, "Settings", "settings")):  # fmt: skip
@@ -144,6 +147,9 @@ class MainWindow(QMainWindow):
         self.importer.imported.connect(self._imported)
         self.importer.started.connect(self._import_started)
         self.settings.saved.connect(self._settings_saved)
+        # The graph reads the store when its tab is opened, and again after changes there.
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.graph.changed.connect(self.browser.reload)
 
         self.capture = CaptureRunner(reverie, self)
         self.capture.started.connect(self._capture_started)
@@ -251,6 +257,10 @@ class MainWindow(QMainWindow):
         self.board.clear("extract-paused")
         self.board.set(progress.job, progress.label, progress.done, progress.total,
                        partial(self.scheduler.cancel, progress.job))  # fmt: skip
+
+    def _tab_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.graph:
+            self.graph.reload()
 
     def _review_count(self, count: int) -> None:
         self.tabs.setTabText(self.tabs.indexOf(self.review),
@@ -424,6 +434,7 @@ class MainWindow(QMainWindow):
         """Stop background work in order: capture, the scheduler, then the engine worker."""
         self.capture.stop()
         self.scheduler.stop()
+        self.graph.shutdown()
         self.runner.shutdown()
         if self.tray is not None:
             self.tray.hide()

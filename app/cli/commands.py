@@ -24,6 +24,7 @@ from app.importers.reading import as_utc, read_source
 from app.runtime import Reverie
 from app.services.decay import apply_decay
 from app.services.doctor import FAIL, run_checks
+from app.services.graph import rebuild_graph
 from app.services.index_sync import rebuild_index
 from app.services.ingest import ingest_file
 from app.services.recall import RecallOptions, search, search_batch
@@ -245,8 +246,12 @@ def cmd_doctor(args: argparse.Namespace, reverie: Reverie) -> int:
 
 def cmd_reindex(args: argparse.Namespace, reverie: Reverie) -> int:
     count = rebuild_index(reverie.store, reverie.index, reverie.now(), TerminalProgress())
+    graph = rebuild_graph(reverie.store, reverie.entities, reverie.index, TerminalProgress())
     if args.json:
-        emit_json({"reindexed": count})
+        emit_json({"reindexed": count, "graph": graph.to_dict()})
     else:
         print(f"Rebuilt the vector index from {count} memories.")
+        print(f"Rebuilt the memory graph: {graph.entities} entities, {graph.mention_links} "
+              f"mentions, {graph.memory_links} links between memories, {graph.relations} "
+              "relations.")  # fmt: skip
     return 0

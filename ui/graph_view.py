@@ -1,0 +1,611 @@
+"""The Graph tab: memories and the people, places and things they name, explored through time.
+
+Opens on the user's neighbourhood (depth 2) rather than the whole hairball; search focuses on
+another node, and the depth goes from 1 to 5. Nodes are sized by their links, coloured by
+memory kind or entity type and fade with retention; links closed by a knowledge update are
+dashed and faded. The "as of" slider shows the graph as it stood on a day (the older fact is
+current again before the update) and Play replays it in the order things were learned.
+
+Reading the store runs on the engine worker; the layout (igraph) in a process of its own,
+since igraph keeps the GIL while it works. The GUI thread only draws: every node is one point
+of a single scatter item and every edge a segment of one of two line items, so 10k nodes pan
+smoothly. Above COLLAPSE_AT visible nodes, the memories around the busiest entities fold into
+cluster nodes that open on click.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QPen
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.entity_merge import Choice
+from app.core.graph import (
+    CLUSTER,
+    ENTITY,
+    MEMORY_KINDS,
+    Filters,
+    MemoryGraph,
+    collapse,
+    superseded_at,
+)
+from app.runtime import Reverie
+from app.services.graph import (
+    LayoutPool,
+    choose,
+    entity,
+    entity_memories,
+    load_graph,
+    positions,
+    refresh_graph,
+    save_positions,
+    user_key,
+)
+from ui.memory_detail import MemoryDetail
+from ui.tasks import EngineRunner
+
+COLLAPSE_AT = 3000
+DEFAULT_DEPTH = 2
+# A store this small opens whole; a bigger one on the user's neighbourhood (depth 2), not a
+# hairball.
+SHOW_ALL_UP_TO = 500
+TIME_STEPS = 200  # slider positions between the first and the last thing learned
+COLOURS = {
+    "episodic": "#4e79a7", "semantic": "#59a14f", "procedural": "#f28e2b",
+    "user": "#e15759", "person": "#b07aa1", "pet": "#9c755f", "place": "#76b7b2",
+    "organisation": "#edc948", "app": "#ff9da7", "product": "#bab0ac", CLUSTER: "#8c8c8c",
+}  # fmt: skip
+OTHER = "#a0a0a0"
+SOURCES = ("chat", "import", "screen")
+
+
+def position_key(graph: MemoryGraph, key: str) -> str:
+    """Where a node's saved position is kept: memories by id, entities by name (a rebuild
+    renumbers entity rows)."""
+    node = graph.nodes[key]
+    return f"entity:{node.label.casefold()}" if node.kind == ENTITY else key
+
+
+class _LayoutBridge(QObject):
+    """Brings a finished layout from the pool's thread to the GUI thread."""
+
+    ready = Signal(int, object)
+
+
+class EntityPanel(QWidget):
+    """An entity: its names and the memories that name it, with rename, merge and split."""
+
+    open_memory = Signal(int)
+    change = Signal(object)  # a Choice
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        self.title = QLabel()
+        self.title.setObjectName("detailTitle")
+        self.title.setWordWrap(True)
+        layout.addWidget(self.title)
+        self.names = QLabel()
+        self.names.setWordWrap(True)
+        layout.addWidget(self.names)
+        buttons = QHBoxLayout()
+        self.rename_button = QPushButton("Rename…")
+        self.merge_button = QPushButton("Merge into…")
+        self.split_button = QPushButton("Split off a name…")
+        for button in (self.rename_button, self.merge_button, self.split_button):
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        layout.addWidget(QLabel("<b>Memories</b>"))
+        self.memories = QListWidget()
+        self.memories.setWordWrap(True)
+        self.memories.itemActivated.connect(self._activated)
+        self.memories.itemClicked.connect(self._activated)
+        layout.addWidget(self.memories, 1)
+        self.label = ""
+        self.aliases: tuple[str, ...] = ()
+        self.rename_button.clicked.connect(self._rename)
+        self.merge_button.clicked.connect(self._merge)
+        self.split_button.clicked.connect(self._split)
+
+    def show_entity(self, data: dict[str, Any]) -> None:
+        row = data["row"]
+        self.label, self.aliases = row.label, row.names
+        self.title.setText(f"{data['shown']} · {row.kind} · {row.memories} memories")
+        others = [n for n in row.names if n != row.label]
+        self.names.setText(f"Also written as: {', '.join(others)}" if others else "")
+        self.split_button.setEnabled(len(set(row.names)) > 1)
+        self.memories.clear()
+        for memory in data["memories"]:
+            item = QListWidgetItem(f"#{memory.id} · {memory.kind.value} · {memory.text}")
+            item.setData(Qt.ItemDataRole.UserRole, memory.id)
+            self.memories.addItem(item)
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        self.open_memory.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    def _rename(self) -> None:
+        text, ok = QInputDialog.getText(self, "Rename", f"New name for {self.label}:",
+                                        text=self.label)  # fmt: skip
+        if ok and text.strip():
+            self.change.emit(Choice("rename", self.label, text.strip()))
+
+    def _merge(self) -> None:
+        text, ok = QInputDialog.getText(self, "Merge", f"Merge {self.label} into (a name):")
+        if ok and text.strip():
+            self.change.emit(Choice("merge", self.label, text.strip()))
+
+    def _split(self) -> None:
+        names = sorted({n for n in self.aliases if n != self.label}) or list(self.aliases)
+        text, ok = QInputDialog.getItem(self, "Split", "Make this name its own entity:", names,
+                                        0, False)  # fmt: skip
+        if ok and text:
+            self.change.emit(Choice("split", self.label, text))
+
+
+class GraphView(QWidget):
+    drawn = Signal()  # the view shows the current state (after load, layout, filter, time)
+    changed = Signal()  # entities were renamed, merged or split
+
+    def __init__(self, reverie: Reverie, runner: EngineRunner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.reverie, self.runner = reverie, runner
+        self.full: MemoryGraph | None = None
+        self.hood = MemoryGraph()  # the neighbourhood laid out (before time and filters)
+        self.shown = MemoryGraph()  # what is drawn
+        self.clusters: dict[str, set[str]] = {}
+        self.expanded: set[str] = set()
+        self.saved: dict[str, tuple[float, float]] = {}
+        self.placed: dict[str, tuple[float, float]] = {}
+        self.focus: str | None = None
+        self.as_of: datetime | None = None
+        self.selected: str | None = None
+        self.span: tuple[datetime, datetime] | None = None
+        self.pool = LayoutPool()
+        self._layout_token = 0
+        self.layouts_running = 0
+        self.bridge = _LayoutBridge(self)
+        self.bridge.ready.connect(self._laid_out)
+        self.player = QTimer(self)
+        self.player.setInterval(60)
+        self.player.timeout.connect(self._play_step)
+        self._build()
+
+    # ------------------------------------------------------------------ widgets
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Focus on… (a name or words of a memory; Enter; empty: all)")
+        self.search.returnPressed.connect(lambda: self.focus_on(self.search.text()))
+        top.addWidget(self.search, 2)
+        top.addWidget(QLabel("Depth"))
+        self.depth_box = QSpinBox()
+        self.depth_box.setRange(1, 5)
+        self.depth_box.setValue(DEFAULT_DEPTH)
+        self.depth_box.valueChanged.connect(lambda _: self._rebuild_hood())
+        top.addWidget(self.depth_box)
+        self.kind_boxes: dict[str, QCheckBox] = {}
+        for kind in (*MEMORY_KINDS, ENTITY):
+            box = QCheckBox("entities" if kind == ENTITY else kind)
+            box.setChecked(True)
+            box.toggled.connect(lambda _: self.redraw())
+            self.kind_boxes[kind] = box
+            top.addWidget(box)
+        self.entity_type = QComboBox()
+        self.entity_type.addItem("All entity types", None)
+        self.entity_type.currentIndexChanged.connect(lambda _: self.redraw())
+        top.addWidget(self.entity_type)
+        self.source = QComboBox()
+        self.source.addItem("All sources", None)
+        for source in SOURCES:
+            self.source.addItem(source, source)
+        self.source.currentIndexChanged.connect(lambda _: self.redraw())
+        top.addWidget(self.source)
+        layout.addLayout(top)
+
+        time_row = QHBoxLayout()
+        self.play_button = QPushButton("Play")
+        self.play_button.setToolTip("Replay the graph in the order things were learned")
+        self.play_button.clicked.connect(self.toggle_play)
+        time_row.addWidget(self.play_button)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, TIME_STEPS)
+        self.slider.setValue(TIME_STEPS)
+        self.slider.valueChanged.connect(self._slid)
+        time_row.addWidget(self.slider, 1)
+        self.time_label = QLabel("As of now")
+        self.time_label.setMinimumWidth(140)
+        time_row.addWidget(self.time_label)
+        self.png_button = QPushButton("Export PNG…")
+        self.svg_button = QPushButton("Export SVG…")
+        self.png_button.clicked.connect(lambda: self._export_dialog("png"))
+        self.svg_button.clicked.connect(lambda: self._export_dialog("svg"))
+        time_row.addWidget(self.png_button)
+        time_row.addWidget(self.svg_button)
+        layout.addLayout(time_row)
+
+        split = QSplitter()
+        self.canvas = pg.PlotWidget()
+        self.canvas.setObjectName("graphCanvas")
+        self.plot = self.canvas.getPlotItem()
+        self.plot.hideAxis("left")
+        self.plot.hideAxis("bottom")
+        self.plot.setAspectLocked(True)
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.edges_item = pg.PlotCurveItem(connect="pairs")
+        self.closed_item = pg.PlotCurveItem(connect="pairs")
+        self.nodes_item = pg.ScatterPlotItem(pxMode=True, hoverable=True)
+        self.nodes_item.sigClicked.connect(self._clicked)
+        for item in (self.edges_item, self.closed_item, self.nodes_item):
+            self.plot.addItem(item)
+        self.labels: list[pg.TextItem] = []
+        split.addWidget(self.canvas)
+        self.detail = QStackedWidget()
+        self.empty = QLabel("Click a node to open the memory or the entity.")
+        self.empty.setWordWrap(True)
+        self.memory_detail = MemoryDetail(self.reverie, self.runner)
+        self.entity_panel = EntityPanel()
+        self.entity_panel.open_memory.connect(self.open_memory)
+        self.entity_panel.change.connect(self.change_entity)
+        for page in (self.empty, self.memory_detail, self.entity_panel):
+            self.detail.addWidget(page)
+        split.addWidget(self.detail)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        layout.addWidget(split, 1)
+        self.status = QLabel()
+        layout.addWidget(self.status)
+
+    # ------------------------------------------------------------------ loading
+
+    def reload(self) -> None:
+        """Bring entities up to date and read the graph, on the engine worker."""
+        reverie = self.reverie
+
+        def work(_: object) -> tuple[MemoryGraph, dict[str, tuple[float, float]]]:
+            refresh_graph(reverie.store, reverie.entities)
+            return load_graph(reverie.store, reverie.now(), reverie.params), positions(
+                reverie.store
+            )
+
+        self.runner.submit("reading the memory graph", work, on_done=self._loaded,
+                           on_error=self.status.setText)  # fmt: skip
+
+    def _loaded(self, result: tuple[MemoryGraph, dict[str, tuple[float, float]]]) -> None:
+        self.full, self.saved = result
+        times = [n.learned_at for n in self.full.nodes.values() if n.learned_at is not None]
+        self.span = (min(times), max(times)) if times else None
+        types = sorted({n.group for n in self.full.nodes.values() if n.kind == ENTITY})
+        chosen = self.entity_type.currentData()
+        self.entity_type.blockSignals(True)
+        self.entity_type.clear()
+        self.entity_type.addItem("All entity types", None)
+        for kind in types:
+            self.entity_type.addItem(kind, kind)
+        self.entity_type.setCurrentIndex(max(0, self.entity_type.findData(chosen)))
+        self.entity_type.blockSignals(False)
+        if self.focus is not None and self.focus not in self.full.nodes:
+            self.focus = None
+        if self.focus is None and len(self.full.nodes) > SHOW_ALL_UP_TO:
+            self.focus = user_key(self.full) or self._busiest()
+        self._rebuild_hood()
+
+    def _busiest(self) -> str | None:
+        assert self.full is not None
+        degree = self.full.degree()
+        return max(degree, key=lambda k: (degree[k], k)) if degree else None
+
+    def _rebuild_hood(self) -> None:
+        if self.full is None:
+            return
+        if self.focus is None:  # a small store: all of it
+            hood = self.full
+        else:
+            hood = self.full.neighbourhood([self.focus], self.depth_box.value())
+        self.hood, self.clusters = collapse(hood, COLLAPSE_AT, frozenset(self.expanded))
+        missing = [k for k in self.hood.nodes if position_key(self.hood, k) not in self.saved]
+        self.placed = {k: self.saved[position_key(self.hood, k)] for k in self.hood.nodes
+                    if k not in missing}  # fmt: skip
+        if missing:
+            self._start_layout()
+        self.redraw()
+
+    def _start_layout(self) -> None:
+        keys = sorted(self.hood.nodes)
+        index = {k: i for i, k in enumerate(keys)}
+        edges = sorted({(index[e.a], index[e.b]) for e in self.hood.edges})
+        rng = random.Random(len(keys))  # the same view lays out the same way
+        spread = math.sqrt(len(keys)) * 2 + 1
+        seed = np.array([
+            self.placed.get(k, (rng.uniform(-spread, spread), rng.uniform(-spread, spread)))
+            for k in keys
+        ])  # fmt: skip
+        # Provisional positions so something shows at once.
+        self.placed = {k: (float(x), float(y)) for k, (x, y) in zip(keys, seed, strict=True)}
+        self._layout_token += 1
+        token = self._layout_token
+        self.layouts_running += 1
+        future = self.pool.submit(len(keys), edges, seed)
+        future.add_done_callback(
+            lambda done: self.bridge.ready.emit(token, (keys, done))
+        )
+
+    def _laid_out(self, token: int, result: tuple[list[str], Any]) -> None:
+        self.layouts_running -= 1
+        keys, future = result
+        if token != self._layout_token or future.cancelled():
+            return
+        try:
+            coords = future.result()
+        except Exception as error:  # a crashed worker: keep the provisional layout
+            self.status.setText(f"Layout failed: {error}")
+            return
+        self.placed = {k: (float(x), float(y)) for k, (x, y) in zip(keys, coords, strict=True)}
+        laid = {position_key(self.hood, k): p for k, p in self.placed.items()}
+        self.saved.update(laid)
+        store = self.reverie.store
+        self.runner.submit("saving graph positions", lambda _: save_positions(store, laid))
+        self.redraw()
+        self.plot.autoRange()
+
+    # ------------------------------------------------------------------ drawing
+
+    def filters(self) -> Filters:
+        kinds = frozenset(k for k, box in self.kind_boxes.items() if box.isChecked())
+        kinds |= {CLUSTER} if ENTITY in kinds else set()
+        entity_type = self.entity_type.currentData()
+        source = self.source.currentData()
+        return Filters(
+            kinds=kinds,
+            entity_types=frozenset({entity_type, "user"}) if entity_type else None,
+            sources=frozenset({source}) if source else None,
+        )
+
+    def redraw(self) -> None:
+        graph = self.hood.as_of(self.as_of) if self.as_of is not None else self.hood.now()
+        self.shown = graph.filtered(self.filters())
+        self._draw()
+        self.drawn.emit()
+
+    def _draw(self) -> None:
+        graph = self.shown
+        keys = [k for k in graph.nodes if k in self.placed]
+        degree = graph.degree()
+        spots = []
+        for key in keys:
+            node = graph.nodes[key]
+            colour = QColor(COLOURS.get(node.group, OTHER))
+            alpha = 1.0 if node.kind in (ENTITY, CLUSTER) else 0.3 + 0.7 * node.retention
+            if superseded_at(node, self.as_of):
+                alpha = 0.25  # a fact a later one replaced
+            colour.setAlphaF(alpha)
+            size = 7 + 3 * math.sqrt(degree.get(key, 0)) + (6 if node.kind == ENTITY else 0)
+            size += 8 * node.importance if node.kind != ENTITY else 0
+            pen = QPen(QColor("#202020" if key == self.selected else colour), 2.5
+                       if key == self.selected else 0.5)  # fmt: skip
+            spots.append({"pos": self.placed[key], "size": min(size, 40), "brush": QBrush(colour),
+                          "pen": pen, "data": key,
+                          "symbol": "s" if node.kind == CLUSTER else "o"})  # fmt: skip
+        self.nodes_item.setData(spots)
+        solid: list[tuple[float, float]] = []
+        dashed: list[tuple[float, float]] = []
+        for edge in graph.edges:
+            if edge.a in self.placed and edge.b in self.placed:
+                target = dashed if edge.closed or edge.relation == "supersedes" else solid
+                target += [self.placed[edge.a], self.placed[edge.b]]
+        text = self.palette().text().color()
+        for points, item, alpha, style in ((solid, self.edges_item, 0.35, Qt.PenStyle.SolidLine),
+                                           (dashed, self.closed_item, 0.2,
+                                            Qt.PenStyle.DashLine)):  # fmt: skip
+            line = QColor(text)
+            line.setAlphaF(alpha)
+            pen = pg.mkPen(line, width=1, style=style)
+            array = np.array(points, dtype=float).reshape(-1, 2)
+            item.setData(array[:, 0], array[:, 1], pen=pen, connect="pairs")
+        for label in self.labels:
+            self.plot.removeItem(label)
+        self.labels = []
+        if len(keys) <= 400:  # names on entities while there is room to read them
+            for key in keys:
+                node = graph.nodes[key]
+                if node.kind in (ENTITY, CLUSTER):
+                    label = pg.TextItem(node.label[:32], color=text, anchor=(0.5, 1.6))
+                    label.setPos(*self.placed[key])
+                    self.plot.addItem(label)
+                    self.labels.append(label)
+        hidden = len(self.hood.nodes) - len(graph.nodes)
+        when = self.as_of.date().isoformat() if self.as_of else "now"
+        focus = self.full.nodes.get(self.focus) if self.full and self.focus else None
+        around = (f"Around {focus.label} (depth {self.depth_box.value()}): " if focus
+                  else "Everything: ")  # fmt: skip
+        self.status.setText(
+            f"{around}{len(graph.nodes)} nodes, {len(graph.edges)} links as of {when}"
+            + (f" ({hidden} hidden by time or filters)" if hidden else "")
+            + (f"; {len(self.clusters)} clusters (click to open)" if self.clusters else "")
+        )
+
+    # ------------------------------------------------------------------ time
+
+    def set_as_of(self, moment: datetime | None) -> None:
+        """Show the graph as it stood at `moment` (None: now); moves the slider."""
+        self.as_of = moment
+        if self.span is not None:
+            start, end = self.span
+            if moment is None or moment >= end:
+                value = TIME_STEPS
+            else:
+                share = (moment - start) / (end - start) if end > start else 0.0
+                value = max(0, min(TIME_STEPS, round(share * TIME_STEPS)))
+            self.slider.blockSignals(True)
+            self.slider.setValue(value)
+            self.slider.blockSignals(False)
+        self.time_label.setText(f"As of {moment:%d %b %Y}" if moment else "As of now")
+        self.redraw()
+
+    def _slid(self, value: int) -> None:
+        if self.span is None:
+            return
+        start, end = self.span
+        if value >= TIME_STEPS:
+            moment = None
+        else:
+            moment = start + (end - start) * (value / TIME_STEPS) + timedelta(seconds=1)
+        self.as_of = moment
+        self.time_label.setText(f"As of {moment:%d %b %Y}" if moment else "As of now")
+        self.redraw()
+
+    def toggle_play(self) -> None:
+        if self.player.isActive():
+            self.player.stop()
+            self.play_button.setText("Play")
+            return
+        if self.slider.value() >= TIME_STEPS:
+            self.slider.setValue(0)
+        self.play_button.setText("Stop")
+        self.player.start()
+
+    def _play_step(self) -> None:
+        if self.slider.value() >= TIME_STEPS:
+            self.toggle_play()
+            return
+        self.slider.setValue(self.slider.value() + 2)
+
+    # ------------------------------------------------------------------ focus, clicks
+
+    def focus_on(self, text: str) -> bool:
+        """Centre the view on the first node matching `text`, to the depth chosen; empty
+        text shows a small store whole again (a big one around the user)."""
+        if self.full is None:
+            return False
+        if not text.strip():
+            self.focus = None
+            self._loaded((self.full, self.saved))
+            return True
+        hits = self.full.search(text)
+        if not hits:
+            self.status.setText(f"Nothing called {text!r}.")
+            return False
+        self.focus = hits[0]
+        self._rebuild_hood()
+        self.select(hits[0])
+        return True
+
+    def set_depth(self, depth: int) -> None:
+        self.depth_box.setValue(depth)
+
+    def scene_point(self, key: str) -> QPointF:
+        """Where a node is drawn, in the canvas viewport's pixels (for clicks and tests)."""
+        x, y = self.placed[key]
+        scene = self.plot.getViewBox().mapViewToScene(QPointF(x, y))
+        point: QPointF = self.canvas.mapFromScene(scene).toPointF()
+        return point
+
+    def _clicked(self, _item: Any, points: Any, _event: Any = None) -> None:
+        if len(points):
+            self.select(str(points[0].data()))
+
+    def select(self, key: str) -> None:
+        node = self.shown.nodes.get(key) or self.hood.nodes.get(key)
+        if node is None:
+            return
+        self.selected = key
+        if node.kind == CLUSTER:
+            self.expanded.add(key[1:])
+            self._rebuild_hood()
+            return
+        if node.kind == ENTITY:
+            self.open_entity(node.ref, node.label)
+        else:
+            self.open_memory(node.ref)
+        self._draw()
+
+    def open_memory(self, memory_id: int) -> None:
+        self.detail.setCurrentWidget(self.memory_detail)
+        self.memory_detail.show_memory(memory_id)
+
+    def open_entity(self, entity_id: int, shown: str | None = None) -> None:
+        store = self.reverie.store
+
+        def work(_: object) -> dict[str, Any]:
+            row = entity(store, f"#{entity_id}")
+            ids = entity_memories(store, row.id)
+            found = store.get_memories(ids, with_evidence=False)
+            memories = sorted(found.values(), key=lambda m: m.event_time or m.observed_at)
+            return {"row": row, "memories": memories, "shown": shown or row.label}
+
+        self.detail.setCurrentWidget(self.entity_panel)
+        self.runner.submit("reading an entity", work, on_done=self.entity_panel.show_entity,
+                           on_error=self.status.setText)  # fmt: skip
+
+    def change_entity(self, choice: Choice) -> None:
+        """Rename, merge or split (kept, and replayed on every rebuild); then reload."""
+        store, now = self.reverie.store, self.reverie.now()
+
+        def done(row: Any) -> None:
+            self.changed.emit()
+            self.reload()
+            self.open_entity(row.id)
+
+        self.runner.submit("changing an entity", lambda _: choose(store, choice, now),
+                           on_done=done, on_error=self.status.setText)  # fmt: skip
+
+    # ------------------------------------------------------------------ export
+
+    def _export_dialog(self, fmt: str) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, f"Export the view as {fmt.upper()}",
+                                              f"reverie-graph.{fmt}", f"*.{fmt}")  # fmt: skip
+        if path:
+            self.export_view(Path(path))
+
+    def export_view(self, path: Path) -> None:
+        """The current view as PNG (pixels) or SVG (vectors: pyqtgraph's own SVG exporter
+        fails on Qt 6's path data, so Qt's SVG generator paints the canvas)."""
+        if path.suffix.lower() == ".svg":
+            from PySide6.QtGui import QPainter
+            from PySide6.QtSvg import QSvgGenerator
+
+            generator = QSvgGenerator()
+            generator.setFileName(str(path))
+            generator.setSize(self.canvas.size())
+            generator.setViewBox(self.canvas.rect())
+            generator.setTitle("Reverie memory graph")
+            painter = QPainter(generator)
+            try:
+                self.canvas.render(painter)
+            finally:
+                painter.end()
+        elif not self.canvas.grab().save(str(path)):
+            self.status.setText(f"Could not write {path}")
+            return
+        self.status.setText(f"Exported the view to {path}")
+
+    def shutdown(self) -> None:
+        self.player.stop()
+        self.pool.close()
