@@ -419,6 +419,17 @@ def _together(r: _Reader, s: str, o: int) -> None:
     )
 
 
+# "my store is something I'm always working on", "my journey is inspiring others": a value
+# that is a clause or a judgement says how the thing is, not what it is.
+_JUDGEMENT = re.compile(
+    r"\b(?:I|I'm|I've|I'd|you|you're|we|we're|they|they're|it's)\b"
+    r"|^(?:something|anything|everything|nothing|key|crucial|important|great|good|amazing|"
+    r"awesome|inspiring|thriving|booming|growing|doing|going|coming|getting|looking|"
+    r"taking|making|starting|keeping|all|what|how|why|where|that|this|because|like)\b",
+    re.I,
+)
+
+
 def _my_x_is(r: _Reader, s: str, o: int) -> None:
     # "my manager there is Priya Raman", "my favourite coffee is now a cortado",
     # "my manager at Helio is Grace", "my blood type is O negative"
@@ -446,6 +457,8 @@ def _my_x_is(r: _Reader, s: str, o: int) -> None:
             "fault",
             "pleasure",
         }:
+            continue
+        if _JUDGEMENT.search(m[2]):
             continue
         r.add(ME, attribute, m[2], s, o + m.start(2))
     # "my go-to drink has changed, I'm on matcha lattes now"

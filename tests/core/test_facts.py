@@ -112,3 +112,21 @@ def test_sequenced_steps_become_a_procedure(text: str, goal: str, first: str, la
 )
 def test_ordinary_messages_are_not_procedures(text: str) -> None:
     assert read_procedure(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My store is something I'm always working on.",
+        "My journey is inspiring others.",
+        "My customers is key.",
+    ],
+)
+def test_how_a_thing_is_going_is_not_what_it_is(text: str) -> None:
+    assert facts(text) == {}
+
+
+def test_what_a_thing_is_is_a_fact() -> None:
+    assert facts("My favourite hobby is playing guitar.") == {
+        (ME, "favourite hobby"): "playing guitar"
+    }
