@@ -1,4 +1,4 @@
-"""A small plot of one memory's forgetting curve: retention (%) over days since it was learned
+"""A small plot of one memory's forgetting curve: retention (%) over days since it was said
 or last recalled, where it is now, and where it gets archived."""
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ class CurvePlot(QWidget):
             text(QRectF(x - 30, area.bottom() + 3, 60, line), centre, day_label(day))
         painter.setPen(text_colour)
         text(QRectF(area.left(), area.bottom() + line + 3, area.width(), line), centre,
-             "days since learned or last recalled")  # fmt: skip
+             "days since said or last recalled")  # fmt: skip
         text(QRectF(2, 0, area.width(), line),
              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, "retention")  # fmt: skip
 

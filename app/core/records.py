@@ -124,8 +124,14 @@ class Memory:
 
     @property
     def strength_since(self) -> datetime:
-        """The moment the forgetting clock last restarted: the last recall, else when learned."""
-        return self.last_recalled_at or self.observed_at
+        """The moment the forgetting clock last restarted: the last recall, else when it was
+        said. An imported message from months ago has been fading since then, not since the
+        import; a time in the future (a plan) or none starts it when Reverie learned it."""
+        if self.last_recalled_at is not None:
+            return self.last_recalled_at
+        if self.event_time is not None and self.event_time < self.observed_at:
+            return self.event_time
+        return self.observed_at
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,21 @@ def test_the_clock_restarts_at_the_last_recall() -> None:
     assert memory_retention(recalled, T0 + timedelta(days=20), PARAMS) == 1.0
 
 
+def test_the_clock_starts_when_it_was_said_not_when_it_was_learned() -> None:
+    # A message said 60 days before it was imported has been fading for 60 days.
+    imported = memory(event_time=T0 - timedelta(days=60), observed_at=T0)
+    assert memory_retention(imported, T0, PARAMS) == pytest.approx(retention(60, 10.0))
+    assert should_archive(imported, T0, PARAMS)
+    # A time ahead of learning (a plan for next week) does not start it later.
+    planned = memory(event_time=T0 + timedelta(days=7), observed_at=T0)
+    assert memory_retention(planned, T0 + timedelta(days=1), PARAMS) == pytest.approx(
+        retention(1, 10.0)
+    )
+    # A recall restarts it, however old the message.
+    recalled = replace(imported, last_recalled_at=T0)
+    assert memory_retention(recalled, T0, PARAMS) == 1.0
+
+
 def test_a_clock_set_back_does_not_revive_or_crash() -> None:
     assert memory_retention(memory(), T0 - timedelta(days=5), PARAMS) == 1.0
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.core.errors import InputError
+from app.core.forgetting import memory_retention
 from app.runtime import Reverie
 from app.services.ingest import ingest_file
 from tests.helpers import NOW, SAMPLE
@@ -136,3 +137,20 @@ def test_a_crash_between_sqlite_and_chroma_heals_on_the_next_start(
 
 def test_json_report_is_serialisable(reverie: Reverie) -> None:
     assert json.loads(json.dumps(ingest(reverie, SAMPLE).to_dict()))["format"] == "jsonl"
+
+
+def test_an_imported_message_fades_from_when_it_was_said(reverie: Reverie, tmp_path: Path) -> None:
+    # Seen in the app: everything just imported read 100 % retention, months-old or not.
+    log = tmp_path / "chat.jsonl"
+    said = [("old", "2025-11-01T09:00:00+00:00", "The boiler was serviced by Tom"),
+            ("new", "2026-05-19T09:00:00+00:00", "The boiler makes a ticking noise")]  # fmt: skip
+    log.write_text("\n".join(
+        json.dumps({"id": i, "timestamp": t, "role": "user", "speaker": "me", "content": c})
+        for i, t, c in said
+    ))  # fmt: skip
+    ingest(reverie, log, "jsonl")
+    by_text = {m.text.split(": ", 1)[-1]: m for m in reverie.store.list_memories(limit=100)}
+    old, new = by_text[said[0][2]], by_text[said[1][2]]
+    assert old.observed_at == new.observed_at == NOW  # learned in the same import
+    assert memory_retention(old, NOW, reverie.params) < 0.1  # half a year on a 28-day curve
+    assert memory_retention(new, NOW, reverie.params) > 0.9

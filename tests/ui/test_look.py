@@ -72,7 +72,7 @@ def test_the_forgetting_plot_has_axes_and_marks_now(qtbot: QtBot) -> None:
     plot.show_curve(stability_days=10.0, elapsed_days=5.0, threshold=0.05, pinned=False)
     plot.grab()  # paints
     assert {"retention", "0%", "50%", "100%", "0"} <= set(plot.drawn)
-    assert "days since learned or last recalled" in plot.drawn
+    assert "days since said or last recalled" in plot.drawn
     assert "now 61%" in plot.drawn  # exp(-5/10)
     span = plot.span_days()
     assert f"{span:.0f}" in plot.drawn
