@@ -40,7 +40,7 @@ def light_again() -> Iterator[None]:
 def test_the_navigation_has_icons(empty_window: MainWindow) -> None:
     tabs = empty_window.tabs
     assert [tabs.tabText(i) for i in range(tabs.count())] == [
-        "Chat", "Memories", "Review", "Import", "Settings"]  # fmt: skip
+        "Chat", "Memories", "Graph", "Review", "Import", "Settings"]  # fmt: skip
     assert all(not tabs.tabIcon(i).isNull() for i in range(tabs.count()))
     assert not empty_window.getting_started_action.icon().isNull()
 
