@@ -38,12 +38,18 @@ class ImportResult:
 
 
 def import_file(reverie: Reverie, path: Path, fmt: str, job: Job) -> ImportResult:
-    report = ingest_file(reverie.store, reverie.index, path, fmt=fmt, now=reverie.now(),
-                         params=reverie.params, progress=job,
-                         entities=reverie.entities)  # fmt: skip
-    found = reverie.store.get_memories(report.memory_ids[:SHOWN_NEW])
+    """On the import's own thread: the engine is held one step at a time (`job.turn`), so
+    questions asked meanwhile are answered between steps."""
+    with job.turn():  # opening the index and the recogniser (first use) needs the engine too
+        index, entities = reverie.index, reverie.entities
+    report = ingest_file(reverie.store, index, path, fmt=fmt, now=reverie.now(),
+                         params=reverie.params, progress=job, entities=entities,
+                         turn=job.turn)  # fmt: skip
+    with job.turn():
+        found = reverie.store.get_memories(report.memory_ids[:SHOWN_NEW])
+        waiting = ExtractionStore(reverie.store).pending_count()
     new = [found[i] for i in report.memory_ids[:SHOWN_NEW] if i in found]
-    return ImportResult(report, new, ExtractionStore(reverie.store).pending_count())
+    return ImportResult(report, new, waiting)
 
 
 def local_files(event: QDragEnterEvent | QDropEvent) -> list[Path]:
@@ -140,7 +146,7 @@ class ImportPanel(QWidget):
         self.cancel_button.setVisible(True)
         self.cancel_button.setEnabled(True)
         self.choose_button.setEnabled(False)
-        job = self.runner.submit(f"importing {path.name}",
+        job = self.runner.submit_long(f"importing {path.name}",
                                  lambda job: import_file(self.reverie, path, fmt, job),
                                  on_done=self._done, on_error=self._failed)  # fmt: skip
         job.progressed.connect(self._progress)

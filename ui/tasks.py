@@ -3,7 +3,10 @@
 Every storage, index and model call the user asks for runs on one worker thread, so the GUI
 thread only renders. Its jobs go through the engine's WorkGate as interactive work: background
 jobs (extraction, decay; on the scheduler's own thread) give way as soon as a job is submitted
-here, and take the engine back only between their slices. A `Job` lives on the GUI
+here, and take the engine back only between their slices. Long work the user starts (an
+import) runs on a thread of its own and takes the engine a step at a time like background
+work (`submit_long`, `Job.turn`), so a question asked meanwhile is answered between two steps
+instead of after the whole import. A `Job` lives on the GUI
 thread; the worker reports through the job's signals, which Qt queues back to the GUI thread,
 and the job then calls the callbacks there. Callers never touch widgets from the worker.
 """
@@ -12,8 +15,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -53,6 +57,7 @@ class Job(QObject):
         self._on_done = on_done
         self._on_error = on_error
         self._cancel = threading.Event()
+        self._gate: WorkGate | None = None  # set for long work: its turns go through the gate
         self._total = 0
         self._done = 0
         # Bound slots of an object living on the GUI thread: Qt queues the calls there.
@@ -84,6 +89,20 @@ class Job(QObject):
         if self._cancel.is_set():
             raise Cancelled
 
+    @contextmanager
+    def turn(self) -> Iterator[object]:
+        """One step of long work with the engine held, after any question waiting for it
+        (the engine's `EngineTurn`). Cancel, even while waiting, ends the job."""
+        if self._gate is None:  # interactive work already holds the engine
+            self.check()
+            yield None
+            return
+        with self._gate.background(self._cancel) as held:
+            if not held:
+                raise Cancelled
+            yield None
+        self.check()
+
     def emit_token(self, piece: str) -> None:
         self.token.emit(piece)
 
@@ -114,6 +133,8 @@ class EngineRunner(QObject):
         self.reverie = reverie
         self.gate = gate or gate_for(reverie)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reverie-engine")
+        # Long work the user started (imports), one at a time, beside the engine worker.
+        self._long = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reverie-long")
         self._jobs: set[Job] = set()  # kept alive until finished
         self._closed = False
 
@@ -140,6 +161,28 @@ class EngineRunner(QObject):
                 raise
         return job
 
+    def submit_long(
+        self,
+        label: str,
+        work: Callable[[Job], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+    ) -> Job:
+        """Long work (an import) on a thread of its own: `work` takes the engine only inside
+        `job.turn()`, one step at a time, with the user's questions first. It does not show
+        as the engine's work (the caller shows its progress)."""
+        job = Job(label, on_done, on_error, self)
+        job._gate = self.gate
+        job.finished.connect(self._forget)
+        self._jobs.add(job)
+        if self._closed:
+            job.error = "Reverie is closing"
+            job.failed.emit(job.error)
+            job.finished.emit()
+        else:
+            self._long.submit(self._work, job, work, False)
+        return job
+
     def _run(self, job: Job, work: Callable[[Job], Any]) -> None:
         try:
             with self.gate.lock:
@@ -147,8 +190,9 @@ class EngineRunner(QObject):
         finally:
             self.gate.release()
 
-    def _work(self, job: Job, work: Callable[[Job], Any]) -> None:
-        self.busy_changed.emit(job.label)
+    def _work(self, job: Job, work: Callable[[Job], Any], shown: bool = True) -> None:
+        if shown:
+            self.busy_changed.emit(job.label)
         try:
             job.check()
             result = work(job)
@@ -164,7 +208,8 @@ class EngineRunner(QObject):
         else:
             job.succeeded.emit(result)
         finally:
-            self.busy_changed.emit("")
+            if shown:
+                self.busy_changed.emit("")
             job.finished.emit()
 
     @Slot()
@@ -182,3 +227,4 @@ class EngineRunner(QObject):
         for job in list(self._jobs):
             job.cancel()
         self._executor.shutdown(wait=True, cancel_futures=True)
+        self._long.shutdown(wait=True, cancel_futures=True)

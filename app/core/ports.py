@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol
 
 Clock = Callable[[], datetime]  # must return a UTC-aware time
+
+# One turn with the engine (its one connection, index and model): long work the user started,
+# such as an import, takes the engine a step at a time through it, so a question asked
+# meanwhile is answered between two steps. `contextlib.nullcontext` when nothing else runs.
+EngineTurn = Callable[[], AbstractContextManager[object]]
 
 
 class Progress(Protocol):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import datetime
 
-from app.core.ports import NoProgress, Progress
+from app.core.ports import EngineTurn, NoProgress, Progress
 from app.storage.chroma_index import ChromaIndex
 from app.storage.sqlite_store import SqliteMemoryStore
 
@@ -13,25 +14,34 @@ BATCH = 128
 
 
 def sync_index(
-    store: SqliteMemoryStore, index: ChromaIndex, progress: Progress | None = None
+    store: SqliteMemoryStore,
+    index: ChromaIndex,
+    progress: Progress | None = None,
+    turn: EngineTurn = nullcontext,
 ) -> int:
     """Apply all pending index work; each batch is cleared only after Chroma has it, so a crash
-    at any point leaves work queued and the next call finishes it."""
+    at any point leaves work queued and the next call finishes it. Each batch is one `turn`
+    with the engine."""
     progress = progress or NoProgress()
-    total = store.pending_index_count()
+    with turn():
+        total = store.pending_index_count()
     if total == 0:
         return 0
     progress.start(total, "indexing")
     done = 0
     try:
-        while work := store.pending_index_work(BATCH):
-            upserts = [
-                (w.memory_id, w.text, w.context) for w in work if w.op == "upsert" and w.text
-            ]
-            deletes = [w.memory_id for w in work if w.op == "delete" or not w.text]
-            index.upsert(upserts)
-            index.delete(deletes)
-            store.clear_index_work(work)
+        while True:
+            with turn():
+                work = store.pending_index_work(BATCH)
+                if not work:
+                    break
+                upserts = [
+                    (w.memory_id, w.text, w.context) for w in work if w.op == "upsert" and w.text
+                ]
+                deletes = [w.memory_id for w in work if w.op == "delete" or not w.text]
+                index.upsert(upserts)
+                index.delete(deletes)
+                store.clear_index_work(work)
             done += len(work)
             progress.advance(len(work))
     finally:

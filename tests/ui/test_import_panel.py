@@ -112,3 +112,28 @@ def test_the_window_keeps_processing_events_during_an_import(
         job.progressed.connect(lambda *_: steps.append(time.monotonic()))
     assert len(steps) > 2
     assert ticker.ticked_between(steps[0], steps[-1])
+
+
+def test_a_question_asked_during_an_import_is_answered_before_the_import_ends(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    # Seen in the app: a question asked while a chat was importing waited for the whole import
+    # (one engine worker ran both). The import now takes the engine a step at a time.
+    panel = window.importer
+    asked: list[object] = []
+    importing_when_answered: list[bool] = []
+    window.chat.answered.connect(lambda _: importing_when_answered.append(panel.job is not None))
+
+    def ask_once(done: int, total: int, _: str) -> None:
+        if done > 0 and not asked:  # the first of 5 index steps is done
+            asked.append(window.chat.ask("What book did Priya recommend?"))
+
+    job = panel.start_import(chat_file(tmp_path / "big.jsonl", 600))
+    assert job is not None
+    job.progressed.connect(ask_once)
+    qtbot.waitUntil(lambda: bool(importing_when_answered), timeout=180_000)
+    assert importing_when_answered == [True], "the answer came only after the import"
+    assert "Piranesi" in window.chat.views[-1].text.text()
+    settle(qtbot, window, timeout=180_000)
+    assert panel.status.text().startswith("Imported") and "600 new" in panel.status.text()
+    assert window.reverie.store.pending_index_count() == 0
