@@ -19,29 +19,14 @@ from app.home import DB_NAME, TOKENS_DB, VECTORS_DIR, resolve_home
 from app.services.index_sync import sync_index
 from app.settings import Settings
 from app.storage.chroma_index import ChromaIndex
-from app.storage.sqlite_store import SqliteMemoryStore
+from app.storage.snapshots import SNAPSHOTS_DIR
+from app.storage.sqlite_store import SqliteMemoryStore, snapshot_before_upgrade
 from app.storage.token_vectors import TokenVectorStore
-from app.store_key import StoreKey, is_plaintext, passphrase_from_env
+from app.store_key import open_store_key
 
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
-
-
-def open_store_key(home: Path, passphrase: str | None) -> bytes | None:
-    """The key of the store in `home`: None for a plaintext store from before encryption
-    (until `reverie encrypt`), else from the keyring or the passphrase; a new store is always
-    encrypted."""
-    db = home / DB_NAME
-    keeper = StoreKey(home, passphrase if passphrase is not None else passphrase_from_env())
-    if is_plaintext(db):
-        return None
-    if keeper.record() is None and db.exists() and db.stat().st_size > 0:
-        raise EnvironmentProblem(
-            f"{db} is encrypted (or damaged) but its key record {keeper.record_path.name} is "
-            "missing: restore that file from a backup of the data folder"
-        )
-    return keeper.load()
 
 
 class Reverie:
@@ -63,7 +48,9 @@ class Reverie:
         self.params = params or self.settings.forgetting_params()
         self.embedder = embedder or MiniLmEmbedder()
         self._key = open_store_key(self.home, passphrase)
-        self.store = SqliteMemoryStore(self.home / DB_NAME, self._key)
+        db = self.home / DB_NAME
+        snapshot_before_upgrade(db, self._key, self.home / SNAPSHOTS_DIR, self.clock())
+        self.store = SqliteMemoryStore(db, self._key)
         # One engine operation at a time across threads (the app's worker, the scheduler's
         # jobs): they share one SQLite connection, the index and the model.
         self.work_lock = threading.RLock()

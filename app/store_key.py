@@ -20,6 +20,7 @@ from pathlib import Path
 
 from app.capture import keys
 from app.core.errors import EnvironmentProblem, InputError
+from app.home import DB_NAME
 
 ENV_PASSPHRASE = "REVERIE_PASSPHRASE"
 KEY_FILE = "store-key.json"
@@ -186,3 +187,19 @@ def write_atomically(path: Path, data: bytes) -> None:
         os.fsync(directory)
     finally:
         os.close(directory)
+
+
+def open_store_key(home: Path, passphrase: str | None) -> bytes | None:
+    """The key of the store in `home`: None for a plaintext store from before encryption
+    (until `reverie encrypt`), else from the keyring or the passphrase; a new store is always
+    encrypted."""
+    db = home / DB_NAME
+    keeper = StoreKey(home, passphrase if passphrase is not None else passphrase_from_env())
+    if is_plaintext(db):
+        return None
+    if keeper.record() is None and db.exists() and db.stat().st_size > 0:
+        raise EnvironmentProblem(
+            f"{db} is encrypted (or damaged) but its key record {keeper.record_path.name} is "
+            "missing: restore that file from a backup of the data folder"
+        )
+    return keeper.load()

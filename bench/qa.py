@@ -37,7 +37,7 @@ from bench.data import (
 )
 from bench.embedding_cache import CachedEmbedder
 from bench.retrieval import RESULTS, _close, _fresh, _ingest, _source, percentile
-from bench.scoring import contains, f1, score_locomo
+from bench.scoring import contains_any, f1, score_locomo
 
 
 def _record(
@@ -136,7 +136,10 @@ def run_longmemeval(model: LocalModel, limit: int) -> dict[str, list]:
             retrieved = None
         else:
             gold = str(instance["answer"])
-            scores = {"f1": f1(answer.text, gold), "contains": float(contains(answer.text, gold))}
+            scores = {
+                "f1": f1(answer.text, gold),
+                "contains": float(contains_any(answer.text, gold)),
+            }
             retrieved = bool(gold_sessions & shown)
         group = instance["question_type"] + (
             " (abstention)" if instance["question_id"].endswith("_abs") else ""

@@ -70,7 +70,7 @@ def write_fake_gguf(
 def store_connection(home: Path, timeout: float = 1) -> Any:
     """A raw connection to the (encrypted) memory store in `home`, as a test inspects it."""
     from app.home import DB_NAME
-    from app.runtime import open_store_key
     from app.storage import sqlcipher
+    from app.store_key import open_store_key
 
     return sqlcipher.connect(home / DB_NAME, open_store_key(home, None), timeout=timeout)

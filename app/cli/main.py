@@ -11,11 +11,20 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.cli import capture_commands, commands, demo, graph_commands, model_commands
+from app.cli import (
+    capture_commands,
+    commands,
+    demo,
+    graph_commands,
+    model_commands,
+    store_commands,
+)
 from app.cli.index_commands import cmd_index
 from app.cli.parser import parse_args
+from app.cli.store_commands import StoreHandler
 from app.core.errors import ReverieError
 from app.runtime import Reverie
+from app.storage import sqlcipher
 from app.store_key import passphrase_from_env
 
 HANDLERS: dict[str, Callable[[argparse.Namespace, Reverie], int]] = {
@@ -35,6 +44,12 @@ HANDLERS: dict[str, Callable[[argparse.Namespace, Reverie], int]] = {
     "index": cmd_index,
     "entities": graph_commands.cmd_entities,
     "graph": graph_commands.cmd_graph,
+}
+
+# command -> (whether this invocation works on the unopened store, handler)
+STORE_COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], bool], StoreHandler]] = {
+    "encrypt": (lambda args: True, store_commands.cmd_encrypt),
+    "doctor": (lambda args: bool(args.repair), store_commands.cmd_repair),
 }
 
 
@@ -68,12 +83,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         model = getattr(args, "model", None)
         passphrase = passphrase_from_env(getattr(args, "passphrase_env", None))
+        if args.command in STORE_COMMANDS and STORE_COMMANDS[args.command][0](args):
+            # Commands on the store file itself: they run before it is opened (it may be
+            # damaged, or about to be replaced), then open it to rebuild the index.
+            return STORE_COMMANDS[args.command][1](args, home, passphrase)
         with Reverie(
             home, model_path=Path(model).expanduser() if model else None, passphrase=passphrase
         ) as reverie:
             return HANDLERS[args.command](args, reverie)
     except ReverieError as error:
         print(f"reverie: error: {error}", file=sys.stderr)
+        return 1
+    except sqlcipher.DatabaseError as error:
+        # A page of the store that cannot be read, met while working: the file is damaged.
+        print(
+            f"reverie: error: the memory store is damaged ({error}); run `reverie doctor "
+            "--repair` to restore the last snapshot or salvage what is readable",
+            file=sys.stderr,
+        )
         return 1
     except BrokenPipeError:
         # The reader went away (`reverie stats | head`): not an error of ours. Python's

@@ -173,7 +173,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _command(sub, "gui", COMMON, help="start the desktop app (same as reverie-gui)")
     _command(sub, "stats", COMMON, help="what the store holds")
-    _command(sub, "doctor", COMMON, help="check the installation and data folder")
+    doctor = _command(sub, "doctor", COMMON, help="check the installation and data folder")
+    doctor.add_argument(
+        "--repair",
+        action="store_true",
+        help="a damaged store: restore the last snapshot, else salvage what SQLite can read, "
+        "then rebuild the index",
+    )
+    _command(sub, "encrypt", COMMON, help="encrypt a memory store from before encryption")
     _command(sub, "reindex", COMMON, help="rebuild the vector index from SQLite")
     add_index_commands(sub, _command, COMMON)
     _command(sub, "demo", COMMON, help="import the sample chat into a demo folder and show recall")

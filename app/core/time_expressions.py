@@ -290,3 +290,14 @@ def when_it_happened(sentence: str, said_at: datetime) -> str | None:
         middle = start + (end - start) / 2
         return f"around {_day_name(middle)}"
     return f"{_day_name(start)} to {_day_name(end - timedelta(days=1))}"
+
+
+def day_it_happened(sentence: str, said_at: datetime) -> datetime | None:
+    """The day a statement names for what it tells, when it names one day ("yesterday",
+    "last Sunday", "on 3 March"); None otherwise."""
+    said_at = said_at.astimezone(UTC)
+    text = " ".join(re.sub(r"[^\w\s,]", " ", sentence.lower()).split())
+    found = _absolute(text, said_at) or _relative(text, said_at)
+    if found is None or (found[1] - found[0]).days > 1:
+        return None
+    return found[0]

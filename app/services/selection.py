@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from app.core.date_questions import parse_date_question
 from app.core.facts import ME, PERSON_RELATIONS, PETS
 from app.core.forgetting import ForgettingParams, memory_retention
 from app.core.questions import (
@@ -31,6 +32,7 @@ from app.core.questions import (
 )
 from app.core.records import Memory
 from app.core.time_expressions import TimeRange, find_time_range, when_it_happened
+from app.services.date_answers import date_answer
 from app.services.recall import RecallHit, RecallOptions, search
 from app.storage.chroma_index import ChromaIndex
 from app.storage.fact_store import PROCEDURE, FactStore
@@ -77,6 +79,21 @@ def select_answer(
         retention = memory_retention(memory, now, params)
         return RecallHit(memory, 1.0, retention, tuple(sources), 1.0, True, True)
 
+    date_question = parse_date_question(asked)
+    if date_question is not None:
+        # Arithmetic on the days of two remembered events, or of one and today.
+        def find(words: str) -> list[RecallHit]:
+            return search(store, index, words, now=now, params=params,
+                          options=RecallOptions(k=RETRIEVE))  # fmt: skip
+
+        def choose(event: Question, found: list[RecallHit]) -> RecallHit | None:
+            return _best_sentence_hit(event, found, {}, names)
+
+        computed = date_answer(date_question, asked, now, find, choose, said, names)
+        if computed is None:
+            return None
+        text, used = computed
+        return Selection(text, used, "dates", statements(said(used[0])))
     procedure = match_procedure(q, [f for f in facts if f.attribute == PROCEDURE])
     if procedure is not None:
         return Selection(f"{_procedure_text(procedure)} [1]", [hit(procedure)], "procedure")

@@ -24,6 +24,8 @@ def connect(path: Path | str, key: bytes | None, *, timeout: float = 30) -> Any:
     """A connection that has proven it can read the file (wrong key or damage: DatabaseError)."""
     conn = dbapi2.connect(str(path), check_same_thread=False, timeout=timeout)
     try:
+        # SQLCipher prints each page that fails its HMAC to stderr; damage is reported by us.
+        conn.execute("PRAGMA cipher_log_level = NONE")
         if key is not None:
             conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()

@@ -4,6 +4,7 @@ knowledge updates closing older facts with history, answers that pick the curren
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 from app.core.records import HistoryAction, MemoryKind
@@ -160,3 +161,41 @@ def test_two_people_chatting_each_answer_for_their_own_words(
     assert lost.text.startswith("2 April 2023")
     assert "Lost my job as a banker yesterday" in lost.citations[0].excerpt
     assert ask("When is Gina hosting a fashion show?").text.startswith("May 2023")
+
+
+def test_questions_about_time_between_remembered_events_are_computed(
+    reverie: Reverie, tmp_path: Path
+) -> None:
+    chat = tmp_path / "diary.jsonl"
+    lines = [
+        ("1", "2026-03-02T18:00:00Z", "Went to the Sunday mass at St. Mary's Church today."),
+        ("2", "2026-03-20T18:00:00Z", "I bought a necklace for my sister."),
+        ("3", "2026-04-02T18:00:00Z", "Attended the Ash Wednesday service at the cathedral "
+         "yesterday, beautiful music."),
+    ]  # fmt: skip
+    chat.write_text("".join(
+        json.dumps({"id": i, "timestamp": t, "role": "user", "content": c}) + "\n"
+        for i, t, c in lines
+    ))  # fmt: skip
+    load(reverie, chat)
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+
+    def ask(question: str) -> Answer:
+        return answer_question(
+            question, store=reverie.store, index=reverie.index,
+            model=reverie.model, now=now, params=reverie.params,
+        )  # fmt: skip
+
+    between = ask(
+        "How many days had passed between the Sunday mass at St. Mary's Church and the"
+        " Ash Wednesday service at the cathedral?"
+    )
+    assert between.text.startswith("30 days")
+    assert [c.hit.sources[0].original_id for c in between.citations] == ["1", "3"]
+    assert ask("How many months ago did I buy the necklace for my sister?").text.startswith(
+        "2 months ago"
+    )
+    first = ask("Which did I do first, the Ash Wednesday service or the Sunday mass?")
+    assert first.text.startswith("The Sunday mass")
+    # An event never mentioned: no arithmetic on a guess.
+    assert ask("How many days ago did I buy a smoker?").abstained
