@@ -174,23 +174,6 @@ def check_encryption(home: Path, store: SqliteMemoryStore) -> Check:
                  "index holds no text" + cleaned)  # fmt: skip
 
 
-def check_encryption(home: Path, store: SqliteMemoryStore) -> Check:
-    """Encrypted at rest, or a store from before that `reverie encrypt` would convert."""
-    from app.services.store_encryption import remove_plaintext_leftovers
-    from app.store_key import StoreKey
-
-    leftovers = remove_plaintext_leftovers(home)
-    cleaned = f"; removed {len(leftovers)} plaintext files an interrupted encrypt left" if (
-        leftovers) else ""  # fmt: skip
-    if not store.encrypted:
-        return Check("encryption", WARN, "the memory store is NOT encrypted (made before "
-                     "encryption at rest): run `reverie encrypt`" + cleaned)  # fmt: skip
-    record = StoreKey(home).record()
-    where = "the OS keyring" if record and record.method == "keyring" else "your passphrase"
-    return Check("encryption", OK, f"SQLCipher (AES-256), key from {where}; the vector "
-                 "index holds no text" + cleaned)  # fmt: skip
-
-
 def run_checks(
     home: Path,
     store: SqliteMemoryStore,
@@ -201,7 +184,6 @@ def run_checks(
     return [
         check_data_dir(home),
         check_store(store),
-        check_encryption(home, store),
         check_encryption(home, store),
         check_embedder(embedder),
         check_models(model_folders),
