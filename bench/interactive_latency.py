@@ -115,6 +115,7 @@ class ForcedWriter:
     capability check lets it write memories on every batch, as a capable model would."""
 
     path = None
+    pausable = True  # as the LocalModel it wraps
 
     def __init__(self, model: Any) -> None:
         self.model = model

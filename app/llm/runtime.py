@@ -13,7 +13,8 @@ import queue
 import struct
 import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -116,6 +117,11 @@ class LocalModel:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llama-owner")
         self._llama: Any = None
         self._closed = threading.Event()
+        self._queued = 0  # calls submitted to the owner thread and not yet started
+        self._queued_lock = threading.Lock()
+
+    # A call may pause between tokens (complete_json's `should_pause`).
+    pausable = True
 
     @property
     def name(self) -> str:
@@ -150,7 +156,24 @@ class LocalModel:
     def _submit(self, job: Any, *args: Any) -> Future[Any]:
         if self._closed.is_set():
             raise EnvironmentProblem("the model was closed")
-        return self._executor.submit(job, *args)
+
+        def started() -> Any:
+            with self._queued_lock:
+                self._queued -= 1
+            return job(*args)
+
+        with self._queued_lock:
+            self._queued += 1
+        try:
+            return self._executor.submit(started)
+        except RuntimeError:
+            with self._queued_lock:
+                self._queued -= 1
+            raise
+
+    def _others_waiting(self) -> bool:
+        with self._queued_lock:
+            return self._queued > 0
 
     def load(self) -> None:
         self._submit(self._model).result()
@@ -193,20 +216,39 @@ class LocalModel:
         return int(self._submit(job).result())
 
     def complete_json(
-        self, messages: ChatMessages, schema: dict[str, Any], max_tokens: int
+        self,
+        messages: ChatMessages,
+        schema: dict[str, Any],
+        max_tokens: int,
+        should_pause: Callable[[], bool] | None = None,
     ) -> tuple[str, str]:
-        """A reply constrained to `schema` (a llama.cpp grammar): (text, finish_reason)."""
+        """A reply constrained to `schema` (a llama.cpp grammar): (text, finish_reason).
+
+        With `should_pause` (background work), generation stops between two tokens while it
+        says so (the user's question is running and needs the CPU), except when another call
+        is waiting for this model: the user's own answer may need it."""
 
         def job() -> tuple[str, str]:
-            reply = self._model().create_chat_completion(
-                messages=messages,
-                response_format={"type": "json_object", "schema": schema},
-                max_tokens=max_tokens,
-                temperature=0.0,
-                repeat_penalty=1.3,
-            )
-            choice = reply["choices"][0]
-            return choice["message"]["content"] or "", choice.get("finish_reason") or ""
+            request = {
+                "messages": messages,
+                "response_format": {"type": "json_object", "schema": schema},
+                "max_tokens": max_tokens,
+                "temperature": 0.0,
+                "repeat_penalty": 1.3,
+            }
+            if should_pause is None:
+                reply = self._model().create_chat_completion(**request)
+                choice = reply["choices"][0]
+                return choice["message"]["content"] or "", choice.get("finish_reason") or ""
+            pieces: list[str] = []
+            finish = ""
+            for chunk in self._model().create_chat_completion(**request, stream=True):
+                choice = chunk["choices"][0]
+                pieces.append(choice["delta"].get("content") or "")
+                finish = choice.get("finish_reason") or finish
+                while should_pause() and not self._others_waiting() and not self._closed.is_set():
+                    time.sleep(0.01)
+            return "".join(pieces), finish
 
         result: tuple[str, str] = self._submit(job).result()
         return result

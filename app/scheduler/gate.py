@@ -115,8 +115,9 @@ class WorkGate:
 class LendingModel:
     """A model for background work: each call lends the engine to the user's work while the
     model runs (an extraction batch with a capable model takes seconds to minutes; the
-    store, index and entities are not needed meanwhile). Everything else is the model's own,
-    `path` included (it says what the model may be trusted with)."""
+    store, index and entities are not needed meanwhile), and a model that can pause stops
+    between tokens while that work runs. Everything else is the model's own, `path` included
+    (it says what the model may be trusted with)."""
 
     def __init__(
         self, model: Any, gate: WorkGate, before_lending: Callable[[], None] | None = None
@@ -128,6 +129,10 @@ class LendingModel:
     def complete_json(self, *args: Any, **kwargs: Any) -> Any:
         if self._before_lending is not None:
             self._before_lending()  # e.g. hold what was written so far for review
+        if getattr(self._model, "pausable", False):
+            # While the engine is lent, the model stops between tokens for as long as the
+            # user's work runs: on a small machine it would otherwise take their CPU.
+            kwargs["should_pause"] = lambda: self._gate.user_waiting
         with self._gate.lend():
             return self._model.complete_json(*args, **kwargs)
 

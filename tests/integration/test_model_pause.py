@@ -1,0 +1,59 @@
+"""Background generation pauses between tokens while the user's work runs (real llama.cpp)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from app.llm.runtime import LocalModel
+
+MESSAGES = [{"role": "user", "content": "Name one fruit, as JSON."}]
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"fruit": {"type": "string"}},
+    "required": ["fruit"],
+}
+
+
+def wait_until(condition: Any, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def test_a_paused_reply_waits_while_asked_and_then_reads_the_same(model: LocalModel) -> None:
+    plain = model.complete_json(MESSAGES, SCHEMA, 24)
+    pause = threading.Event()
+    pause.set()
+    polls: list[float] = []
+
+    def should_pause() -> bool:
+        polls.append(time.monotonic())
+        return pause.is_set()
+
+    with ThreadPoolExecutor(1) as pool:
+        reply = pool.submit(model.complete_json, MESSAGES, SCHEMA, 24, should_pause)
+        wait_until(lambda: len(polls) > 20)  # held after its first token
+        assert not reply.done()
+        pause.clear()
+        assert reply.result(timeout=60) == plain
+
+
+def test_a_call_waiting_for_the_model_is_not_held_up_by_a_pause(model: LocalModel) -> None:
+    # The user's own answer may need the model that background work paused on: the pause
+    # gives way to it (otherwise both would wait for each other for ever).
+    polled = threading.Event()
+
+    def always() -> bool:
+        polled.set()
+        return True
+
+    with ThreadPoolExecutor(1) as pool:
+        reply = pool.submit(model.complete_json, MESSAGES, SCHEMA, 24, always)
+        polled.wait(60)
+        assert model.count_tokens("hello there") > 0
+        text, finish = reply.result(timeout=60)
+    assert "fruit" in text and finish
