@@ -90,9 +90,14 @@ class AnswerView(QFrame):
             self.status.setText("")
         self.status.setVisible(bool(self.status.text()))
         for citation in answer.citations:
-            chip = QPushButton(f"[{citation.number}] {short(citation.hit.memory.text, 40)}")
+            # A short answer (a date, a name) shows the words it was taken from on its chip.
+            said = f"“{short(citation.excerpt, 70)}”" if citation.excerpt else None
+            chip = QPushButton(f"[{citation.number}] {said or short(citation.hit.memory.text, 40)}")
             chip.setObjectName("citationChip")
-            chip.setToolTip(f"Open memory #{citation.hit.memory.id} and its evidence")
+            chip.setToolTip(
+                (f"“{citation.excerpt}”\n" if citation.excerpt else "")
+                + f"Open memory #{citation.hit.memory.id} and its evidence"
+            )
             chip.setCursor(Qt.CursorShape.PointingHandCursor)
             chip.clicked.connect(lambda _=False, c=citation: self.open_citation(c))
             self.chips.addWidget(chip)

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from app.runtime import Reverie
@@ -136,3 +137,14 @@ def test_a_correction_in_chat_replaces_the_fact(qtbot: QtBot, maya_window: MainW
     assert "Helen Park" in corrected.text
     answer = ask(qtbot, maya_window, "Who is my manager?")
     assert "Helen Park" in answer.text and "Grace" not in answer.text
+
+
+def test_a_short_answer_shows_the_words_it_was_taken_from(
+    qtbot: QtBot, maya_window: MainWindow
+) -> None:
+    answer = ask(qtbot, maya_window, "When did we adopt Pixel?")
+    view = maya_window.chat.views[-1]
+    assert "28 February" in view.text.text()
+    chips = [c.text() for c in view.findChildren(QPushButton, "citationChip")]
+    assert answer.citations[0].excerpt
+    assert chips and "Pixel" in chips[0] and "“" in chips[0], chips
