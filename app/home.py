@@ -49,14 +49,17 @@ def default_home() -> Path:
     return chosen_data_folder() or Path(platformdirs.user_data_dir("reverie"))
 
 
-def resolve_home(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """--home, else $REVERIE_HOME, else the folder chosen in settings, else the platform's."""
+def resolve_home(explicit: str | os.PathLike[str] | None = None, *, writable: bool = True) -> Path:
+    """--home, else $REVERIE_HOME, else the folder chosen in settings, else the platform's.
+    `writable=False`: a folder that exists but cannot be written is fine (read-only mode)."""
     chosen = explicit or os.environ.get(ENV_VAR)
     path = Path(chosen).expanduser() if chosen else default_home()
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as error:
+        if not writable and path.is_dir():
+            return path
         raise EnvironmentProblem(f"cannot create the data folder {path}: {error}") from None
-    if not os.access(path, os.W_OK):
+    if writable and not os.access(path, os.W_OK):
         raise EnvironmentProblem(f"the data folder {path} is not writable")
     return path

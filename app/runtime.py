@@ -6,6 +6,8 @@ Reading the wall clock happens here too (the domain only ever receives `now`).
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +25,9 @@ from app.storage.snapshots import SNAPSHOTS_DIR
 from app.storage.sqlite_store import SqliteMemoryStore, snapshot_before_upgrade
 from app.storage.token_vectors import TokenVectorStore
 from app.store_key import open_store_key
+
+log = logging.getLogger(__name__)
+LOW_DISK_BYTES = 64 * 1024 * 1024  # below this, check that Chroma can still open its folder
 
 
 def system_clock() -> datetime:
@@ -42,19 +47,27 @@ class Reverie:
     ) -> None:
         """`passphrase` unlocks a store kept with one (default: $REVERIE_PASSPHRASE); a store
         whose key is in the OS keyring needs none."""
-        self.home = resolve_home(home)
+        self.home = resolve_home(home, writable=False)
+        # A data folder that cannot be written (a read-only mount, a full disk's remount):
+        # Reverie still opens it, to show and search, and says why nothing can change.
+        self.read_only = not os.access(self.home, os.W_OK)
         self.clock = clock
         self.settings = Settings.load(self.home)
         self.params = params or self.settings.forgetting_params()
         self.embedder = embedder or MiniLmEmbedder()
         self._key = open_store_key(self.home, passphrase)
         db = self.home / DB_NAME
-        snapshot_before_upgrade(db, self._key, self.home / SNAPSHOTS_DIR, self.clock())
-        self.store = SqliteMemoryStore(db, self._key)
+        if not self.read_only:
+            snapshot_before_upgrade(db, self._key, self.home / SNAPSHOTS_DIR, self.clock())
+        elif not db.exists():
+            raise EnvironmentProblem(f"the data folder {self.home} is read-only and holds no "
+                                     "memory store yet")  # fmt: skip
+        self.store = SqliteMemoryStore(db, self._key, read_only=self.read_only)
         # One engine operation at a time across threads (the app's worker, the scheduler's
         # jobs): they share one SQLite connection, the index and the model.
         self.work_lock = threading.RLock()
         self._index: ChromaIndex | None = None
+        self._scratch: Path | None = None  # a read-only folder's index copy
         self._entities: Any = None
         self._model: Any = None
         self.model_path = model_path
@@ -66,7 +79,15 @@ class Reverie:
             from app.embed.chroma_function import MiniLmChromaFunction
 
             function: Any = MiniLmChromaFunction(self.embedder)
-            tokens = TokenVectorStore(self.home / TOKENS_DB, self.embedder.dimensions, self._key)
+            tokens: TokenVectorStore | None = None
+            if not (self.read_only and not (self.home / TOKENS_DB).exists()):
+                try:
+                    tokens = TokenVectorStore(self.home / TOKENS_DB, self.embedder.dimensions,
+                                              self._key, read_only=self.read_only)  # fmt: skip
+                except EnvironmentProblem as problem:
+                    # Derived data (a full disk, a damaged file): rank without stored token
+                    # vectors, computing them per query, rather than not at all.
+                    log.warning("%s; ranking without stored token vectors", problem)
             if self.settings.vector_server:
                 # The user's own Chroma server (off by default): see app/storage/chroma_server.py.
                 from app.storage.chroma_server import ChromaServer, ChromaServerIndex, server_token
@@ -76,8 +97,33 @@ class Reverie:
                 )
                 self._index = ChromaServerIndex(server, function, tokens, server_token())
             else:
-                self._index = ChromaIndex(self.home / VECTORS_DIR, function, tokens)
+                self._index = self._local_index(function, tokens)
         return self._index
+
+    def _local_index(self, function: Any, tokens: TokenVectorStore | None) -> ChromaIndex:
+        """Chroma writes even to open its folder: on a read-only data folder, or a full disk,
+        it works on a temporary copy (ids and vectors only, no text), removed at close, so
+        search keeps working while nothing can be saved."""
+        import shutil
+
+        folder = self.home / VECTORS_DIR
+        if not self.read_only:
+            index = ChromaIndex(folder, function, tokens)
+            if shutil.disk_usage(self.home).free > LOW_DISK_BYTES:
+                return index  # opened lazily, as usual
+            try:
+                _ = index.collection
+                return index
+            except EnvironmentProblem as problem:
+                if "full" not in str(problem) and "readonly" not in str(problem):
+                    raise
+                log.warning("%s; searching a temporary copy of the index", problem)
+        import tempfile
+
+        self._scratch = Path(tempfile.mkdtemp(prefix="reverie-read-only-"))
+        if folder.is_dir():
+            shutil.copytree(folder, self._scratch / VECTORS_DIR)
+        return ChromaIndex(self._scratch / VECTORS_DIR, function, tokens)
 
     @property
     def entities(self) -> Any:
@@ -173,9 +219,17 @@ class Reverie:
 
     def heal(self, progress: Progress | None = None) -> int:
         """Finish index work a crash left behind (SQLite committed, Chroma not yet updated)."""
-        if self.store.pending_index_count() == 0:
+        if self.read_only or self.store.pending_index_count() == 0:
             return 0
-        return sync_index(self.store, self.index, progress)
+        try:
+            return sync_index(self.store, self.index, progress)
+        except Exception as error:  # Chroma and SQLite word a full disk their own ways
+            if not any(word in str(error).lower() for word in ("full", "no space", "readonly")):
+                raise
+            # The work stays queued and is finished once there is room; keyword search
+            # already finds the memories that wait for their vectors.
+            log.warning("index updates wait for disk space: %s", error)
+            return 0
 
     def close(self) -> None:
         if self._model is not None:
@@ -183,6 +237,10 @@ class Reverie:
         if self._index is not None and self._index.tokens is not None:
             self._index.tokens.close()
         self.store.close()
+        if self._scratch is not None:
+            import shutil
+
+            shutil.rmtree(self._scratch, ignore_errors=True)
 
     def __enter__(self) -> Reverie:
         return self

@@ -20,9 +20,20 @@ OperationalError = dbapi2.OperationalError
 Row = dbapi2.Row
 
 
-def connect(path: Path | str, key: bytes | None, *, timeout: float = 30) -> Any:
-    """A connection that has proven it can read the file (wrong key or damage: DatabaseError)."""
-    conn = dbapi2.connect(str(path), check_same_thread=False, timeout=timeout)
+def connect(
+    path: Path | str, key: bytes | None, *, timeout: float = 30, read_only: bool = False
+) -> Any:
+    """A connection that has proven it can read the file (wrong key or damage: DatabaseError).
+    `read_only`: for a data folder that cannot be written (a read-only mount)."""
+    if read_only:
+        # Without a WAL (a clean close) nothing can change the file under us: `immutable`
+        # needs no -shm file, which a read-only folder could not hold. With a WAL left by a
+        # crash, its committed pages must be read, so plain read-only mode.
+        wal = Path(f"{path}-wal").exists()
+        uri = Path(path).resolve().as_uri() + ("?mode=ro" if wal else "?immutable=1")
+        conn = dbapi2.connect(uri, uri=True, check_same_thread=False, timeout=timeout)
+    else:
+        conn = dbapi2.connect(str(path), check_same_thread=False, timeout=timeout)
     try:
         # SQLCipher prints each page that fails its HMAC to stderr; damage is reported by us.
         conn.execute("PRAGMA cipher_log_level = NONE")

@@ -113,13 +113,38 @@ def snapshot_before_upgrade(
     return target
 
 
+class ReadOnlyStore(EnvironmentProblem):
+    """The data folder cannot be written: Reverie shows what it has and changes nothing."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(
+            f"the data folder {path.parent} is read-only: {detail}. Reverie can show and "
+            "search your memories but not change them until the folder is writable again."
+        )
+
+
+def write_problem(path: Path, error: Exception) -> Exception:
+    """What a failed write means to the user; the transaction was rolled back whole."""
+    text = str(error).lower()
+    if "full" in text:
+        return EnvironmentProblem(
+            f"the disk holding {path.parent} is full: the change being saved was undone "
+            "whole (everything saved before it is kept). Free some space and try again."
+        )
+    if "readonly" in text or "read-only" in text:
+        return ReadOnlyStore(path, "the change was not saved")
+    return error
+
+
 def dedup_key(source_kind: str, session: str, original_id: str) -> str:
     return hashlib.sha256(f"{source_kind}\x1f{session}\x1f{original_id}".encode()).hexdigest()
 
 
 class SqliteMemoryStore:
-    def __init__(self, path: Path, key: bytes | None = None) -> None:
-        """`key`: the store's SQLCipher key; None only for a store from before encryption."""
+    def __init__(self, path: Path, key: bytes | None = None, *, read_only: bool = False) -> None:
+        """`key`: the store's SQLCipher key; None only for a store from before encryption.
+        `read_only`: the data folder cannot be written; every change raises ReadOnlyStore."""
+        self.read_only = read_only
         self.path = path
         self.key = key  # snapshots of an encrypted store are opened with it
         self.encrypted = key is not None
@@ -127,8 +152,8 @@ class SqliteMemoryStore:
         # power cut): only then is the whole file checked, which a clean start does not pay.
         unclean = Path(f"{path}-wal").exists()
         try:
-            conn = sqlcipher.connect(path, key)
-            if unclean:
+            conn = sqlcipher.connect(path, key, read_only=read_only)
+            if unclean and not read_only:
                 verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
                 if verdict != "ok":
                     conn.close()
@@ -138,12 +163,19 @@ class SqliteMemoryStore:
         except sqlcipher.Error as error:
             raise EnvironmentProblem(f"cannot open the memory store {path}: {error}") from None
         conn.row_factory = sqlcipher.Row
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")  # a committed import survives power loss
         self.db = sqlite_utils.Database(conn)
         self.conn = conn
         self._lock = threading.RLock()  # one writer at a time, whichever thread asks
+        if read_only:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if version != SCHEMA_VERSION:
+                conn.close()
+                raise ReadOnlyStore(path, f"it needs an upgrade (schema {version} to "
+                                    f"{SCHEMA_VERSION}), which cannot be written")  # fmt: skip
+            return
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")  # a committed import survives power loss
         try:
             migrate(conn)
         except sqlcipher.DatabaseError as error:
@@ -155,8 +187,14 @@ class SqliteMemoryStore:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock, self.db.atomic():
-            yield self.conn
+        """One write transaction: all of it is kept, or (on any error) none of it."""
+        if self.read_only:
+            raise ReadOnlyStore(self.path, "nothing can be changed")
+        try:
+            with self._lock, self.db.atomic():
+                yield self.conn
+        except sqlcipher.OperationalError as error:
+            raise write_problem(self.path, error) from error
 
     # ----------------------------------------------------------------- ingest
 
@@ -493,7 +531,10 @@ class SqliteMemoryStore:
         if result != "ok":
             return [f"SQLite integrity check: {result} (fix: reverie doctor --repair)"]
         try:
-            self.conn.execute("INSERT INTO memories_fts(memories_fts) VALUES ('integrity-check')")
+            if not self.read_only:  # the check is a command written as an INSERT
+                self.conn.execute(
+                    "INSERT INTO memories_fts(memories_fts) VALUES ('integrity-check')"
+                )
         except sqlcipher.DatabaseError as error:
             problems.append(f"keyword index is out of step with the memories: {error}")
         orphans = self.conn.execute(

@@ -67,15 +67,24 @@ def _pieces_from(blob: bytes) -> frozenset[int]:
 class TokenVectorStore:
     """Safe to share between threads: one connection, one lock."""
 
-    def __init__(self, path: Path, dimensions: int, key: bytes | None = None) -> None:
+    def __init__(
+        self, path: Path, dimensions: int, key: bytes | None = None, *, read_only: bool = False
+    ) -> None:
         """`key`: encrypt the file like the memory store (its word pieces say what a memory
-        is about); None for a plaintext store from before encryption."""
+        is about); None for a plaintext store from before encryption. `read_only`: a data
+        folder that cannot be written; new vectors are then computed but not kept."""
         self.path = path
         self.dimensions = dimensions
+        self.read_only = read_only
         self._lock = threading.Lock()
+        if read_only:
+            self._open_read_only(key)
+            return
         try:
             try:
                 self._conn = sqlcipher.connect(path, key)
+            except sqlcipher.OperationalError:
+                raise  # busy, full, unwritable: not a reason to drop the file
             except sqlcipher.DatabaseError:
                 # Derived data under another key (or none): start it afresh, it is refilled.
                 for leftover in (path, *(path.with_name(path.name + x) for x in ("-wal", "-shm"))):
@@ -85,11 +94,26 @@ class TokenVectorStore:
             self._conn.execute("PRAGMA secure_delete = ON")
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._prepare()
+        except sqlcipher.OperationalError as error:
+            text = str(error).lower()
+            if path.exists() and ("full" in text or "readonly" in text):
+                # A full disk: keep ranking with the vectors already kept, store no new ones.
+                self.read_only = True
+                self._open_read_only(key)
+                return
+            raise EnvironmentProblem(f"cannot open the token index {path}: {error}") from None
         except sqlcipher.DatabaseError as error:
             raise EnvironmentProblem(
                 f"cannot open the token index {path}: {error}. Delete the file and run "
                 "`reverie reindex` to rebuild it."
             ) from None
+
+    def _open_read_only(self, key: bytes | None) -> None:
+        try:
+            self._conn = sqlcipher.connect(self.path, key, read_only=True)
+            self._conn.execute("SELECT count(*) FROM token_vectors").fetchone()
+        except sqlcipher.Error as error:
+            raise EnvironmentProblem(f"cannot read the token index {self.path}: {error}") from None
 
     def _prepare(self) -> None:
         version = self._conn.execute("PRAGMA user_version").fetchone()[0]
@@ -116,6 +140,8 @@ class TokenVectorStore:
         self._conn.close()
 
     def put(self, items: Mapping[int, MemoryTokens]) -> None:
+        if self.read_only:
+            return
         rows = [
             (
                 memory_id,
@@ -187,6 +213,8 @@ class TokenVectorStore:
         return found
 
     def delete(self, memory_ids: Iterable[int]) -> None:
+        if self.read_only:
+            return
         ids = list(memory_ids)
         with self._lock, self._conn:
             counts = self._forget_pieces(ids)
@@ -209,6 +237,8 @@ class TokenVectorStore:
         return {"memories": memories, "tokens": tokens, "bytes": size}
 
     def reset(self) -> None:
+        if self.read_only:
+            return
         with self._lock, self._conn:
             self._conn.execute("DELETE FROM token_vectors")
             self._conn.execute("DELETE FROM piece_counts")
