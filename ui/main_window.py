@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIc
 from PySide6.QtWidgets import (
     QApplication,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QMainWindow,
     QTabWidget,
@@ -134,6 +135,14 @@ class MainWindow(QMainWindow):
         self.activity = ActivityBar(self.board)
         self.status_label = self.activity.label
         self.statusBar().addPermanentWidget(self.activity)
+        if reverie.read_only:
+            # The data folder cannot be written (a read-only mount): show and search, and say
+            # why nothing changes; no background job or capture tries to write.
+            self.read_only_note = QLabel(
+                f"Read-only: {reverie.home} cannot be written, so nothing can be changed or added"
+            )
+            self.statusBar().addWidget(self.read_only_note)
+            self.setWindowTitle("Reverie (read-only)")
         self.runner.busy_changed.connect(self.controls.set_work)
         self.controls.open_requested.connect(self.bring_to_front)
         self.controls.ask_requested.connect(self.focus_chat)
@@ -168,9 +177,9 @@ class MainWindow(QMainWindow):
                                               gate=self.runner.gate)  # fmt: skip
         # First paint comes first: the data loads right after the window is on screen.
         QTimer.singleShot(0, self._startup)
-        if start_scheduler:
+        if start_scheduler and not reverie.read_only:
             QTimer.singleShot(0, self.scheduler.start)
-        if reverie.settings.capture_enabled:
+        if reverie.settings.capture_enabled and not reverie.read_only:
             QTimer.singleShot(0, self.capture.start)
         self.onboarding: OnboardingDialog | None = None
         if onboarding and not reverie.settings.onboarded:
