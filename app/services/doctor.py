@@ -28,13 +28,21 @@ class Check:
         return asdict(self)
 
 
+LOW_SPACE_BYTES = 200 * 1024 * 1024  # an import or a day of capture can take this much
+
+
 def check_data_dir(home: Path) -> Check:
+    import shutil
+
     writable = os.access(home, os.W_OK)
-    return Check(
-        "data folder",
-        OK if writable else FAIL,
-        f"{home} ({'writable' if writable else 'NOT writable'})",
-    )
+    free = shutil.disk_usage(home).free
+    if not writable:
+        return Check("data folder", FAIL, f"{home} is NOT writable: Reverie runs read-only")
+    space = f"{free / 1e9:.1f} GB free" if free >= 1e9 else f"{free / 1e6:.0f} MB free"
+    if free < LOW_SPACE_BYTES:
+        return Check("data folder", WARN, f"{home} (writable, only {space}: imports and "
+                     "capture stop, undone whole, when the disk is full)")  # fmt: skip
+    return Check("data folder", OK, f"{home} (writable, {space})")
 
 
 def check_store(store: SqliteMemoryStore) -> Check:
