@@ -8,9 +8,9 @@ current again before the update) and Play replays it in the order things were le
 
 Reading the store runs on the engine worker; the layout (igraph) in a process of its own,
 since igraph keeps the GIL while it works. The GUI thread only draws: every node is one point
-of a single scatter item and every edge a segment of one of two line items, so 10k nodes pan
-smoothly. Above COLLAPSE_AT visible nodes, the memories around the busiest entities fold into
-cluster nodes that open on click.
+of a single scatter item and every edge a segment stroked into one image (ui.graph_edges), so
+10k nodes pan smoothly. Above COLLAPSE_AT visible nodes, the memories around the busiest
+entities fold into cluster nodes that open on click.
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ from app.services.graph import (
     save_positions,
     user_key,
 )
+from ui.graph_edges import EdgeLayer
 from ui.memory_detail import MemoryDetail
 from ui.tasks import EngineRunner
 
@@ -82,6 +83,7 @@ COLOURS = {
 }  # fmt: skip
 OTHER = "#a0a0a0"
 SOURCES = ("chat", "import", "screen")
+ALPHA_STEPS = 8  # retention shown in eight steps of opacity
 
 
 def position_key(graph: MemoryGraph, key: str) -> str:
@@ -259,11 +261,10 @@ class GraphView(QWidget):
         self.plot.setAspectLocked(True)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
-        self.edges_item = pg.PlotCurveItem(connect="pairs")
-        self.closed_item = pg.PlotCurveItem(connect="pairs")
+        self.edges = EdgeLayer(self.plot.getViewBox())
         self.nodes_item = pg.ScatterPlotItem(pxMode=True, hoverable=True)
         self.nodes_item.sigClicked.connect(self._clicked)
-        for item in (self.edges_item, self.closed_item, self.nodes_item):
+        for item in (self.edges, self.nodes_item):
             self.plot.addItem(item)
         self.labels: list[pg.TextItem] = []
         split.addWidget(self.canvas)
@@ -398,22 +399,39 @@ class GraphView(QWidget):
         graph = self.shown
         keys = [k for k in graph.nodes if k in self.placed]
         degree = graph.degree()
-        spots = []
-        for key in keys:
+        # Styles are shared (a few colours x alpha steps x sizes): pyqtgraph renders each
+        # distinct style once into its atlas, so 10k nodes cost a handful of renders.
+        brushes: dict[tuple[str, int], QBrush] = {}
+        pens: dict[tuple[str, int, bool], QPen] = {}
+        positions = np.zeros((len(keys), 2))
+        sizes = np.zeros(len(keys))
+        brush_list: list[QBrush] = []
+        pen_list: list[QPen] = []
+        symbols: list[str] = []
+        for i, key in enumerate(keys):
             node = graph.nodes[key]
-            colour = QColor(COLOURS.get(node.group, OTHER))
+            name = COLOURS.get(node.group, OTHER)
             alpha = 1.0 if node.kind in (ENTITY, CLUSTER) else 0.3 + 0.7 * node.retention
             if superseded_at(node, self.as_of):
                 alpha = 0.25  # a fact a later one replaced
-            colour.setAlphaF(alpha)
+            step = round(alpha * ALPHA_STEPS)
+            if (name, step) not in brushes:
+                colour = QColor(name)
+                colour.setAlphaF(step / ALPHA_STEPS)
+                brushes[name, step] = QBrush(colour)
+            selected = key == self.selected
+            if (name, step, selected) not in pens:
+                outline = QColor("#202020") if selected else brushes[name, step].color()
+                pens[name, step, selected] = QPen(outline, 2.5 if selected else 0.5)
             size = 7 + 3 * math.sqrt(degree.get(key, 0)) + (6 if node.kind == ENTITY else 0)
             size += 8 * node.importance if node.kind != ENTITY else 0
-            pen = QPen(QColor("#202020" if key == self.selected else colour), 2.5
-                       if key == self.selected else 0.5)  # fmt: skip
-            spots.append({"pos": self.placed[key], "size": min(size, 40), "brush": QBrush(colour),
-                          "pen": pen, "data": key,
-                          "symbol": "s" if node.kind == CLUSTER else "o"})  # fmt: skip
-        self.nodes_item.setData(spots)
+            positions[i] = self.placed[key]
+            sizes[i] = min(round(size), 40)
+            brush_list.append(brushes[name, step])
+            pen_list.append(pens[name, step, selected])
+            symbols.append("s" if node.kind == CLUSTER else "o")
+        self.nodes_item.setData(pos=positions, size=sizes, brush=brush_list, pen=pen_list,
+                                symbol=symbols, data=keys)  # fmt: skip
         solid: list[tuple[float, float]] = []
         dashed: list[tuple[float, float]] = []
         for edge in graph.edges:
@@ -421,14 +439,8 @@ class GraphView(QWidget):
                 target = dashed if edge.closed or edge.relation == "supersedes" else solid
                 target += [self.placed[edge.a], self.placed[edge.b]]
         text = self.palette().text().color()
-        for points, item, alpha, style in ((solid, self.edges_item, 0.35, Qt.PenStyle.SolidLine),
-                                           (dashed, self.closed_item, 0.2,
-                                            Qt.PenStyle.DashLine)):  # fmt: skip
-            line = QColor(text)
-            line.setAlphaF(alpha)
-            pen = pg.mkPen(line, width=1, style=style)
-            array = np.array(points, dtype=float).reshape(-1, 2)
-            item.setData(array[:, 0], array[:, 1], pen=pen, connect="pairs")
+        self.edges.set_segments(np.array(solid, dtype=float).reshape(-1, 2),
+                                np.array(dashed, dtype=float).reshape(-1, 2), text)  # fmt: skip
         for label in self.labels:
             self.plot.removeItem(label)
         self.labels = []

@@ -2,7 +2,7 @@
 
 Names are merged without a model, in the order Graphiti's dedup uses: the exact normalised
 name first ("Dr Okafor" and "dr okafor."), then careful fuzzy matching of long names only
-(character 3-gram Jaccard >= 0.9 for names of 6+ characters and 2+ words, so "Ana" and "Ann"
+(character 3-gram Jaccard >= 0.8 for names of 6+ characters and 2+ words, so "Ana" and "Ann"
 never merge). A first name alone joins a full name only when that full name is the one
 person of that first name and both were written in the same conversation ("Jonas" and
 "Jonas Berg"). The user's renames, merges and splits are replayed afterwards, in the order
@@ -24,7 +24,7 @@ ME_NAME = "me"
 KIND_ORDER = ("user", "pet", "person", "place", "organisation", "app", "product", "project",
               "event", "work", "group")  # fmt: skip
 _TITLES = re.compile(r"^(?:dr|mr|mrs|ms|miss|prof|professor|the|uncle|aunt|auntie)\.?\s+")
-FUZZY = 0.9
+FUZZY = 0.8  # 3-gram Jaccard; one changed letter costs three grams, so 0.9 needs 57+ letters
 
 
 def normalise(name: str) -> str:
