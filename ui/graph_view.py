@@ -281,8 +281,15 @@ class GraphView(QWidget):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         layout.addWidget(split, 1)
+        bottom = QHBoxLayout()
         self.status = QLabel()
-        layout.addWidget(self.status)
+        bottom.addWidget(self.status, 1)
+        legend = " ".join(f'<span style="color:{COLOURS[k]}">●</span> {k}' for k in
+                          ("episodic", "semantic", "procedural", "user", "person", "pet",
+                           "place", "organisation"))  # fmt: skip
+        self.legend = QLabel(legend + " · faded: forgotten or replaced; dashed: no longer true")
+        bottom.addWidget(self.legend)
+        layout.addLayout(bottom)
 
     # ------------------------------------------------------------------ loading
 
@@ -418,11 +425,12 @@ class GraphView(QWidget):
             if (name, step) not in brushes:
                 colour = QColor(name)
                 colour.setAlphaF(step / ALPHA_STEPS)
-                brushes[name, step] = QBrush(colour)
+                brushes[name, step] = pg.mkBrush(colour)
             selected = key == self.selected
             if (name, step, selected) not in pens:
                 outline = QColor("#202020") if selected else brushes[name, step].color()
-                pens[name, step, selected] = QPen(outline, 2.5 if selected else 0.5)
+                # pg.mkPen: a plain QPen(colour, width) draws the symbol's whole square here.
+                pens[name, step, selected] = pg.mkPen(outline, width=2.5 if selected else 0.5)
             size = 7 + 3 * math.sqrt(degree.get(key, 0)) + (6 if node.kind == ENTITY else 0)
             size += 8 * node.importance if node.kind != ENTITY else 0
             positions[i] = self.placed[key]
@@ -439,6 +447,7 @@ class GraphView(QWidget):
                 target = dashed if edge.closed or edge.relation == "supersedes" else solid
                 target += [self.placed[edge.a], self.placed[edge.b]]
         text = self.palette().text().color()
+        self.canvas.setBackground(self.palette().base().color())  # follows light and dark
         self.edges.set_segments(np.array(solid, dtype=float).reshape(-1, 2),
                                 np.array(dashed, dtype=float).reshape(-1, 2), text)  # fmt: skip
         for label in self.labels:
