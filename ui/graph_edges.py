@@ -18,7 +18,7 @@ from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QTransform
 
 RESTROKE_MS = 120
-MARGIN = 0.5  # stroke half a view more on every side, so short pans show no blank edge
+MARGIN = 0.25  # stroke a quarter view more on every side, so short pans show no blank edge
 
 
 class EdgeLayer(pg.GraphicsObject):  # type: ignore[misc]
@@ -91,6 +91,9 @@ class EdgeLayer(pg.GraphicsObject):  # type: ignore[misc]
             return
         # The image's rows run top-down while data y runs up: flip it into place.
         painter.save()
+        # Panning only moves the image: a plain copy, no filtering (it is restroked sharp
+        # once the view rests).
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         painter.translate(self.covered.left(), self.covered.bottom())
         painter.scale(1, -1)
         painter.drawImage(QRectF(0, 0, self.covered.width(), self.covered.height()), self.image)

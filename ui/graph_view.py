@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QPen
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -412,6 +412,7 @@ class GraphView(QWidget):
         pens: dict[tuple[str, int, bool], QPen] = {}
         positions = np.zeros((len(keys), 2))
         sizes = np.zeros(len(keys))
+        highlight = self.palette().highlight().color()
         brush_list: list[QBrush] = []
         pen_list: list[QPen] = []
         symbols: list[str] = []
@@ -428,7 +429,7 @@ class GraphView(QWidget):
                 brushes[name, step] = pg.mkBrush(colour)
             selected = key == self.selected
             if (name, step, selected) not in pens:
-                outline = QColor("#202020") if selected else brushes[name, step].color()
+                outline = highlight if selected else brushes[name, step].color()
                 # pg.mkPen: a plain QPen(colour, width) draws the symbol's whole square here.
                 pens[name, step, selected] = pg.mkPen(outline, width=2.5 if selected else 0.5)
             size = 7 + 3 * math.sqrt(degree.get(key, 0)) + (6 if node.kind == ENTITY else 0)
@@ -471,6 +472,11 @@ class GraphView(QWidget):
             + (f" ({hidden} hidden by time or filters)" if hidden else "")
             + (f"; {len(self.clusters)} clusters (click to open)" if self.clusters else "")
         )
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # light or dark: redraw in its colours
+            self._draw()
 
     # ------------------------------------------------------------------ time
 

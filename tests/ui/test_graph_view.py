@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QInputDialog
 from pytestqt.qtbot import QtBot
 
@@ -20,7 +21,7 @@ from app.services.graph import rebuild_graph
 from app.services.ingest import ingest_file
 from tests.helpers import NOW
 from tests.ui.conftest import Ticker, settle
-from tests.ui.test_screenshots import save, target
+from tests.ui.test_screenshots import SCHEMES, light_again, save, target  # noqa: F401
 from ui.graph_view import GraphView
 from ui.main_window import MainWindow
 
@@ -236,6 +237,7 @@ def test_above_the_threshold_clusters_collapse_and_open_on_click(
     assert cluster not in view.shown.nodes
 
 
+@pytest.mark.usefixtures("light_again")
 def test_graph_screenshot_and_view_export(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
@@ -243,8 +245,11 @@ def test_graph_screenshot_and_view_export(
     view.select(key_of(view, "Ana"))
     settle(qtbot, window)
     window.resize(1280, 800)
-    qtbot.wait(100)
-    save(window, target(tmp_path) / "graph-light.png", dark=False)
+    for scheme, value in SCHEMES.items():
+        QGuiApplication.styleHints().colorSchemeChanged.emit(value)  # as the desktop does
+        qtbot.wait(200)  # the edge image is restroked once the view rests
+        save(window, target(tmp_path) / f"graph-{scheme}.png", dark=scheme == "dark")
+    QGuiApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Light)
     view.export_view(tmp_path / "view.png")
     view.export_view(tmp_path / "view.svg")
     assert (tmp_path / "view.png").stat().st_size > 5000
