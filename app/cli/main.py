@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
 import sys
@@ -95,12 +96,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"reverie: error: {error}", file=sys.stderr)
         return 1
     except sqlcipher.DatabaseError as error:
+        if not damaged(error):
+            return _unexpected(home)
         # A page of the store that cannot be read, met while working: the file is damaged.
         print(
             f"reverie: error: the memory store is damaged ({error}); run `reverie doctor "
             "--repair` to restore the last snapshot or salvage what is readable",
             file=sys.stderr,
         )
+        return 1
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+            return _unexpected(home)
+        # Files beside the store (thumbnails, a vault, settings) are written aside and renamed.
+        print(f"reverie: error: {error.strerror}: {error.filename or ''}; nothing was half "
+              "written. Free some space (or make the folder writable) and try again.",
+              file=sys.stderr)  # fmt: skip
         return 1
     except BrokenPipeError:
         # The reader went away (`reverie stats | head`): not an error of ours. Python's
@@ -112,6 +123,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("reverie: interrupted; everything committed so far is kept", file=sys.stderr)
         return 130
     except Exception:
-        report = _crash_report(home)
-        print(f"reverie: unexpected error (a bug). Details: {report}", file=sys.stderr)
-        return 70
+        return _unexpected(home)
+
+
+def damaged(error: Exception) -> bool:
+    """SQLite's words for a file it cannot read (not a busy or full one)."""
+    text = str(error).lower()
+    return any(w in text for w in ("malformed", "not a database", "corrupt"))
+
+
+def _unexpected(home: str | None) -> int:
+    report = _crash_report(home)
+    print(f"reverie: unexpected error (a bug). Details: {report}", file=sys.stderr)
+    return 70
