@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.records import Evidence
+from app.core.records import Evidence, Memory
 from app.runtime import Reverie
 from app.services.answer import Answer, Citation
 from app.services.chat import ChatSession
@@ -42,6 +42,8 @@ class Bubble(QLabel):
 class AnswerView(QFrame):
     """One answer: its text (streamed only when a capable model phrases it), then citation
     chips and the memories considered."""
+
+    citation_opened = Signal(object)  # the MemoryDialog a chip opened
 
     def __init__(self, question: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -115,6 +117,7 @@ class AnswerView(QFrame):
     def open_citation(self, citation: Citation) -> MemoryDialog:
         dialog = MemoryDialog(citation.hit.memory, list(citation.hit.sources), self)
         self.dialogs.append(dialog)
+        self.citation_opened.emit(dialog)
         dialog.show()
         return dialog
 
@@ -141,6 +144,7 @@ class ChatPanel(QWidget):
 
     answered = Signal(object)  # Answer
     memories_changed = Signal()
+    show_memory = Signal(int)  # a citation's "Show in Memories"
 
     def __init__(self, reverie: Reverie, runner: EngineRunner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -320,10 +324,36 @@ class ChatPanel(QWidget):
         bubble.setMaximumWidth(620)
         row.addWidget(bubble)
         self.lines.insertLayout(self.lines.count() - 1, row)
+        # A word-wrapped label asks for a narrow width (Qt guesses one), so a short question
+        # wrapped onto two or three lines beside empty space: ask for the text's own width,
+        # plus the style sheet's padding (known once the bubble is in the window).
+        bubble.ensurePolished()
+        padding = bubble.width() - bubble.contentsRect().width()
+        wanted = bubble.fontMetrics().horizontalAdvance(text) + padding + 4
+        bubble.setMinimumWidth(min(620, wanted))
 
     def _add_answer_view(self, view: AnswerView) -> None:
         self.views.append(view)
+        view.citation_opened.connect(self._citation_opened)
         self.lines.insertWidget(self.lines.count() - 1, view)
+
+    def _citation_opened(self, dialog: MemoryDialog) -> None:
+        dialog.pin_requested.connect(lambda i, pinned: self._pin(dialog, i, pinned))
+        dialog.show_requested.connect(self.show_memory)
+
+    def _pin(self, dialog: MemoryDialog, memory_id: int, pinned: bool) -> None:
+        store = self.reverie.store
+
+        def work(_: Job) -> Memory:
+            return store.set_pinned(memory_id, pinned, self.reverie.now())
+
+        def done(memory: Memory) -> None:
+            dialog.show_memory(memory)
+            self.memories_changed.emit()
+
+        dialog.pin_button.setEnabled(False)
+        job = self.runner.submit("pinning", work, on_done=done, on_error=dialog.facts.setText)
+        job.finished.connect(lambda: dialog.pin_button.setEnabled(True))
 
     def ask(self, question: str) -> Job:
         if self.session is None:

@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
 
         self.chat.memories_changed.connect(self.browser.reload)
         self.chat.memories_changed.connect(self.review.reload)  # facts learned in chat
+        self.chat.show_memory.connect(self.show_memory)
         self.browser.changed.connect(self.review.reload)
         self.review.changed.connect(self.browser.reload)
         self.review.count_changed.connect(self._review_count)
@@ -402,6 +403,11 @@ class MainWindow(QMainWindow):
         self.bring_to_front()
         self.tabs.setCurrentWidget(self.chat)
         self.chat.input.setFocus()
+
+    def show_memory(self, memory_id: int) -> None:
+        """A citation's "Show in Memories": the Memories tab with that memory open."""
+        self.tabs.setCurrentWidget(self.browser)
+        self.browser.open_memory(memory_id)
 
     # ------------------------------------------------------------------ drops
 

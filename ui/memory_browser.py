@@ -238,6 +238,13 @@ class MemoryBrowser(QWidget):
                 return True
         return False
 
+    def open_memory(self, memory_id: int) -> None:
+        """Show one memory (a citation's "Show in Memories"): selected when it is listed,
+        in the detail pane either way."""
+        if not self.select_memory(memory_id):
+            self.table.clearSelection()
+            self.detail.show_memory(memory_id)
+
     def _selected(self) -> None:
         selected = self.selected_id()
         if selected is not None:

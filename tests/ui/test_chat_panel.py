@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from app.runtime import Reverie
@@ -148,3 +148,37 @@ def test_a_short_answer_shows_the_words_it_was_taken_from(
     chips = [c.text() for c in view.findChildren(QPushButton, "citationChip")]
     assert answer.citations[0].excerpt
     assert chips and "Pixel" in chips[0] and "“" in chips[0], chips
+
+
+def test_a_cited_memory_is_pinned_from_its_citation_and_shown_in_memories(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    # Seen on a real display: the citation showed a memory but offered no way to keep it.
+    with qtbot.waitSignal(window.chat.answered, timeout=120_000):
+        window.chat.ask("What book did Priya recommend?")
+    view = window.chat.views[-1]
+    qtbot.mouseClick(view.chip_buttons()[0], Qt.MouseButton.LeftButton)
+    dialog = view.dialogs[-1]
+    cited = dialog.memory.id
+    assert dialog.pin_button.text() == "Pin" and not dialog.memory.pinned
+    qtbot.mouseClick(dialog.pin_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.pin_button.text() == "Unpin", timeout=30_000)
+    assert "pinned: never fades" in dialog.facts.text()
+    assert window.reverie.store.get_memory(cited).pinned
+    qtbot.mouseClick(dialog.show_button, Qt.MouseButton.LeftButton)
+    assert window.tabs.currentWidget() is window.browser
+    assert not dialog.isVisible()  # it would cover the memory it opened
+    qtbot.waitUntil(lambda: window.browser.detail.current is not None, timeout=30_000)
+    detail = window.browser.detail
+    assert detail.current is not None and detail.current.memory.id == cited
+    assert detail.pin_button.text() == "Unpin"
+
+
+def test_a_short_question_stays_on_one_line(qtbot: QtBot, window: MainWindow) -> None:
+    # Seen on a real display: "What am I allergic to?" wrapped onto two lines beside empty space.
+    question = "What am I allergic to?"
+    with qtbot.waitSignal(window.chat.answered, timeout=120_000):
+        window.chat.ask(question)
+    bubbles = [b for b in window.chat.transcript.findChildren(QLabel, "userBubble")]
+    bubble = next(b for b in bubbles if b.text() == question)
+    assert bubble.contentsRect().width() >= bubble.fontMetrics().horizontalAdvance(question)
