@@ -28,13 +28,14 @@ command -v g++ >/dev/null && command -v gcc >/dev/null || missing+=(build-essent
 "$PYTHON" -c "import sysconfig, os, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h')))" \
   || missing+=(python3-dev)
 # The desktop app's Qt libraries (offscreen and X11), OCR for screen capture, and for the tests a
-# virtual X server. Only on Debian/Ubuntu (dpkg); elsewhere the message below names them.
+# virtual X server with a window manager and an input driver (the real-window test). Only on
+# Debian/Ubuntu (dpkg); elsewhere the message below names them.
 want=(libegl1 libgl1 libfontconfig1 libxkbcommon0 libglib2.0-0 libdbus-1-3 fonts-dejavu-core
       libx11-xcb1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
       libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-xfixes0
       libxcb-xkb1 libxcb-sync1
       tesseract-ocr tesseract-ocr-eng)
-[ $DEV = 1 ] && want+=(xvfb xauth)
+[ $DEV = 1 ] && want+=(xvfb xauth openbox xdotool)
 if command -v dpkg-query >/dev/null; then
   for package in "${want[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
