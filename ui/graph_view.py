@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QPen
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QPen
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -186,6 +186,7 @@ class GraphView(QWidget):
         self.focus: str | None = None
         self.as_of: datetime | None = None
         self.selected: str | None = None
+        self.anchor: str | None = None  # where the arrow keys step from
         self.span: tuple[datetime, datetime] | None = None
         self.pool = LayoutPool()
         self._layout_token = 0
@@ -255,6 +256,8 @@ class GraphView(QWidget):
         split = QSplitter()
         self.canvas = pg.PlotWidget()
         self.canvas.setObjectName("graphCanvas")
+        self.canvas.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.canvas.installEventFilter(self)
         self.plot = self.canvas.getPlotItem()
         self.plot.hideAxis("left")
         self.plot.hideAxis("bottom")
@@ -473,6 +476,44 @@ class GraphView(QWidget):
             + (f"; {len(self.clusters)} clusters (click to open)" if self.clusters else "")
         )
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Keys on the canvas: arrows step through the neighbours of the node last opened,
+        Enter focuses the view on the selected node, + and - zoom, Home fits the view."""
+        if watched is self.canvas and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            if key in (Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_Left, Qt.Key.Key_Up):
+                self.step(1 if key in (Qt.Key.Key_Right, Qt.Key.Key_Down) else -1)
+            elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.selected:
+                self.focus = self.selected
+                self._rebuild_hood()
+            elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal, Qt.Key.Key_Minus):
+                factor = 1.25 if key == Qt.Key.Key_Minus else 0.8
+                self.plot.getViewBox().scaleBy((factor, factor))
+            elif key == Qt.Key.Key_Home:
+                self.plot.autoRange()
+            else:
+                return False
+            return True
+        return False
+
+    def step(self, direction: int) -> None:
+        """Select the next (or previous) neighbour of the anchor: the node last clicked or
+        opened with Enter; the focus node at first."""
+        anchor = self.anchor if self.anchor in self.shown.nodes else self.focus
+        if anchor not in self.shown.nodes:
+            anchor = next(iter(sorted(self.shown.nodes)), None)
+        if anchor is None:
+            return
+        self.anchor = anchor
+        ring = sorted(self.shown.adjacency()[anchor],
+                      key=lambda k: (self.shown.nodes[k].label.casefold(), k))  # fmt: skip
+        if not ring:
+            self.select(anchor, anchor=False)
+            return
+        at = ring.index(self.selected) if self.selected in ring else (-1 if direction > 0 else 0)
+        self.select(ring[(at + direction) % len(ring)], anchor=False)
+
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:  # light or dark: redraw in its colours
@@ -558,11 +599,13 @@ class GraphView(QWidget):
         if len(points):
             self.select(str(points[0].data()))
 
-    def select(self, key: str) -> None:
+    def select(self, key: str, anchor: bool = True) -> None:
         node = self.shown.nodes.get(key) or self.hood.nodes.get(key)
         if node is None:
             return
         self.selected = key
+        if anchor:
+            self.anchor = key
         if node.kind == CLUSTER:
             self.expanded.add(key[1:])
             self._rebuild_hood()

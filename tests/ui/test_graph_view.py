@@ -255,3 +255,20 @@ def test_graph_screenshot_and_view_export(
     assert (tmp_path / "view.png").stat().st_size > 5000
     svg = (tmp_path / "view.svg").read_text()
     assert "<svg" in svg and "Manchester" in svg
+
+
+def test_keyboard_steps_through_neighbours_and_focuses(qtbot: QtBot, window: MainWindow) -> None:
+    view = open_graph(qtbot, window)
+    ana = key_of(view, "Ana")
+    view.select(ana)
+    view.canvas.setFocus()
+    neighbours = view.shown.adjacency()[ana]
+    seen = set()
+    for _ in range(len(neighbours)):
+        qtbot.keyClick(view.canvas, Qt.Key.Key_Right)
+        assert view.selected in neighbours
+        seen.add(view.selected)
+    assert seen == neighbours  # every neighbour once, then round again
+    qtbot.keyClick(view.canvas, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.layouts_running == 0, timeout=60_000)
+    assert view.focus == view.selected and view.focus in seen
