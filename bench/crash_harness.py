@@ -177,17 +177,19 @@ def run(op: str, home: Path, arg: str, timeout: float = 600) -> subprocess.Compl
                           text=True, timeout=timeout)  # fmt: skip
 
 
-def killed_after(op: str, home: Path, arg: str, delay: float) -> bool:
-    """Start `op` and SIGKILL it after `delay` seconds; False if it finished first."""
+def killed_after(op: str, home: Path, arg: str, delay: float) -> float | None:
+    """Start `op` and SIGKILL it after `delay` seconds: None when killed, else the seconds it
+    took to finish first."""
+    began = time.perf_counter()
     child = subprocess.Popen(_command(op, home, arg), env=_env(home), cwd=ROOT,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     try:
         child.wait(timeout=delay)
-        return False
+        return time.perf_counter() - began
     except subprocess.TimeoutExpired:
         os.kill(child.pid, signal.SIGKILL)
         child.wait()
-        return True
+        return None
 
 
 def state(home: Path) -> dict[str, Any]:
@@ -270,7 +272,7 @@ def harness(folder: Path, ops: Sequence[str], kills: int, seed: int = 11) -> lis
     rng = random.Random(seed)
     home = folder / "home"
     size = 60
-    chunks = chat_chunks(folder, size * (kills + 3), size)
+    chunks = chat_chunks(folder, size * (3 * kills + 3), size)
     first = run("ingest", home, str(chunks[0]))
     if first.returncode != 0:
         raise AssertionError(first.stderr)
@@ -284,14 +286,20 @@ def harness(folder: Path, ops: Sequence[str], kills: int, seed: int = 11) -> lis
         outcome.seconds_uninterrupted = time.perf_counter() - began
         if done.returncode not in (0, 1):
             outcome.problems.append(f"{op}: the uninterrupted run failed: {done.stderr[-500:]}")
-        for round_number in range(kills):
-            arg, extra = _argument(op, home, folder, spare, round_number + 1)
+        # Until `kills` kills have landed inside the work (at most 3x as many rounds); the
+        # time to hit is the shortest run seen, since a run can be quicker than the first.
+        span = outcome.seconds_uninterrupted
+        round_number = 0
+        while outcome.kills < kills and round_number < 3 * kills:
+            round_number += 1
+            arg, extra = _argument(op, home, folder, spare, round_number)
             before = state(home)
-            delay = rng.uniform(0.2, 1.0) * outcome.seconds_uninterrupted
-            if killed_after(op, home, arg, delay):
+            took = killed_after(op, home, arg, rng.uniform(0.1, 0.95) * span)
+            if took is None:
                 outcome.kills += 1
             else:
                 outcome.finished_first += 1
+                span = min(span, took)
             outcome.problems += check_round(op, home, before, extra)
             outcome.healed += int(extra.get("healed", 0))
         outcomes.append(outcome)
