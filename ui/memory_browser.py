@@ -135,7 +135,10 @@ class MemoryBrowser(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(True)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        # The memory's text takes the room; the short columns only what they hold (at 100 px
+        # each the text was wrapped onto five lines beside half-empty columns).
+        for column in (0, 1, 2, 4, 5):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemSelectionChanged.connect(self._selected)
         # In place of an empty table: what to do (no memories yet) or that nothing matches.
         self.empty = QLabel(NO_MEMORIES)

@@ -172,3 +172,19 @@ def test_search_by_meaning_shows_a_score_and_leaves_out_weak_matches(
     assert not browser.table.isColumnHidden(5)
     total = len(CurationStore(window.reverie.store).browse(BrowseFilter()))
     assert 0 < len(browser.rows) < total  # not every memory, as before
+
+
+def test_the_memory_text_takes_the_room_the_short_columns_do_not_need(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    # Seen on a real display: kind, speaker and retention took 100 px each, and each memory's
+    # text wrapped onto five lines in what was left.
+    window.resize(1280, 760)
+    window.tabs.setCurrentWidget(window.browser)
+    settle(qtbot, window)
+    table = window.browser.table
+    qtbot.waitUntil(lambda: table.rowCount() > 0)
+    widths = [
+        table.columnWidth(c) for c in range(table.columnCount()) if not table.isColumnHidden(c)
+    ]
+    assert table.columnWidth(3) >= 0.4 * sum(widths), widths
