@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         from app.store_key import StoreKey
         from ui.store_unlock import ask_in_dialog, open_unlocked
 
-        new_store = StoreKey(resolve_home(args.home)).record() is None
+        new_store = StoreKey(resolve_home(args.home, writable=False)).record() is None
         opened = open_unlocked(
             lambda passphrase: Reverie(args.home, model_path=args.model, passphrase=passphrase),
             ask_in_dialog(None),
