@@ -111,6 +111,7 @@ class ReviewPanel(QWidget):
         self.status = QLabel()
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
+        layout.addStretch(0)  # takes the room only while both lists are hidden
         self._show(review.ReviewLists([], [], 0, 0))
 
     def _list(self) -> ReviewList:
@@ -166,6 +167,10 @@ class ReviewPanel(QWidget):
             else "Learned: nothing yet. Import a chat (Import tab) or tell Reverie about"
             " yourself in Chat; the facts it reads from your words show here."
         )
+        # An empty list is said in its title; hidden, it leaves the room to the other (an empty
+        # waiting list took most of the tab while the learned facts scrolled in a strip).
+        self.pending.setVisible(bool(lists.pending))
+        self.learned.setVisible(bool(lists.learned))
         self.accept_all_button.setEnabled(bool(lists.pending))
         self.count_changed.emit(lists.pending_total)
 

@@ -169,3 +169,19 @@ def test_a_fact_said_in_chat_is_listed_as_learned(qtbot: QtBot, window: MainWind
         window.chat.ask("My bike lock code is 4417.")
     settle(qtbot, window)
     assert any(row.startswith("My bike lock code is 4417.") for row in rows(window.review.learned))
+
+
+def test_an_empty_waiting_list_leaves_the_room_to_what_was_learned(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    # Seen on a real display: nothing waited, yet its empty list took most of the tab while
+    # the learned facts scrolled in a strip below it.
+    panel = window.review
+    window.resize(1280, 760)
+    window.tabs.setCurrentWidget(panel)
+    panel.reload()
+    settle(qtbot, window)
+    assert panel.pending.count() == 0 and panel.learned.count() > 0
+    assert "Nothing waits for you" in panel.pending_title.text()
+    assert not panel.pending.isVisible()
+    assert panel.learned.height() > panel.height() / 2
