@@ -34,8 +34,11 @@ def setup_logging(home: Path) -> None:
     """Warnings and crashes go to <data>/logs/reverie.log (never memory contents: the engine
     logs those at DEBUG only)."""
     folder = home / "logs"
-    folder.mkdir(exist_ok=True)
-    handler = RotatingFileHandler(folder / "reverie.log", maxBytes=1_000_000, backupCount=3)
+    try:
+        folder.mkdir(exist_ok=True)
+        handler = RotatingFileHandler(folder / "reverie.log", maxBytes=1_000_000, backupCount=3)
+    except OSError:
+        return  # a read-only data folder: warnings go to stderr only
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
@@ -47,7 +50,10 @@ def single_instance(home: Path) -> Any:
     schedulers and two capture loops. Returns the open lock file, or None if taken."""
     import fcntl
 
-    handle = (home / "app.lock").open("a")
+    try:
+        handle = (home / "app.lock").open("a")
+    except OSError:
+        return object()  # a read-only data folder: this app cannot write, so cannot race
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
