@@ -49,7 +49,9 @@ GENERIC = frozenset(
     current usually typically now recently these days lately ever still new old favourite
     again first last time times often long much many something anything everything life
     recommend recommended suggest suggested suggestion recommendation advise advice told
-    want wanted like need please give me details detail exactly home""".split()  # noqa: SIM905
+    want wanted like need please give me details detail exactly home remind reminder follow
+    previous conversation conversations chat chatted discussion discussed discuss earlier
+    wondering wonder""".split()  # noqa: SIM905
 )
 _FIRST_PERSON = re.compile(r"\b(i|my|me|mine|myself|we|our|us)\b", re.I)
 _TO_ASSISTANT = re.compile(
@@ -398,13 +400,32 @@ def statements(text: str) -> str:
 
 def best_sentence(question: Question, text: str, max_chars: int = 320) -> str:
     """The sentence of `text` with most of the question's words (the first on a tie); a
-    short text is kept whole."""
-    if len(text) <= max_chars:
-        return text.strip()
+    short text is kept whole. For "how long / how many" a sentence that gives an amount
+    wins a tie: "it took forever to get approved" does not say how long it took."""
+    wants_amount = question.wh in {"how many", "how much", "how long"}
     found = sentences(text)
+    if len(text) <= max_chars and not (wants_amount and len(found) > 1):
+        return text.strip()
     if not found:
         return text[:max_chars]
-    scored = [(len(question.focus & terms(s)), -i, s) for i, s in enumerate(found)]
+    scored = [
+        (
+            len(question.focus & terms(s))
+            + (0.5 if wants_amount and short_span(question, s) else 0),
+            -i,
+            s,
+        )
+        for i, s in enumerate(found)
+    ]
+    if wants_amount:
+        at = -max(scored)[1]
+        if short_span(question, found[at]) is None:
+            # The amount is often in the next sentence: "it took forever. Over a year."
+            for near in (at + 1, at - 1):
+                if 0 <= near < len(found) and short_span(question, found[near]):
+                    pair = sorted((at, near))
+                    both = " ".join(found[i] for i in pair)
+                    return both if len(both) <= max_chars else found[near][:max_chars]
     top = max(scored)[2]
     return top if len(top) <= max_chars else top[: max_chars - 1] + "…"
 
@@ -416,25 +437,54 @@ _DATE = re.compile(
     r"(?:,?\s+\d{4})?\b",
     re.I,
 )
-_QUANTITY = re.compile(
-    r"[£$€]\s?\d+(?:[.,]\d+)*(?:k\b)?|\b\d+(?:[.,]\d+)?\s*(?:%|[a-zA-Z£$€]+)?"
+_DURATION = re.compile(
+    r"\b(?:(?:over|about|almost|nearly|more than|less than|around|roughly|just over|just under)\s+)?"
+    r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|a couple of|"
+    r"several|\d+(?:\.\d+)?)\s+(?:minute|hour|day|week|month|year|decade)s?\b"
+    r"(?:\s+(?:each way|a day|a week|per day|per week))?",
+    re.I,
 )
+_QUANTITY = re.compile(r"[£$€]\s?\d+(?:[.,]\d+)*(?:k\b)?|\b\d+(?:[.,]\d+)?\s*(?:%|[a-zA-Z£$€]+)?")
+
+
+def nearest_to_focus(question: Question, sentence: str, found: list[re.Match[str]]) -> str:
+    """Of several candidate answers in a sentence, the one nearest the question's own words:
+    "the meeting at 2:00 pm ... the gym, which is usually at 6:00 pm" answers the gym."""
+    anchors = [
+        w.start()
+        for w in re.finditer(r"[\wÀ-ÿ'’-]+", sentence)
+        if term(w.group()) in question.focus
+    ]
+    if not anchors or len(found) == 1:
+        return found[0].group().strip()
+    best = min(found, key=lambda m: min(abs(m.start() - a) for a in anchors))
+    return best.group().strip()
 
 
 def short_span(question: Question, sentence: str) -> str | None:
     """The few words that answer a who / where / when / how many question, when the
     sentence shows them plainly; None otherwise (the sentence is the answer)."""
     asked = {fold(w) for w in re.findall(r"[\wÀ-ÿ]+", question.text)}
+    if question.wh == "how long":
+        duration = _DURATION.search(sentence)
+        if duration:
+            return duration.group().strip()
     if question.wh in {"how many", "how much", "how long"}:
         # "the 28th" is a day, not an amount; "how much" wants money or a unit.
         amounts = [
-            m.group().strip()
+            m
             for m in _QUANTITY.finditer(sentence)
             if not re.fullmatch(r"\d+(?:st|nd|rd|th)", m.group().strip())
         ]
         if question.wh == "how much":
-            amounts = [a for a in amounts if re.search(r"[£$€%]|\d\s*(?:k|pounds?|dollars?|euros?|quid|bucks|grand)\b", a)]
-        return amounts[0] if amounts else None
+            amounts = [
+                m
+                for m in amounts
+                if re.search(
+                    r"[£$€%]|\d\s*(?:k|pounds?|dollars?|euros?|quid|bucks|grand)\b", m.group()
+                )
+            ]
+        return nearest_to_focus(question, sentence, amounts) if amounts else None
     if question.asks_when:
         found = _DATE.search(sentence)
         return found.group() if found else None

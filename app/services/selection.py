@@ -24,6 +24,7 @@ from app.core.questions import (
     fold,
     match_fact,
     match_procedure,
+    nearest_to_focus,
     resolve_relations,
     sentences,
     short_span,
@@ -237,12 +238,15 @@ def _best_sentence_hit(
         missing = q.focus - terms(told)
         short_by_one = len(q.focus) >= 2 and len(missing) <= 1 and not missing & ATTRIBUTE_WORDS
         # One specific word, said otherwise ("flying" / "booked flights"): very close only.
-        said_otherwise = len(q.focus) == 1 and not missing & ATTRIBUTE_WORDS
+        said_otherwise = len(q.focus) == 1 and bool(missing) and not missing & ATTRIBUTE_WORDS
         if said_otherwise and h.similarity >= SIM_RESCUE_ONE:
             scored.append((0.5 - 0.001 * rank, h))
             continue
         if enough(q, share) or (short_by_one and h.similarity >= SIM_RESCUE):
-            scored.append((share - 0.001 * rank, h))
+            # Among those that hold the question's words, one that holds the kind of answer
+            # asked for comes first.
+            shaped = 0.2 if _gives_what_is_asked(q, best_sentence(q, told)) else 0.0
+            scored.append((share + shaped - 0.001 * rank, h))
     if not scored:
         return None
     if not q.to_assistant:
@@ -298,6 +302,39 @@ _SAME_DAY = re.compile(
 )
 
 
+_CLOCK = re.compile(
+    r"\b(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2}|noon|midnight)", re.I
+)
+_WEEKDAY = re.compile(
+    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\bweekends?\b|\bweekdays?\b", re.I
+)
+
+
+def _asks_clock(q: Question) -> bool:
+    return re.search(r"\bwhat time\b|\bat what time\b", q.text, re.I) is not None
+
+
+def _gives_what_is_asked(q: Question, text: str) -> bool:
+    """Whether a text holds the kind of answer the question wants (a time of day, an
+    amount), when it wants one: "I go to the gym on Mondays" does not say at what time."""
+    if _asks_clock(q):
+        return _CLOCK.search(text) is not None
+    if q.wh in {"how many", "how much", "how long"}:
+        return short_span(q, text) is not None
+    return True
+
+
+def _clock_answer(q: Question, sentence: str) -> str | None:
+    """ "What time do I go to the gym?" wants a time of day, "What day of the week…" a day."""
+    if _asks_clock(q):
+        times = list(_CLOCK.finditer(sentence))
+        return nearest_to_focus(q, sentence, times) if times else None
+    if re.search(r"\bwhat day of the week\b|\bwhich day(?:s)?\b|\bwhat days\b", q.text, re.I):
+        days = list(dict.fromkeys(m.group() for m in _WEEKDAY.finditer(sentence)))
+        return " and ".join(days) if days else None
+    return None
+
+
 def _sentence_answer(q: Question, h: RecallHit) -> tuple[str, str]:
     """The answer to show and the sentence behind it (shown with the citation): the date,
     name, place or number alone when the sentence gives it plainly, else the sentence."""
@@ -307,6 +344,9 @@ def _sentence_answer(q: Question, h: RecallHit) -> tuple[str, str]:
     if h.memory.from_assistant:
         return f"The assistant said{f' on {day}' if day else ''}: “{sentence}”", sentence
     said_at = h.sources[0].timestamp if h.sources and h.sources[0].timestamp else when
+    clock = _clock_answer(q, sentence)
+    if clock:
+        return clock, sentence
     if q.asks_when and said_at is not None:
         happened = when_it_happened(sentence, said_at)
         if happened:

@@ -135,3 +135,17 @@ def test_a_question_in_a_message_tells_nothing_and_a_day_is_not_an_amount() -> N
     rent = analyse("How much rent do we pay?")
     assert short_span(rent, "we move in on the 28th and pay £950 a month") == "£950"
     assert short_span(rent, "we move in on the 28th") is None
+
+
+def test_an_amount_or_a_time_is_taken_near_the_words_it_answers() -> None:
+    wait = analyse("How long did I wait for the decision on my asylum application?")
+    said = (
+        "It's crazy how long it took for my asylum application to get approved. It took over"
+        " a year to get the decision. Anyway, I need tips on finding a job."
+    )
+    sentence = best_sentence(wait, said)
+    assert short_span(wait, sentence) == "over a year"
+    commute = analyse("How long is my daily commute to work?")
+    assert short_span(commute, "My commute is 45 minutes each way.") == "45 minutes each way"
+    miles = analyse("How many miles did I run on Sunday?")
+    assert short_span(miles, "I slept 8 hours, then on Sunday I ran 12 miles.") == "12 miles"

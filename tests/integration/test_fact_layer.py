@@ -199,3 +199,26 @@ def test_questions_about_time_between_remembered_events_are_computed(
     assert first.text.startswith("The Sunday mass")
     # An event never mentioned: no arithmetic on a guess.
     assert ask("How many days ago did I buy a smoker?").abstained
+
+
+def test_a_question_wanting_a_time_of_day_is_answered_by_the_message_that_gives_one(
+    reverie: Reverie, tmp_path: Path
+) -> None:
+    chat = tmp_path / "week.jsonl"
+    lines = [
+        ("1", "2026-05-30T07:50:00Z", "I usually go to the gym on Mondays, Wednesdays and "
+         "Fridays, so I'd rather not have meetings then."),
+        ("2", "2026-05-30T07:52:00Z", "Tuesday at 2:00 pm works for the client meeting. I "
+         "need to be done before the gym, which is usually at 6:00 pm."),
+    ]  # fmt: skip
+    chat.write_text("".join(
+        json.dumps({"id": i, "timestamp": t, "role": "user", "content": c}) + "\n"
+        for i, t, c in lines
+    ))  # fmt: skip
+    load(reverie, chat)
+    answer = answer_question(
+        "What time do I usually go to the gym?", store=reverie.store, index=reverie.index,
+        model=reverie.model, now=SCENARIO_NOW, params=reverie.params,
+    )  # fmt: skip
+    assert answer.text.startswith("6:00 pm"), answer.text
+    assert answer.citations[0].hit.sources[0].original_id == "2"
