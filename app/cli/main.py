@@ -19,6 +19,7 @@ from app.cli import (
     graph_commands,
     model_commands,
     store_commands,
+    vault_commands,
 )
 from app.cli.index_commands import cmd_index
 from app.cli.parser import parse_args
@@ -45,6 +46,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace, Reverie], int]] = {
     "index": cmd_index,
     "entities": graph_commands.cmd_entities,
     "graph": graph_commands.cmd_graph,
+    "vault": vault_commands.cmd_vault,
 }
 
 # command -> (whether this invocation works on the unopened store, handler)

@@ -9,6 +9,7 @@ from typing import Any
 from app import __version__
 from app.cli.graph_commands import add_graph_commands
 from app.cli.index_commands import add_index_commands
+from app.cli.vault_commands import add_vault_commands
 from app.core.records import MemoryKind
 from app.importers import FORMATS
 
@@ -185,4 +186,5 @@ def build_parser() -> argparse.ArgumentParser:
     add_index_commands(sub, _command, COMMON)
     _command(sub, "demo", COMMON, help="import the sample chat into a demo folder and show recall")
     add_graph_commands(sub, _command, COMMON)
+    add_vault_commands(sub, _command, COMMON)
     return parser

@@ -5,6 +5,7 @@ for use before risky migrations too)."""
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +15,8 @@ from app.storage.sqlite_store import SqliteMemoryStore
 
 SNAPSHOTS_DIR = "snapshots"
 SUFFIX = ".sqlite3"
+BUSY, LOCKED = 5, 6  # SQLite result codes
+BUSY_TIMEOUT_S = 30
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,8 @@ def take_snapshot(store: SqliteMemoryStore, folder: Path, now: datetime, reason:
         try:
             problems = copy.integrity_problems()
         finally:
+            if copy.conn.in_transaction:
+                copy.conn.rollback()
             copy.close()
         if problems:
             raise EnvironmentProblem(f"the snapshot of the store is not sound: {problems[0]}")
@@ -83,12 +88,25 @@ def restore_into(store: SqliteMemoryStore, snapshot: Path) -> None:
     source = open_like(store, snapshot)
     try:
         problems = source.integrity_problems()
+        if source.conn.in_transaction:  # the FTS check writes, which opens a transaction
+            source.conn.rollback()
         if problems:
             raise EnvironmentProblem(f"the snapshot {snapshot} is not sound: {problems[0]}")
         with store.transaction():
             pass  # wait for any writer of ours to finish
-        with store._lock:
-            source.conn.backup(store.conn)
+        started = time.monotonic()
+
+        def give_up_when_busy(status: int, remaining: int, total: int) -> None:
+            # Python retries a busy destination forever; another program holding the store
+            # (the app, during a command-line restore) must get an answer instead.
+            if status in (BUSY, LOCKED) and time.monotonic() - started > BUSY_TIMEOUT_S:
+                raise EnvironmentProblem(
+                    "the memory store is in use by another program; close Reverie there and "
+                    "try again (nothing was changed)"
+                )
+
+        with store._lock:  # the store's own writer lock, held across the copy
+            source.conn.backup(store.conn, progress=give_up_when_busy)
     finally:
         source.close()
         _remove_sidecars(snapshot)

@@ -308,7 +308,9 @@ class Merger:
                 )
         self.report.count("memory", outcome)
         for key, h in theirs.items():
-            if key not in mine:
+            if key in mine:
+                self.report.count("history", "unchanged")
+            else:
                 self._insert_history(local, h)
         self.conn.executemany(
             "INSERT OR IGNORE INTO memory_evidence (memory_id, evidence_id) VALUES (?, ?)",

@@ -1,0 +1,180 @@
+"""`reverie vault`: export the memories to an encrypted vault file, import one (merge or
+replace, with a dry run first if wanted), and put back the snapshot a replace keeps."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from app.cli.output import TerminalProgress, emit_json
+from app.core.errors import EnvironmentProblem, InputError
+from app.core.merge_policy import PREFERENCES
+
+if TYPE_CHECKING:
+    from app.runtime import Reverie
+
+MIN_PASSPHRASE = 8
+
+
+def add_vault_commands(sub: Any, command: Any, options: tuple[str, ...]) -> None:
+    """The parser's part for `reverie vault` (`command` is parser._command)."""
+    vault = command(sub, "vault", options, help="export or import an encrypted memory vault")
+    vsub = vault.add_subparsers(dest="action", required=True, metavar="ACTION")
+    # Not --passphrase-env: that one names the store's own passphrase (a global option).
+    env_help = "read the vault's passphrase from this environment variable (for scripts)"
+    export = command(vsub, "export", options, help="write every memory to an encrypted file")
+    export.add_argument("file", help="the vault to write (.reverie-vault)")
+    export.add_argument("--include-thumbnails", action="store_true",
+                        help="carry the screen thumbnails too")  # fmt: skip
+    export.add_argument("--include-embeddings", action="store_true",
+                        help="carry the memories' vectors too (bigger file)")  # fmt: skip
+    export.add_argument("--vault-passphrase-env", metavar="VAR", help=env_help)
+    read = command(vsub, "import", options, help="merge a vault in, or replace the store with it")
+    read.add_argument("file", help="the vault to read")
+    read.add_argument("--dry-run", action="store_true",
+                      help="show what would be added, updated, conflicting; change nothing")
+    read.add_argument("--mode", choices=["merge", "replace"], default="merge",
+                      help="merge by global id (default), or replace the whole store (a "
+                      "snapshot of it is kept)")  # fmt: skip
+    read.add_argument("--prefer", choices=PREFERENCES, default="newer",
+                      help="when both sides changed a memory: the newer change (default), "
+                      "mine, or theirs")  # fmt: skip
+    read.add_argument("--vault-passphrase-env", metavar="VAR", help=env_help)
+    restore = command(vsub, "restore-snapshot", options,
+                      help="put back the store as it was before a vault replaced it")  # fmt: skip
+    restore.add_argument("--snapshot", metavar="FILE", help="this snapshot (default: newest)")
+    restore.add_argument("--list", action="store_true", help="list the snapshots kept")
+
+
+def cmd_vault(args: argparse.Namespace, reverie: Reverie) -> int:
+    if args.action == "export":
+        return _export(args, reverie)
+    if args.action == "import":
+        return _import(args, reverie)
+    return _restore(args, reverie)
+
+
+def passphrase(args: argparse.Namespace, *, confirm: bool) -> str:
+    """From the environment variable named by --vault-passphrase-env (for scripts), else asked
+    on the terminal (twice when it makes a new vault). Never echoed, never stored."""
+    name = args.vault_passphrase_env
+    if name:
+        value = os.environ.get(name)
+        if not value:
+            raise EnvironmentProblem(f"the environment variable {name} is not set")
+        return value
+    if not sys.stdin.isatty():
+        raise InputError(
+            "no terminal to ask for the vault's passphrase: use --vault-passphrase-env VAR"
+        )
+    first = getpass.getpass("Vault passphrase: ")
+    if confirm:
+        if len(first) < MIN_PASSPHRASE:
+            raise InputError(f"use a passphrase of at least {MIN_PASSPHRASE} characters")
+        if getpass.getpass("Same passphrase again: ") != first:
+            raise InputError("the two passphrases differ; nothing was written")
+    return first
+
+
+def _thumbnail_key(reverie: Reverie) -> bytes | None:
+    from app.capture.keys import ThumbnailKey, keyring_available
+
+    if not keyring_available():
+        return None
+    key: bytes | None = ThumbnailKey(reverie.home / "captures").load()
+    return key
+
+
+def _export(args: argparse.Namespace, reverie: Reverie) -> int:
+    from app.services.vault import export_vault
+
+    secret = passphrase(args, confirm=True)
+    key = _thumbnail_key(reverie) if args.include_thumbnails else None
+    report = export_vault(reverie, Path(args.file), secret,
+                          include_thumbnails=args.include_thumbnails,
+                          include_embeddings=args.include_embeddings, thumbnail_key=key,
+                          progress=TerminalProgress())  # fmt: skip
+    if args.json:
+        emit_json(report.to_dict())
+        return 0
+    counts = report.counts
+    print(f"Wrote {report.path} ({report.bytes / 1e6:.1f} MB in {report.seconds:.1f} s), "
+          f"read back and checked: {counts.get('memory', 0)} memories, "
+          f"{counts.get('evidence', 0)} messages and screens, {counts.get('entity', 0)} "
+          f"entities, {counts.get('link', 0)} links, {counts.get('frame', 0)} screen frames, "
+          f"{counts.get('thumbnail', 0)} thumbnails, {counts.get('embedding', 0)} vectors.")
+    for note in report.skipped:
+        print(f"note: not included: {note}", file=sys.stderr)
+    return 0
+
+
+def _import(args: argparse.Namespace, reverie: Reverie) -> int:
+    from app.services.vault import import_vault
+
+    secret = passphrase(args, confirm=False)
+    report = import_vault(reverie, Path(args.file), secret, mode=args.mode, prefer=args.prefer,
+                          dry_run=args.dry_run, thumbnail_key=_thumbnail_key(reverie),
+                          progress=TerminalProgress())  # fmt: skip
+    if args.json:
+        emit_json(report.to_dict())
+        return 0
+    print(describe_import(report.to_dict()))
+    return 0
+
+
+def describe_import(report: dict[str, Any]) -> str:
+    """The import's outcome (or a dry run's forecast) as a few lines for people."""
+    would = report["dry_run"]
+    lines = [
+        ("Dry run, nothing changed. " if would else "")
+        + ("Replacing the store with " if report["mode"] == "replace" else "Merging ")
+        + f"{report['path']} (written {report['vault'].get('created_at') or '?'} by Reverie "
+        f"{report['vault'].get('app') or '?'}):"
+    ]
+    for kind, counts in report["counts"].items():
+        if any(counts.values()):
+            lines.append(
+                f"  {kind:<13} {counts['added']:>7} {'to add' if would else 'added'}, "
+                f"{counts['updated']:>6} {'to update' if would else 'updated'}, "
+                f"{counts['conflicting']:>4} conflicting, {counts['unchanged']:>7} unchanged"
+            )
+    for conflict in report["conflicts"][:20]:
+        lines.append(f"  conflict: {conflict['text']!r}: kept {conflict['kept']}")
+    if len(report["conflicts"]) > 20:
+        lines.append(f"  ... and {len(report['conflicts']) - 20} more conflicts (see --json)")
+    if report.get("replaced"):
+        kept = f"; kept in {report['snapshot']} (`reverie vault restore-snapshot` brings them back)"
+        lines.append(f"  the store's current {report['replaced']['memories']} memories are "
+                     "replaced" + ("" if would else kept))  # fmt: skip
+    for note in dict.fromkeys(report["notes"]):
+        lines.append(f"  note: {note}")
+    if not would:
+        lines.append(f"  vector index updated for {report['indexed']} memories")
+    return "\n".join(lines)
+
+
+def _restore(args: argparse.Namespace, reverie: Reverie) -> int:
+    from app.services.vault import restore_snapshot, snapshots
+
+    if args.list:
+        found = [{"path": str(s.path), "reason": s.reason, "taken_at": s.taken_at}
+                 for s in snapshots(reverie)]  # fmt: skip
+        if args.json:
+            emit_json(found)
+        else:
+            for s in found:
+                print(f"{s['taken_at']}  {s['reason']:<22} {s['path']}")
+            if not found:
+                print("No snapshots yet (one is kept before a vault replaces the store).")
+        return 0
+    restored, kept = restore_snapshot(reverie, Path(args.snapshot) if args.snapshot else None)
+    if args.json:
+        emit_json({"restored": str(restored.path), "kept": str(kept.path)})
+    else:
+        print(f"Restored the store from {restored.path}; what it held just before is kept in "
+              f"{kept.path}.")  # fmt: skip
+    return 0
