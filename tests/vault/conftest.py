@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +38,8 @@ QUERIES = (
 )
 
 
-def open_home(home: Path, embedder: Any) -> Reverie:
-    return Reverie(home, clock=lambda: NOW, embedder=embedder)
+def open_home(home: Path, embedder: Any, now: datetime = NOW) -> Reverie:
+    return Reverie(home, clock=lambda: now, embedder=embedder)
 
 
 def build_rich_home(home: Path, embedder: Any) -> None:
