@@ -123,6 +123,7 @@ def export_vault(
     if not path.parent.is_dir():
         raise NotFoundError(f"there is no folder {path.parent}")
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    _remove_stale_partials(path)
     skipped: list[str] = []
     # Its own connection: WAL gives this read transaction a fixed snapshot while the app's
     # connection keeps writing.
@@ -181,6 +182,20 @@ def export_vault(
     return ExportReport(
         path, written, path.stat().st_size, time.perf_counter() - started, True, skipped
     )
+
+
+def _remove_stale_partials(path: Path) -> None:
+    """Temporary files of exports that were killed (no process of that id runs any more)."""
+    for stale in path.parent.glob(f".{path.name}.*.partial"):
+        pid = stale.name.removeprefix(f".{path.name}.").removesuffix(".partial")
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            stale.unlink(missing_ok=True)
+        except OSError:
+            pass  # it exists but is not ours to signal: leave its file alone
 
 
 def _exportable_thumbnails(
