@@ -5,7 +5,8 @@
 1. Layout: igraph Fruchterman-Reingold (grid above 1000 nodes), the function the Graph tab
    runs in its worker process, on Barabási-Albert graphs with 3 edges per node (1k/5k/10k).
 2. Panning: the real Graph tab (offscreen Qt) showing a synthetic graph of 10k nodes and 30k
-   edges; the view is moved 120 times and repainted each time; frames per second.
+   edges; the view is moved 120 times and repainted each time; frames per second of wall
+   time, and per second of the process's CPU time (what a free core would reach).
 3. Entity extraction: spaCy's small pipeline plus the relation patterns (what ingest and
    `reverie reindex` run) over every message of LoCoMo's first dev conversation.
 """
@@ -104,20 +105,25 @@ def panning_fps(nodes: int, edges: int, frames: int) -> dict[str, float]:
         box = view.plot.getViewBox()
         viewport = view.canvas.viewport()
         width = box.viewRange()[0][1] - box.viewRange()[0][0]
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         for frame in range(frames):
             box.translateBy(x=width * 0.01 * (1 if frame % 60 < 30 else -1))
             viewport.repaint()
             app.processEvents()
-        elapsed = time.perf_counter() - began
+        elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu
         drawn = len(view.shown.nodes), len(view.shown.edges)
         view.shutdown()
         runner.shutdown()
         view.deleteLater()
         app.processEvents()
     fps = frames / elapsed
-    print(f"panning {drawn[0]} nodes, {drawn[1]} edges offscreen: {fps:.1f} frames/s")
-    return {"nodes": drawn[0], "edges": drawn[1], "fps": round(fps, 1)}
+    # The development machine's two cores are often shared: CPU time per frame says what a
+    # free core would reach.
+    fps_cpu = frames / cpu
+    print(f"panning {drawn[0]} nodes, {drawn[1]} edges offscreen: {fps:.1f} frames/s "
+          f"({fps_cpu:.1f} frames per CPU second)")  # fmt: skip
+    return {"nodes": drawn[0], "edges": drawn[1], "fps": round(fps, 1),
+            "fps_per_cpu_second": round(fps_cpu, 1)}  # fmt: skip
 
 
 def extraction_throughput() -> dict[str, Any]:

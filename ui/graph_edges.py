@@ -17,7 +17,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QTransform
 
-RESTROKE_MS = 120
+RESTROKE_MS = 300  # a pause this long means the pan or zoom has stopped
 MARGIN = 0.25  # stroke a quarter view more on every side, so short pans show no blank edge
 
 
