@@ -25,6 +25,7 @@ from app.importers import longmemeval as lme_format
 from app.importers.reading import SourceText, as_utc
 from app.runtime import Reverie
 from app.services.facts import learn_facts
+from app.services.graph import refresh_graph
 from app.services.index_sync import sync_index
 from app.services.recall import RecallOptions, search
 from app.storage.sqlite_store import ImportRequest
@@ -45,14 +46,19 @@ def _source(payload: Any, name: str) -> SourceText:
 
 
 def _ingest(
-    reverie: Reverie, messages: list[Any], fmt: str, roles: frozenset[str] | None, now: datetime
-) -> float:
+    reverie: Reverie, messages: list[Any], fmt: str, roles: frozenset[str] | None, now: datetime,
+    entities: bool = False,
+) -> float:  # fmt: skip
     started = time.perf_counter()
     request = ImportRequest(messages, "import", None, fmt, "bench", roles)
     outcome = reverie.store.add_messages(request, now, reverie.params)
-    # As a real import does: the fact layer reads the new messages before indexing.
-    learn_facts(reverie.store, now, reverie.params, outcome.evidence_ids)
+    # As a real import does: the fact layer reads the new messages before indexing (with the
+    # entity recogniser when the graph is measured, as the app's imports run it).
+    finder = reverie.entities if entities else None
+    learn_facts(reverie.store, now, reverie.params, outcome.evidence_ids, entities=finder)
     sync_index(reverie.store, reverie.index)
+    if entities:
+        refresh_graph(reverie.store)  # relations and entity groups, from what was linked
     return time.perf_counter() - started
 
 
@@ -94,13 +100,18 @@ def _latency(latencies: list[float]) -> dict[str, float]:
     }
 
 
-def run_locomo(split: str, ks: list[int], cached: bool, depths: list[int]) -> list[dict[str, Any]]:
-    """One report per rerank depth, all searched on the same ingest."""
+def run_locomo(
+    split: str, ks: list[int], cached: bool, depths: list[int], graphs: list[bool] | None = None
+) -> list[dict[str, Any]]:
+    """One report per rerank depth (and with/without the graph), all searched on the same
+    ingest."""
+    graphs = graphs or [RecallOptions().graph]
     embedder = CachedEmbedder(RESULTS / "embeddings.sqlite3") if cached else None
-    per_cat: dict[int, dict[int, dict[int, list[float]]]] = {
-        d: defaultdict(lambda: defaultdict(list)) for d in depths
+    variants = [(d, g) for d in depths for g in graphs]
+    per_cat: dict[tuple[int, bool], dict[int, dict[int, list[float]]]] = {
+        v: defaultdict(lambda: defaultdict(list)) for v in variants
     }
-    latencies: dict[int, list[float]] = {d: [] for d in depths}
+    latencies: dict[tuple[int, bool], list[float]] = {v: [] for v in variants}
     ingests: list[dict[str, Any]] = []
     for sample in load_locomo(split):
         messages = locomo_format.parse(_source(sample, "locomo.json"))
@@ -109,7 +120,7 @@ def run_locomo(split: str, ks: list[int], cached: bool, depths: list[int]) -> li
         now = max(as_utc(datetime.strptime(d, "%I:%M %p on %d %B, %Y")) for d in dates)
         reverie, home = _fresh(embedder, now)
         try:
-            seconds = _ingest(reverie, messages, "locomo", None, now)
+            seconds = _ingest(reverie, messages, "locomo", None, now, entities=any(graphs))
             ingests.append(
                 {
                     "conversation": sample["sample_id"],
@@ -123,7 +134,7 @@ def run_locomo(split: str, ks: list[int], cached: bool, depths: list[int]) -> li
                 evidence = normalise_evidence(qa.get("evidence", []), known)
                 if not evidence:
                     continue
-                for depth in depths:
+                for depth, graph in variants:
                     started = time.perf_counter()
                     hits = search(
                         reverie.store,
@@ -131,13 +142,13 @@ def run_locomo(split: str, ks: list[int], cached: bool, depths: list[int]) -> li
                         qa["question"],
                         now=now,
                         params=reverie.params,
-                        options=RecallOptions(k=max(ks), rerank_depth=depth),
+                        options=RecallOptions(k=max(ks), rerank_depth=depth, graph=graph),
                     )
-                    latencies[depth].append(time.perf_counter() - started)
+                    latencies[depth, graph].append(time.perf_counter() - started)
                     ranked = [s.original_id for h in hits for s in h.sources]
                     for k in ks:
                         top = set(ranked[:k])
-                        per_cat[depth][qa["category"]][k].append(
+                        per_cat[depth, graph][qa["category"]][k].append(
                             sum(e in top for e in evidence) / len(evidence)
                         )
         finally:
@@ -147,8 +158,8 @@ def run_locomo(split: str, ks: list[int], cached: bool, depths: list[int]) -> li
             flush=True,
         )
     reports = []
-    for depth in depths:
-        cats = per_cat[depth]
+    for depth, graph in variants:
+        cats = per_cat[depth, graph]
         scored = [c for c in cats if c != 5]
         overall = {k: statistics.mean([v for c in scored for v in cats[c][k]]) for k in ks}
         reports.append(
@@ -156,6 +167,7 @@ def run_locomo(split: str, ks: list[int], cached: bool, depths: list[int]) -> li
                 "dataset": "locomo",
                 "split": split,
                 "rerank_depth": depth,
+                "graph": graph,
                 "questions": sum(len(cats[c][ks[0]]) for c in scored),
                 "frac_recall": {f"@{k}": round(overall[k], 4) for k in ks},
                 "by_category": {
@@ -166,7 +178,7 @@ def run_locomo(split: str, ks: list[int], cached: bool, depths: list[int]) -> li
                     for c in sorted(cats)
                 },
                 "ingest": ingests,
-                "search_ms": _latency(latencies[depth]),
+                "search_ms": _latency(latencies[depth, graph]),
             }
         )
     return reports
@@ -282,11 +294,20 @@ def main() -> None:
         help="how many results the token-level rerank reorders; several (e.g. 50 0) are "
         "searched on the same ingest, 0 is the ranking without it",
     )
+    parser.add_argument(
+        "--graph",
+        choices=["on", "off", "both"],
+        default="on" if RecallOptions().graph else "off",
+        help="LoCoMo: recall through the memory graph (entities recognised at ingest); both "
+        "searches the same ingest with and without it",
+    )
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     reports = []
     if args.dataset in ("locomo", "both"):
-        reports += run_locomo(args.split, [5, 10, 25], not args.no_cache, args.rerank_depth)
+        graphs = {"on": [True], "off": [False], "both": [False, True]}[args.graph]
+        reports += run_locomo(args.split, [5, 10, 25], not args.no_cache, args.rerank_depth,
+                              graphs)  # fmt: skip
     if args.dataset in ("longmemeval", "both"):
         reports += run_longmemeval(
             args.split, [5, 10], not args.no_cache, args.limit, args.rerank_depth
@@ -295,6 +316,8 @@ def main() -> None:
         print(json.dumps(report, indent=2))
         default = report["rerank_depth"] == RecallOptions().rerank_depth
         suffix = "" if default else f"-rerank{report['rerank_depth']}"
+        if report.get("graph", RecallOptions().graph) != RecallOptions().graph:
+            suffix += "-graph" if report["graph"] else "-nograph"
         name = f"{report['dataset']}-{report['split']}{suffix}.json"
         (RESULTS / name).write_text(json.dumps(report, indent=2))
 

@@ -21,6 +21,7 @@ from app.core.ranking import (
 )
 from app.core.records import Evidence, Memory, MemoryKind
 from app.core.time_expressions import TimeRange, find_time_range
+from app.services.graph_recall import graph_ranking
 from app.services.late_interaction import rerank_by_tokens
 from app.storage.chroma_index import CONTEXT, TEXT, ChromaIndex
 from app.storage.sqlite_store import SqliteMemoryStore
@@ -37,6 +38,9 @@ class RecallOptions:
     # How many of the best are reordered by word-level match (0: none). On LoCoMo dev, 100
     # gained nothing over 50; 30 lost half a point at @10, 20 two points.
     rerank_depth: int = 50
+    # Also rank the memories linked to entities the question names (app.services.graph_recall).
+    # Off: on LoCoMo dev it did not raise multi-hop recall (README, Benchmarks).
+    graph: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,9 @@ def search(
     time_range = find_time_range(query, now)
     if time_range is not None:
         rankings.append(_in_range_by_similarity(store, index, time_range, query_vector, options))
+    if options.graph and (linked := graph_ranking(store, index, query, query_vector,
+                                                  options.candidates)):  # fmt: skip
+        rankings.append(linked)
     fused = reciprocal_rank_fusion(rankings)
     memories = store.get_memories(list(fused), with_evidence=False)
     outdated = store.outdated(list(memories))
