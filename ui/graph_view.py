@@ -83,6 +83,8 @@ COLOURS = {
 }  # fmt: skip
 OTHER = "#a0a0a0"
 SOURCES = ("chat", "import", "screen")
+TIME_RANGES = {"Learned any time": None, "Last 30 days": 30, "Last 90 days": 90,
+               "Last 365 days": 365}  # fmt: skip
 ALPHA_STEPS = 8  # retention shown in eight steps of opacity
 
 
@@ -230,6 +232,11 @@ class GraphView(QWidget):
             self.source.addItem(source, source)
         self.source.currentIndexChanged.connect(lambda _: self.redraw())
         top.addWidget(self.source)
+        self.period = QComboBox()
+        for label, days in TIME_RANGES.items():
+            self.period.addItem(label, days)
+        self.period.currentIndexChanged.connect(lambda _: self.redraw())
+        top.addWidget(self.period)
         layout.addLayout(top)
 
         time_row = QHBoxLayout()
@@ -393,10 +400,12 @@ class GraphView(QWidget):
         kinds |= {CLUSTER} if ENTITY in kinds else set()
         entity_type = self.entity_type.currentData()
         source = self.source.currentData()
+        days = self.period.currentData()
         return Filters(
             kinds=kinds,
             entity_types=frozenset({entity_type, "user"}) if entity_type else None,
             sources=frozenset({source}) if source else None,
+            start=self.reverie.now() - timedelta(days=days) if days else None,
         )
 
     def redraw(self) -> None:

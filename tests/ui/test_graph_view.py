@@ -146,6 +146,15 @@ def test_a_filter_hides_a_kind(qtbot: QtBot, window: MainWindow) -> None:
     assert labels(view, "semantic") and labels(view, ENTITY)
     view.kind_boxes["episodic"].setChecked(True)
     assert labels(view, "episodic")
+    # By source: nothing of the sample came from the screen; by time: the last 30 days
+    # (the tests' now is 20 May) keep May's memories only.
+    view.source.setCurrentIndex(view.source.findData("screen"))
+    assert not labels(view, "episodic") and labels(view, ENTITY)
+    view.source.setCurrentIndex(view.source.findData("import"))
+    assert labels(view, "episodic")
+    view.period.setCurrentIndex(view.period.findData(30))
+    recent = [n for n in view.shown.nodes.values() if n.kind != ENTITY]
+    assert recent and all(n.learned_at and n.learned_at.month == 5 for n in recent)
 
 
 def test_rename_and_merge_show_in_the_view_and_persist(
