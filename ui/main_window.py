@@ -37,6 +37,7 @@ from ui.settings_panel import SettingsPanel
 from ui.tasks import EngineRunner, Job
 from ui.theme import Theme
 from ui.tray import TrayAgent
+from ui.vault_dialog import VaultDialog
 from ui.wheel_guard import WheelGuard, guard_wheel
 
 
@@ -122,6 +123,7 @@ class MainWindow(QMainWindow):
             if action is not self.controls.open_action:
                 self.toolbar.addAction(action)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        self._file_menu()
         self._help_menu()
         self.tray: TrayAgent | None = None
         if tray and icon is not None:
@@ -208,6 +210,26 @@ class MainWindow(QMainWindow):
     def _pause_icon(self) -> None:
         paused = self.controls.pause_action.text().startswith("Resume")
         self.controls.pause_action.setIconText("Resume" if paused else "Pause")
+
+    def _file_menu(self) -> None:
+        menu = self.menuBar().addMenu("&File")
+        self.export_vault_action = QAction("Export memory vault…", self)
+        self.export_vault_action.triggered.connect(lambda: self.show_vault("export"))
+        self.import_vault_action = QAction("Import memory vault…", self)
+        self.import_vault_action.triggered.connect(lambda: self.show_vault("import"))
+        menu.addAction(self.export_vault_action)
+        menu.addAction(self.import_vault_action)
+
+    def show_vault(self, mode: str) -> VaultDialog:
+        """The vault dialog; an import reloads what the window shows once it is done."""
+        dialog = VaultDialog(self.reverie, self.runner, mode, self)
+        dialog.imported.connect(self._vault_imported)
+        dialog.show()
+        return dialog
+
+    def _vault_imported(self, _report: object) -> None:
+        self.browser.reload()
+        self.review.reload()
 
     def _help_menu(self) -> None:
         menu = self.menuBar().addMenu("&Help")

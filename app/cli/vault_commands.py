@@ -113,7 +113,7 @@ def _export(args: argparse.Namespace, reverie: Reverie) -> int:
 
 
 def _import(args: argparse.Namespace, reverie: Reverie) -> int:
-    from app.services.vault import import_vault
+    from app.services.vault import describe_import, import_vault
 
     secret = passphrase(args, confirm=False)
     report = import_vault(reverie, Path(args.file), secret, mode=args.mode, prefer=args.prefer,
@@ -124,37 +124,6 @@ def _import(args: argparse.Namespace, reverie: Reverie) -> int:
         return 0
     print(describe_import(report.to_dict()))
     return 0
-
-
-def describe_import(report: dict[str, Any]) -> str:
-    """The import's outcome (or a dry run's forecast) as a few lines for people."""
-    would = report["dry_run"]
-    lines = [
-        ("Dry run, nothing changed. " if would else "")
-        + ("Replacing the store with " if report["mode"] == "replace" else "Merging ")
-        + f"{report['path']} (written {report['vault'].get('created_at') or '?'} by Reverie "
-        f"{report['vault'].get('app') or '?'}):"
-    ]
-    for kind, counts in report["counts"].items():
-        if any(counts.values()):
-            lines.append(
-                f"  {kind:<13} {counts['added']:>7} {'to add' if would else 'added'}, "
-                f"{counts['updated']:>6} {'to update' if would else 'updated'}, "
-                f"{counts['conflicting']:>4} conflicting, {counts['unchanged']:>7} unchanged"
-            )
-    for conflict in report["conflicts"][:20]:
-        lines.append(f"  conflict: {conflict['text']!r}: kept {conflict['kept']}")
-    if len(report["conflicts"]) > 20:
-        lines.append(f"  ... and {len(report['conflicts']) - 20} more conflicts (see --json)")
-    if report.get("replaced"):
-        kept = f"; kept in {report['snapshot']} (`reverie vault restore-snapshot` brings them back)"
-        lines.append(f"  the store's current {report['replaced']['memories']} memories are "
-                     "replaced" + ("" if would else kept))  # fmt: skip
-    for note in dict.fromkeys(report["notes"]):
-        lines.append(f"  note: {note}")
-    if not would:
-        lines.append(f"  vector index updated for {report['indexed']} memories")
-    return "\n".join(lines)
 
 
 def _restore(args: argparse.Namespace, reverie: Reverie) -> int:

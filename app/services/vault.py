@@ -537,6 +537,37 @@ def _remove_store_files(path: Path) -> None:
         Path(str(path) + suffix).unlink(missing_ok=True)
 
 
+def describe_import(report: dict[str, Any]) -> str:
+    """The import's outcome (or a dry run's forecast) as a few lines for people."""
+    would = report["dry_run"]
+    lines = [
+        ("Dry run, nothing changed. " if would else "")
+        + ("Replacing the store with " if report["mode"] == "replace" else "Merging ")
+        + f"{report['path']} (written {report['vault'].get('created_at') or '?'} by Reverie "
+        f"{report['vault'].get('app') or '?'}):"
+    ]
+    for kind, counts in report["counts"].items():
+        if any(counts.values()):
+            lines.append(
+                f"  {kind:<13} {counts['added']:>7} {'to add' if would else 'added'}, "
+                f"{counts['updated']:>6} {'to update' if would else 'updated'}, "
+                f"{counts['conflicting']:>4} conflicting, {counts['unchanged']:>7} unchanged"
+            )
+    for conflict in report["conflicts"][:20]:
+        lines.append(f"  conflict: {conflict['text']!r}: kept {conflict['kept']}")
+    if len(report["conflicts"]) > 20:
+        lines.append(f"  ... and {len(report['conflicts']) - 20} more conflicts (see --json)")
+    if report.get("replaced"):
+        kept = f"; kept in {report['snapshot']} (`reverie vault restore-snapshot` brings them back)"
+        lines.append(f"  the store's current {report['replaced']['memories']} memories are "
+                     "replaced" + ("" if would else kept))  # fmt: skip
+    for note in dict.fromkeys(report["notes"]):
+        lines.append(f"  note: {note}")
+    if not would:
+        lines.append(f"  vector index updated for {report['indexed']} memories")
+    return "\n".join(lines)
+
+
 # ------------------------------------------------------------------ snapshots
 
 
@@ -562,3 +593,45 @@ def restore_snapshot(reverie: Reverie, chosen: Path | None = None) -> tuple[Snap
         restore_into(reverie.store, target.path)
         rebuild_index(reverie.store, reverie.index, reverie.now())
     return target, kept
+
+
+# ------------------------------------------------------------------ remembered passphrase
+
+
+def _keyring_account(home: Path) -> str:
+    return f"vault passphrase {home.resolve()}"
+
+
+def remembered_passphrase(home: Path) -> str | None:
+    """The vault passphrase the user chose to keep in the OS keyring (never anywhere else)."""
+    from app.capture.keys import SERVICE, keyring_available
+
+    if not keyring_available():
+        return None
+    import keyring
+
+    try:
+        value = keyring.get_password(SERVICE, _keyring_account(home))
+    except Exception:  # keyring backends raise their own error types
+        return None
+    return value if isinstance(value, str) else None
+
+
+def remember_passphrase(home: Path, passphrase: str | None) -> bool:
+    """Keep the passphrase in the OS keyring (None: forget it). False when there is no secure
+    keyring: then it is not kept at all."""
+    from app.capture.keys import SERVICE, keyring_available
+
+    if not keyring_available():
+        return False
+    import keyring
+
+    try:
+        if passphrase is None:
+            if keyring.get_password(SERVICE, _keyring_account(home)) is not None:
+                keyring.delete_password(SERVICE, _keyring_account(home))
+        else:
+            keyring.set_password(SERVICE, _keyring_account(home), passphrase)
+    except Exception:
+        return False
+    return True
