@@ -299,10 +299,12 @@ def import_vault(
     thumbnail_key: bytes | None = None,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
+    reindex: bool = True,
 ) -> ImportReport:
     """Check the whole vault, then merge it into the store or replace the store with it.
     Raises (changing nothing) on a wrong passphrase, a damaged, truncated, altered or
-    too-new vault, or when cancelled."""
+    too-new vault, or when cancelled. `reindex=False` leaves a merge's vector-index work
+    queued in the outbox (done at the next start), for very large imports."""
     started = time.perf_counter()
     progress = progress or NoProgress()
     path = path.expanduser()
@@ -316,7 +318,7 @@ def import_vault(
         merged = _merge_into(reverie.store, reverie, path, passphrase, keys, total, digest,
                              prefer, dry_run, thumbnail_key, progress, cancel)  # fmt: skip
         report = _report(path, "merge", dry_run, merged, manifest)
-        if not dry_run:
+        if not dry_run and reindex:
             with reverie.work_lock:  # the merge queued its memories for the vector index
                 report = replace(report, indexed=sync_index(reverie.store, reverie.index))
     return replace(report, seconds=time.perf_counter() - started)
