@@ -11,7 +11,7 @@ by app.core.entity_merge, then the user's choices are replayed, so they stick ac
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -132,7 +132,11 @@ def _groups(graph: GraphStore, store: SqliteMemoryStore) -> list[Group]:
 
 
 def _find(groups: Sequence[Group], name: str) -> Group:
-    group = find_group(groups, name)
+    # The user is shown as "Sam (you)" (or "You"): either means the user entity.
+    shown = name.strip()
+    if shown.casefold() == "you" or shown.endswith(" (you)"):
+        shown = "me"
+    group = find_group(groups, shown)
     if group is None:
         raise InputError(f"no entity is called {name!r} (see `reverie entities list`)")
     return group
@@ -178,7 +182,9 @@ def _names(graph: GraphStore, group: Group) -> list[str]:
 
 
 def entities(store: SqliteMemoryStore) -> list[EntityRow]:
-    return sorted(GraphStore(store).entities(), key=lambda e: (-e.memories, e.label.casefold()))
+    """Every entity, most mentioned first; the user shown by their name ("Sam (you)")."""
+    rows = [replace(r, label=_entity_label(r, store)) for r in GraphStore(store).entities()]
+    return sorted(rows, key=lambda e: (-e.memories, e.label.casefold()))
 
 
 def entity(store: SqliteMemoryStore, name: str) -> EntityRow:
@@ -186,7 +192,7 @@ def entity(store: SqliteMemoryStore, name: str) -> EntityRow:
     group = _find(groups, name)
     for row in GraphStore(store).entities():
         if row.id == group.canonical:
-            return row
+            return replace(row, label=_entity_label(row, store))
     raise InputError(f"no entity is called {name!r}")
 
 
