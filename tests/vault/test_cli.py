@@ -1,0 +1,51 @@
+"""`reverie vault` as a user runs it: export with the passphrase from an environment variable,
+a dry run and an import with --json, the snapshot list after a replace, clear errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import run_cli
+from tests.vault.conftest import copy_home
+
+
+@pytest.fixture(autouse=True)
+def passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VAULT_PASS", "a passphrase for the cli test")
+
+
+def vault(*args: str, home: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+    result: subprocess.CompletedProcess[str] = run_cli(
+        "vault", *args, "--vault-passphrase-env", "VAULT_PASS", home=home, check=check
+    )
+    return result
+
+
+def test_export_dry_run_import_and_snapshots(rich_home: Path, tmp_path: Path) -> None:
+    home = copy_home(rich_home, tmp_path / "home")
+    target = tmp_path / "out.reverie-vault"
+    exported = json.loads(vault("export", str(target), "--json", home=home).stdout)
+    assert target.is_file() and exported["verified"] and exported["counts"]["memory"] > 10
+    other = tmp_path / "other"
+    dry = json.loads(vault("import", str(target), "--dry-run", "--json", home=other).stdout)
+    assert dry["dry_run"] and dry["counts"]["memory"]["added"] == exported["counts"]["memory"]
+    text = vault("import", str(target), home=other).stdout
+    assert f"memory        {exported['counts']['memory']:>7} added" in text
+    again = json.loads(vault("import", str(target), "--json", home=other).stdout)
+    assert again["counts"]["memory"]["added"] == 0
+    vault("import", str(target), "--mode", "replace", home=home)
+    listed = json.loads(run_cli("vault", "restore-snapshot", "--list", "--json", home=home).stdout)
+    assert [s["reason"] for s in listed] == ["before-vault-replace"]
+
+
+def test_a_wrong_passphrase_is_a_clear_error(
+    rich_vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VAULT_PASS", "not the passphrase")
+    result = vault("import", str(rich_vault), home=tmp_path / "home", check=False)
+    assert result.returncode == 1
+    assert "reverie: error: wrong passphrase" in result.stderr
