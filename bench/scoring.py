@@ -79,7 +79,9 @@ def gold_alternatives(gold: str) -> list[str]:
 def contains_any(prediction: str, gold: str) -> bool:
     """Containment of any acceptable form of the gold, numbers written as digits ("Five
     months" and "5 months" are the same answer)."""
-    said = _digits(prediction)
+    said = f" {_digits(prediction)} "
+    # Whole words only: "20" courses is not in "2023".
     return any(
-        bool(_digits(option)) and _digits(option) in said for option in gold_alternatives(gold)
+        bool(_digits(option)) and f" {_digits(option)} " in said
+        for option in gold_alternatives(gold)
     )

@@ -63,6 +63,18 @@ def parse_date_question(question: str) -> Elapsed | WhichFirst | None:
         # "How many weeks ago did I A?"
         (rf"^how many {_UNIT} ago did (.+?)\??$", "a"),
     ]
+    # "How many days did it take for my backpack to arrive after I bought it?": "it" is the
+    # backpack, and the arrival came second.
+    m = re.match(
+        rf"^how many {_UNIT} did it take (?:for )?((?:my|our|the) [\w' -]+?) to (.+?)"
+        r" after (.+?)\??$",
+        q,
+        re.I,
+    )
+    if m:
+        thing = m[2]
+        earlier = re.sub(r"\b(?:it|them)\b", thing, m[4], flags=re.I)
+        return Elapsed(_unit(m[1]), _clean(earlier), _clean(f"{thing} {m[3]}"))
     for pattern, order in patterns:
         m = re.match(pattern, q, re.I)
         if not m:

@@ -50,12 +50,13 @@ GENERIC = frozenset(
     again first last time times often long much many something anything everything life
     recommend recommended suggest suggested suggestion recommendation advise advice told
     want wanted like need please give me details detail exactly home remind reminder follow
-    previous conversation conversations chat chatted discussion discussed discuss earlier
+    previous conversation conversations chat chatted discussion discussed discuss earlier provide
+    provided
     wondering wonder""".split()  # noqa: SIM905
 )
 _FIRST_PERSON = re.compile(r"\b(i|my|me|mine|myself|we|our|us)\b", re.I)
 _TO_ASSISTANT = re.compile(
-    r"\b(?:did|do|would|could|can|have|had|were|was)\s+you\b|\byou\s+(?:recommend|suggest|said|say|told|tell|mention|gave|give|propose|advise|list|name|recommended|suggested|mentioned|proposed|advised)|\byour\s+(?:recommendation|suggestion|advice|answer|idea|list)",
+    r"\b(?:did|do|would|could|can|have|had|were|was)\s+you\b|\byou\s+(?:recommend|suggest|said|say|told|tell|mention|gave|give|propose|advise|list|name|recommended|suggested|mentioned|proposed|advised|provided|provide|shared|share|sent|wrote|showed|explained|offered|listed|named|found)|\byour\s+(?:recommendation|suggestion|advice|answer|idea|list)",
     re.I,
 )
 _PROCEDURE = re.compile(
@@ -120,7 +121,17 @@ def analyse(question: str, user_names: Iterable[str] = ()) -> Question:
     question = re.sub(
         r"\bdo(?:es)?\s+for\s+(?:a\s+living|work|money)\b", "do for work", question, flags=re.I
     )
-    lowered = question.strip().lower()
+    # "I'm planning my trip to Speyer again and wanted to confirm, what's the phone number
+    # of the tourism board?": the question is the part after the preamble.
+    asking = question
+    tail = re.search(
+        r"[,.;:!?]\s*(?:and\s+|so\s+|but\s+)?((?:what|which|who|where|when|how|can you|could you|do you|did you)\b.*)$",
+        question.strip(),
+        re.I,
+    )
+    if tail and len(tail[1].split()) >= 4:
+        asking = tail[1]
+    lowered = asking.strip().lower()
     wh_match = re.match(
         r"(?:and |so |also |but )?(how many|how much|how long|how often|who|whom|whose|where|when|which|what|how|why)\b",
         lowered,
@@ -129,7 +140,7 @@ def analyse(question: str, user_names: Iterable[str] = ()) -> Question:
     names = {fold(n) for n in user_names}
     focus = {
         t
-        for w in keywords(fold(question))
+        for w in keywords(fold(asking))
         if w not in GENERIC and w not in TIME_WORDS and w not in names
         for t in [term(w)]
         if t not in GENERIC

@@ -31,3 +31,9 @@ def test_elapsed_time_counts_calendar_days_and_whole_months() -> None:
     assert elapsed_in("months", a, datetime(2023, 8, 1, tzinfo=UTC)) == (4, "months")
     assert elapsed_in("", a, datetime(2023, 3, 9, tzinfo=UTC)) == (7, "days")
     assert elapsed_in("", a, datetime(2023, 3, 30, tzinfo=UTC)) == (4, "weeks")
+
+
+def test_it_in_the_second_clause_is_the_thing_of_the_first() -> None:
+    assert parse_date_question(
+        "How many days did it take for my laptop backpack to arrive after I bought it?"
+    ) == Elapsed("days", "I bought my laptop backpack", "my laptop backpack arrive")

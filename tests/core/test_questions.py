@@ -149,3 +149,13 @@ def test_an_amount_or_a_time_is_taken_near_the_words_it_answers() -> None:
     assert short_span(commute, "My commute is 45 minutes each way.") == "45 minutes each way"
     miles = analyse("How many miles did I run on Sunday?")
     assert short_span(miles, "I slept 8 hours, then on Sunday I ran 12 miles.") == "12 miles"
+
+
+def test_a_question_after_a_preamble_is_about_what_it_asks() -> None:
+    q = analyse(
+        "I'm planning my trip to Speyer again and I wanted to confirm, what's the phone number"
+        " of the Speyer tourism board that you provided me earlier?"
+    )
+    assert q.wh == "what" and q.to_assistant
+    assert {"phon", "number", "tourism", "board", "speyer"} <= q.focus
+    assert not {"plan", "trip", "confirm", "provid"} & q.focus
