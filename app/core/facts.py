@@ -677,7 +677,10 @@ def _work(r: _Reader, s: str, o: int) -> None:
     )
     for pattern in patterns:
         for m in re.finditer(pattern, s):
-            if re.search(r"\b(?:last day|left|quit|leaving)\b", s[: m.start()], re.I):
+            # "my last day ... before I joined X" is about leaving; a "leaving do" earlier in
+            # a long sentence is not, so only the clause just before counts.
+            clause = re.split(r"[–—()\-;:]", s[: m.start()])[-1]
+            if re.search(r"\b(?:last day|left|quit|leaving)\b", clause, re.I):
                 continue
             r.add(ME, "employer", m[1], s, o + m.start(1))
     for m in re.finditer(

@@ -130,3 +130,11 @@ def test_what_a_thing_is_is_a_fact() -> None:
     assert facts("My favourite hobby is playing guitar.") == {
         (ME, "favourite hobby"): "playing guitar"
     }
+
+
+def test_a_new_employer_after_a_leaving_do_in_the_same_long_sentence_is_read() -> None:
+    said = (
+        "First day done. So – no longer at the Solent Maritime Trust (the leaving do on Friday"
+        " was very teary) – I'm now with Harbourlight as of this morning."
+    )
+    assert facts(said)[(ME, "employer")] == "Harbourlight"
