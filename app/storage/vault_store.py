@@ -91,17 +91,21 @@ def _batches(conn: sqlite3.Connection, sql: str) -> Iterator[sqlite3.Row]:
 
 def export_records(conn: sqlite3.Connection) -> Iterator[tuple[str, dict[str, Any]]]:
     """Every record worth carrying, referencing others only by global ids. Run inside one read
-    transaction, so the whole export is one consistent snapshot."""
-    ev_uid = {r[0]: r[1] for r in conn.execute("SELECT id, uid FROM evidence")}
-    mem_uid = {r[0]: r[1] for r in conn.execute("SELECT id, uid FROM memories")}
+    transaction, so the whole export is one consistent snapshot. Rows are read in pages and
+    references resolved by joins, so memory does not grow with the store."""
     for row in _batches(conn, "SELECT * FROM evidence WHERE id > ? ORDER BY id LIMIT ?"):
         yield "evidence", {"uid": row["uid"], **{f: row[f] for f in EVIDENCE_FIELDS}}
-    for row in _batches(conn, "SELECT * FROM memories WHERE id > ? ORDER BY id LIMIT ?"):
+    for row in _batches(
+        conn,
+        "SELECT m.*, s.uid AS superseded_uid FROM memories m"
+        " LEFT JOIN memories s ON s.id = m.superseded_by WHERE m.id > ? ORDER BY m.id LIMIT ?",
+    ):
         memory_id = row["id"]
         evidence = [
-            ev_uid[r[0]]
+            r[0]
             for r in conn.execute(
-                "SELECT evidence_id FROM memory_evidence WHERE memory_id = ? ORDER BY evidence_id",
+                "SELECT e.uid FROM memory_evidence me JOIN evidence e ON e.id = me.evidence_id"
+                " WHERE me.memory_id = ? ORDER BY me.evidence_id",
                 (memory_id,),
             )
         ]
@@ -112,12 +116,14 @@ def export_records(conn: sqlite3.Connection) -> Iterator[tuple[str, dict[str, An
             )
         ]
         review = conn.execute(
-            "SELECT * FROM review_items WHERE memory_id = ?", (memory_id,)
+            "SELECT r.*, m.uid AS replaces_uid FROM review_items r"
+            " LEFT JOIN memories m ON m.id = r.replaces WHERE r.memory_id = ?",
+            (memory_id,),
         ).fetchone()
         yield "memory", {
             "uid": row["uid"],
             **{f: row[f] for f in MEMORY_FIELDS},
-            "superseded_by": mem_uid.get(row["superseded_by"]) if row["superseded_by"] else None,
+            "superseded_by": row["superseded_uid"],
             "evidence": evidence,
             "history": history,
             "review": None
@@ -125,56 +131,69 @@ def export_records(conn: sqlite3.Connection) -> Iterator[tuple[str, dict[str, An
             else {
                 "state": review["state"],
                 "why": review["why"],
-                "replaces": mem_uid.get(review["replaces"]) if review["replaces"] else None,
+                "replaces": review["replaces_uid"],
                 "listed_at": review["listed_at"],
             },
         }
-    entity_key = {}
     for row in conn.execute("SELECT * FROM entities ORDER BY id"):
-        entity_key[row["id"]] = [row["name"], row["kind"]]
-        # Every column but the local id: the graph may add its own (and reads them back).
         names = row.keys()  # sqlite3.Row iterates over values, not names
         # Columns naming other rows by local id (canonical_id) are recomputed by the graph.
         yield "entity", {k: row[k] for k in names if k != "id" and not k.endswith("_id")}
-    for row in conn.execute("SELECT * FROM links ORDER BY id"):
+    link_columns = _link_columns(conn)
+    for row in _batches(
+        conn,
+        "SELECT l.*, m.uid AS memory_uid, t.uid AS target_uid, e.name AS entity_name,"
+        " e.kind AS entity_kind FROM links l JOIN memories m ON m.id = l.memory_id"
+        " LEFT JOIN memories t ON t.id = l.target_memory_id"
+        " LEFT JOIN entities e ON e.id = l.entity_id WHERE l.id > ? ORDER BY l.id LIMIT ?",
+    ):
         names = row.keys()
-        extra = {k: row[k] for k in names if k not in LINK_REFERENCES}
+        extra = {k: row[k] for k in names if k in link_columns and k not in LINK_REFERENCES}
         yield "link", {
             **extra,
-            "memory": mem_uid[row["memory_id"]],
-            "target": mem_uid[row["target_memory_id"]] if row["target_memory_id"] else None,
-            "entity": entity_key[row["entity_id"]] if row["entity_id"] else None,
+            "memory": row["memory_uid"],
+            "target": row["target_uid"],
+            "entity": [row["entity_name"], row["entity_kind"]] if row["entity_id"] else None,
         }
-    episode_key = {}
-    for row in conn.execute("SELECT * FROM episodes ORDER BY id"):
-        key = [row["started_at"], row["app"], row["title"]]
-        episode_key[row["id"]] = key
+    for row in conn.execute(
+        "SELECT p.*, e.uid AS summary_uid FROM episodes p"
+        " LEFT JOIN evidence e ON e.id = p.summary_evidence_id ORDER BY p.id"
+    ):
         yield "episode", {
-            "key": key,
+            "key": [row["started_at"], row["app"], row["title"]],
             "ended_at": row["ended_at"],
             "frames": row["frames"],
             "closed": row["closed"],
-            "summary_evidence": ev_uid.get(row["summary_evidence_id"]),
+            "summary_evidence": row["summary_uid"],
         }
-    for row in _batches(conn, "SELECT * FROM frames WHERE id > ? ORDER BY id LIMIT ?"):
+    for row in _batches(
+        conn,
+        "SELECT f.*, p.started_at AS episode_start, p.app AS episode_app,"
+        " p.title AS episode_title, e.uid AS evidence_uid FROM frames f"
+        " JOIN episodes p ON p.id = f.episode_id LEFT JOIN evidence e ON e.id = f.evidence_id"
+        " WHERE f.id > ? ORDER BY f.id LIMIT ?",
+    ):
         yield "frame", {
             "key": [row["captured_at"], row["monitor"], row["dhash"]],
-            "episode": episode_key[row["episode_id"]],
+            "episode": [row["episode_start"], row["episode_app"], row["episode_title"]],
             "app": row["app"],
             "title": row["title"],
-            "evidence": ev_uid.get(row["evidence_id"]),
+            "evidence": row["evidence_uid"],
             "redactions": row["redactions"],
             "thumbnail": row["thumbnail"],  # a local path; the service swaps in the picture
         }
-    for row in conn.execute("SELECT * FROM fact_reads ORDER BY evidence_id"):
-        yield "fact_read", {
-            "evidence": ev_uid[row["evidence_id"]],
-            "read_at": row["read_at"],
-            "found": row["found"],
-        }
-    for row in conn.execute("SELECT * FROM extraction_queue ORDER BY evidence_id"):
+    for row in conn.execute(
+        "SELECT r.*, e.uid FROM fact_reads r JOIN evidence e ON e.id = r.evidence_id"
+        " ORDER BY r.evidence_id"
+    ):
+        yield "fact_read", {"evidence": row["uid"], "read_at": row["read_at"],
+                            "found": row["found"]}  # fmt: skip
+    for row in conn.execute(
+        "SELECT q.*, e.uid FROM extraction_queue q JOIN evidence e ON e.id = q.evidence_id"
+        " ORDER BY q.evidence_id"
+    ):
         yield "extraction", {
-            "evidence": ev_uid[row["evidence_id"]],
+            "evidence": row["uid"],
             "queued_at": row["queued_at"],
             "status": row["status"],
             "detail": row["detail"],
@@ -184,8 +203,15 @@ def export_records(conn: sqlite3.Connection) -> Iterator[tuple[str, dict[str, An
         for row in conn.execute("SELECT * FROM entity_choices ORDER BY id"):
             yield "entity_choice", {k: row[k] for k in ("at", "action", "name", "target")}
     if "entity_read" in tables:
-        for row in conn.execute("SELECT evidence_id FROM entity_reads ORDER BY evidence_id"):
-            yield "entity_read", {"evidence": ev_uid[row[0]]}
+        for row in conn.execute(
+            "SELECT e.uid FROM entity_reads r JOIN evidence e ON e.id = r.evidence_id"
+            " ORDER BY r.evidence_id"
+        ):
+            yield "entity_read", {"evidence": row[0]}
+
+
+def _link_columns(conn: sqlite3.Connection) -> set[str]:
+    return {r[1] for r in conn.execute("PRAGMA table_info(links)")}
 
 
 # ------------------------------------------------------------------ import
@@ -201,7 +227,7 @@ class MergeReport:
     )
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    touched_memories: list[int] = field(default_factory=list)  # to (re)index
+    touched: int = 0  # memories added or changed (queued for the vector index)
     thumbnails_written: list[str] = field(default_factory=list)
 
     def count(self, kind: str, outcome: str) -> None:
@@ -230,14 +256,16 @@ class Merger:
         self.import_id = import_id
         self.thumbnails = thumbnails
         self.report = MergeReport()
-        self.ev_ids: dict[str, int] = {}  # vault evidence uid -> local id
-        self.mem_ids: dict[str, int] = {}  # vault memory uid -> local id
-        self.episode_ids: dict[tuple[Any, ...], int] = {}
-        self.frame_ids: dict[tuple[Any, ...], int] = {}  # frames added by this merge
-        self._deferred: list[tuple[int, str | None, dict[str, Any] | None]] = []
-        self._local_ev = {r[0]: r[1] for r in conn.execute("SELECT uid, id FROM evidence")}
-        self._local_dedup = {r[0]: r[1] for r in conn.execute("SELECT dedup_key, id FROM evidence")}
-        self._local_mem = {r[0]: r[1] for r in conn.execute("SELECT uid, id FROM memories")}
+        # Records are looked up by their indexed ids in SQL rather than held in maps, so memory
+        # does not grow with the vault; only records known here under another id (the same
+        # message imported on both sides) are remembered.
+        self._ev_alias: dict[str, int] = {}  # vault evidence uid -> local id
+        self._mem_alias: dict[str, int] = {}  # vault memory uid -> local id
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS vault_deferred (memory_id INTEGER PRIMARY KEY,"
+            " superseded TEXT, review TEXT)"
+        )
+        conn.execute("DELETE FROM vault_deferred")
         self._column_cache: dict[str, set[str]] = {}
 
     def add(self, table: str, record: dict[str, Any]) -> None:
@@ -252,29 +280,56 @@ class Merger:
 
     # -- evidence
 
+    def _one(self, sql: str, *args: Any) -> int | None:
+        row = self.conn.execute(sql, args).fetchone()
+        return None if row is None else int(row[0])
+
     def _evidence(self, r: dict[str, Any]) -> None:
         uid = r["uid"]
-        local = self._local_ev.get(uid) or self._local_dedup.get(r["dedup_key"])
-        if local is not None:
-            self.ev_ids[uid] = local
+        if self._one("SELECT id FROM evidence WHERE uid = ?", uid) is not None:
             self.report.count("evidence", "unchanged")
             return
-        cursor = self.conn.execute(
+        same = self._one("SELECT id FROM evidence WHERE dedup_key = ?", r["dedup_key"])
+        if same is not None:
+            self._ev_alias[uid] = same
+            self.report.count("evidence", "unchanged")
+            return
+        self.conn.execute(
             f"INSERT INTO evidence (uid, {', '.join(EVIDENCE_FIELDS)}, import_id)"
             f" VALUES (?, {', '.join('?' * len(EVIDENCE_FIELDS))}, ?)",
             [uid, *(r[f] for f in EVIDENCE_FIELDS), self.import_id],
         )
-        assert cursor.lastrowid is not None
-        self.ev_ids[uid] = self._local_ev[uid] = cursor.lastrowid
-        self._local_dedup[r["dedup_key"]] = cursor.lastrowid
         self.report.count("evidence", "added")
 
     def _evidence_id(self, uid: str | None) -> int | None:
         if uid is None:
             return None
-        if uid not in self.ev_ids:
+        local = self._ev_alias.get(uid) or self._one("SELECT id FROM evidence WHERE uid = ?", uid)
+        if local is None:
             raise VaultMergeError(f"a record cites evidence {uid} that the vault does not hold")
-        return self.ev_ids[uid]
+        return local
+
+    def _known_memory(self, uid: str | None) -> int | None:
+        if uid is None:
+            return None
+        return self._mem_alias.get(uid) or self._one("SELECT id FROM memories WHERE uid = ?", uid)
+
+    def _defer(self, local: int, r: dict[str, Any]) -> None:
+        """Supersession and review name memories that may come later in the vault; they are
+        set in finish(). The memory is also queued for the vector index."""
+        review = json.dumps(r["review"]) if r["review"] is not None else None
+        self.conn.execute(
+            "INSERT OR REPLACE INTO vault_deferred (memory_id, superseded, review)"
+            " VALUES (?, ?, ?)",
+            (local, r["superseded_by"], review),
+        )
+        self.conn.execute(
+            "INSERT INTO index_outbox (memory_id, op, queued_at) VALUES (?, 'upsert', ?)"
+            " ON CONFLICT(memory_id) DO UPDATE SET op = excluded.op,"
+            " queued_at = excluded.queued_at",
+            (local, self.now),
+        )
+        self.report.touched += 1
 
     # -- memories, with their history and review state
 
@@ -282,11 +337,14 @@ class Merger:
         r = {**MEMORY_DEFAULTS, **r}
         uid = r["uid"]
         evidence = [self._evidence_id(e) for e in r["evidence"]]
-        local = self._local_mem.get(uid) or self._alias(r, evidence)
+        local = self._one("SELECT id FROM memories WHERE uid = ?", uid)
+        if local is None:
+            local = self._alias(r, evidence)
+            if local is not None:
+                self._mem_alias[uid] = local
         if local is None:
             self._insert_memory(r, evidence)
             return
-        self.mem_ids[uid] = local
         row = self.conn.execute("SELECT * FROM memories WHERE id = ?", (local,)).fetchone()
         local_uid = row["uid"]
         mine = {history_key(local_uid, dict(h)) for h in self._history_rows(local)}
@@ -322,8 +380,7 @@ class Merger:
                 f"UPDATE memories SET {assignments} WHERE id = ?",
                 [*(r[f] for f in MEMORY_FIELDS), local],
             )
-            self._deferred.append((local, r["superseded_by"], r["review"]))
-            self.report.touched_memories.append(local)
+            self._defer(local, r)
 
     def _theirs_wins(self, local: int, r: dict[str, Any]) -> bool:
         if self.prefer == "theirs":
@@ -356,16 +413,14 @@ class Merger:
         )
         local = cursor.lastrowid
         assert local is not None
-        self.mem_ids[r["uid"]] = self._local_mem[r["uid"]] = local
         self.conn.executemany(
             "INSERT INTO memory_evidence (memory_id, evidence_id) VALUES (?, ?)",
             [(local, e) for e in evidence],
         )
         for h in r["history"]:
             self._insert_history(local, h)
-        self._deferred.append((local, r["superseded_by"], r["review"]))
+        self._defer(local, r)
         self.report.count("memory", "added")
-        self.report.touched_memories.append(local)
 
     def _history_rows(self, memory_id: int) -> list[sqlite3.Row]:
         return self.conn.execute(
@@ -408,9 +463,15 @@ class Merger:
         return int(row[0])
 
     def _memory_id(self, uid: str) -> int:
-        if uid not in self.mem_ids:
+        local = self._known_memory(uid)
+        if local is None:
             raise VaultMergeError(f"a record cites memory {uid}, which the vault does not hold")
-        return self.mem_ids[uid]
+        return local
+
+    def _episode_id(self, key: list[Any]) -> int | None:
+        return self._one(
+            "SELECT id FROM episodes WHERE started_at = ? AND app = ? AND title = ?", *key
+        )
 
     def _link(self, r: dict[str, Any]) -> None:
         memory = self._memory_id(r["memory"])
@@ -437,22 +498,15 @@ class Merger:
 
     def _episode(self, r: dict[str, Any]) -> None:
         started, app, title = r["key"]
-        row = self.conn.execute(
-            "SELECT id FROM episodes WHERE started_at = ? AND app = ? AND title = ?",
-            (started, app, title),
-        ).fetchone()
-        if row is not None:
-            self.episode_ids[tuple(r["key"])] = int(row[0])
+        if self._episode_id(r["key"]) is not None:
             self.report.count("episode", "unchanged")
             return
-        cursor = self.conn.execute(
+        self.conn.execute(
             "INSERT INTO episodes (app, title, started_at, ended_at, frames, closed,"
             " summary_evidence_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (app, title, started, r["ended_at"], r["frames"], r["closed"],
              self._evidence_id(r["summary_evidence"])),
         )
-        assert cursor.lastrowid is not None
-        self.episode_ids[tuple(r["key"])] = cursor.lastrowid
         self.report.count("episode", "added")
 
     def _frame(self, r: dict[str, Any]) -> None:
@@ -464,23 +518,26 @@ class Merger:
         if row is not None:
             self.report.count("frame", "unchanged")
             return
-        episode = self.episode_ids.get(tuple(r["episode"]))
+        episode = self._episode_id(r["episode"])
         if episode is None:
             raise VaultMergeError("a screen frame belongs to an episode the vault does not hold")
-        cursor = self.conn.execute(
+        self.conn.execute(
             "INSERT INTO frames (episode_id, captured_at, monitor, app, title, dhash,"
             " evidence_id, redactions) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (episode, captured, monitor, r["app"], r["title"], dhash,
              self._evidence_id(r["evidence"]), r["redactions"]),
         )
-        assert cursor.lastrowid is not None
-        self.frame_ids[tuple(r["key"])] = cursor.lastrowid
         self.report.count("frame", "added")
 
     def _thumbnail(self, r: dict[str, Any]) -> None:
-        frame = self.frame_ids.get(tuple(r["frame"]))
+        # The picture goes to its frame when that frame has none here (new, or known without).
+        frame = self._one(
+            "SELECT id FROM frames WHERE captured_at = ? AND monitor = ? AND dhash = ?"
+            " AND thumbnail IS NULL",
+            *r["frame"],
+        )
         if frame is None:
-            self.report.count("thumbnail", "unchanged")  # the frame (and its picture) is known
+            self.report.count("thumbnail", "unchanged")
             return
         if self.thumbnails is None:
             self.report.notes.append(
@@ -558,26 +615,30 @@ class Merger:
 
     def finish(self) -> MergeReport:
         """Resolve references that may point forward in the vault (supersession, review)."""
-        for local, superseded_uid, review in self._deferred:
-            superseded = self.mem_ids.get(superseded_uid) if superseded_uid else None
-            if superseded_uid and superseded is None:
-                superseded = self._local_mem.get(superseded_uid)
-            self.conn.execute(
-                "UPDATE memories SET superseded_by = ? WHERE id = ?", (superseded, local)
-            )
-            if review is not None:
-                replaces = self.mem_ids.get(review["replaces"]) if review["replaces"] else None
+        last = 0
+        while True:
+            rows = self.conn.execute(
+                "SELECT memory_id, superseded, review FROM vault_deferred WHERE memory_id > ?"
+                " ORDER BY memory_id LIMIT ?",
+                (last, BATCH),
+            ).fetchall()
+            if not rows:
+                break
+            for local, superseded_uid, review_text in rows:
                 self.conn.execute(
-                    "INSERT OR REPLACE INTO review_items (memory_id, state, why, replaces,"
-                    " listed_at) VALUES (?, ?, ?, ?, ?)",
-                    (local, review["state"], review["why"], replaces, review["listed_at"]),
+                    "UPDATE memories SET superseded_by = ? WHERE id = ?",
+                    (self._known_memory(superseded_uid), local),
                 )
-        self.conn.executemany(
-            "INSERT INTO index_outbox (memory_id, op, queued_at) VALUES (?, 'upsert', ?)"
-            " ON CONFLICT(memory_id) DO UPDATE SET op = excluded.op,"
-            " queued_at = excluded.queued_at",
-            [(m, self.now) for m in self.report.touched_memories],
-        )
+                if review_text is not None:
+                    review = json.loads(review_text)
+                    self.conn.execute(
+                        "INSERT OR REPLACE INTO review_items (memory_id, state, why, replaces,"
+                        " listed_at) VALUES (?, ?, ?, ?, ?)",
+                        (local, review["state"], review["why"],
+                         self._known_memory(review["replaces"]), review["listed_at"]),
+                    )  # fmt: skip
+            last = rows[-1][0]
+        self.conn.execute("DELETE FROM vault_deferred")
         return self.report
 
 
