@@ -260,6 +260,13 @@ MIGRATIONS: list[str] = [
         y REAL NOT NULL
     );
     """,
+    # 9: indexes for two reads every answer makes, which scanned every row of a big store
+    # (bench/scale.py, 100k memories: 0.22 s and 0.12 s of CPU per question): the facts (the
+    # few memories with an attribute) and the names the user's messages are signed with.
+    """
+    CREATE INDEX memories_with_attribute ON memories(id) WHERE attribute IS NOT NULL;
+    CREATE INDEX evidence_by_role_speaker ON evidence(role, speaker);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

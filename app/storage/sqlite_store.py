@@ -9,7 +9,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ import sqlite_utils
 
 from app.core.errors import EnvironmentProblem, NotFoundError
 from app.core.forgetting import ForgettingParams, initial_stability
-from app.core.keywords import fts5_query
+from app.core.keywords import fts5_query, keywords
 from app.core.records import (
     Evidence,
     HistoryAction,
@@ -467,7 +467,7 @@ class SqliteMemoryStore:
         self, query: str, column: str, limit: int, kind: MemoryKind | None = None
     ) -> list[int]:
         """Ids of live memories whose `column` matches the query's words, best BM25 first."""
-        match = fts5_query(query, column)
+        match = fts5_query(" ".join(self._telling_words(query, column)), column)
         if match is None:
             return []
         # FTS5 ranks first (`rank` is bm25 here) and only then are the best looked up in
@@ -487,6 +487,26 @@ class SqliteMemoryStore:
             if len(live) >= limit or len(rows) < wanted:
                 return live[:limit]
             wanted *= 4
+
+    def _telling_words(self, query: str, column: str) -> list[str]:
+        """The query's content words, less those in a large share of a big store's memories
+        (a first name said every day, "work"): FTS5 scores every match of an OR query, so one
+        such word made a search rank tens of thousands of rows at 100k memories, for a word
+        whose BM25 weight is small anyway. The rarest word stays when every word is common.
+        Stores under 50,000 memories drop only words in over 1,000 of them."""
+        words = keywords(query)
+        if len(words) < 2:
+            return words
+        size = self.conn.execute("SELECT max(rowid) FROM memories").fetchone()[0] or 0
+        common = max(1000, size // 50)
+        counts = {
+            word: self.conn.execute(
+                "SELECT count(*) FROM memories_fts WHERE memories_fts MATCH ?",
+                (f'{column} : "{word}"',),
+            ).fetchone()[0]
+            for word in words
+        }
+        return [w for w in words if counts[w] <= common] or [min(words, key=counts.__getitem__)]
 
     def evidence_for(self, memory_ids: Sequence[int]) -> dict[int, list[Evidence]]:
         memories = self.get_memories(memory_ids)
@@ -663,14 +683,14 @@ class SqliteMemoryStore:
                 for memory_id, reason in chunk:
                     if memory_id not in rows:
                         raise NotFoundError(f"there is no memory #{memory_id}")
-                    before = memory_from_row(rows[memory_id])  # history keeps no evidence ids
-                    if before.archived or before.pinned:
+                    row = rows[memory_id]
+                    if row["archived_at"] is not None or row["pinned"]:
                         continue
-                    after = replace(before, archived_at=now)
+                    before = memory_snapshot(memory_from_row(row))  # no evidence ids in it
                     updates.append((stamp, memory_id))
                     entries.append((memory_id, stamp, HistoryAction.ARCHIVE.value, reason,
-                                    json.dumps(memory_snapshot(before)),
-                                    json.dumps(memory_snapshot(after))))  # fmt: skip
+                                    json.dumps(before),
+                                    json.dumps({**before, "archived_at": stamp})))  # fmt: skip
                 conn.executemany("UPDATE memories SET archived_at = ? WHERE id = ?", updates)
                 conn.executemany(
                     "INSERT INTO history (memory_id, at, action, reason, before, after)"

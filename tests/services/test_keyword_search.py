@@ -26,3 +26,18 @@ def test_live_matches_are_found_behind_many_archived_better_ones(reverie: Reveri
     assert set(reverie.store.keyword_search("lantern", "text", 50)) == set(ids[1100:])
     assert reverie.store.keyword_search("lantern", "text", 5, MemoryKind.SEMANTIC) == []
     assert reverie.store.keyword_search("lantern", "text", 5, MemoryKind.EPISODIC) == found
+
+
+def test_words_in_most_of_a_big_store_do_not_drown_the_telling_ones(reverie: Reverie) -> None:
+    texts = [f"work note {i}" for i in range(1100)] + ["work note about the lantern"] * 3
+    messages = [
+        Message(f"w{i}", "s", NOW - timedelta(minutes=i), "user", text, "Sam")
+        for i, text in enumerate(texts)
+    ]
+    request = ImportRequest(messages, "import", None, "jsonl", "test", extract=False)
+    ids = reverie.store.add_messages(request, NOW, reverie.params).memory_ids
+    # "work" is in every memory: only "lantern" picks the matches.
+    assert set(reverie.store.keyword_search("work lantern", "text", 50)) == set(ids[-3:])
+    # Every word common: the rarest still searches; one word is always searched.
+    assert len(reverie.store.keyword_search("work note", "text", 50)) == 50
+    assert len(reverie.store.keyword_search("work", "text", 50)) == 50
