@@ -678,7 +678,7 @@ class SqliteMemoryStore:
                         f"SELECT * FROM memories WHERE id IN ({marks})", [m for m, _ in chunk]
                     )
                 }
-                updates: list[tuple[str, int]] = []
+                updates: list[tuple[str | None, int]] = []
                 entries: list[tuple[Any, ...]] = []
                 for memory_id, reason in chunk:
                     if memory_id not in rows:
