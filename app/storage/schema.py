@@ -267,6 +267,12 @@ MIGRATIONS: list[str] = [
     CREATE INDEX memories_with_attribute ON memories(id) WHERE attribute IS NOT NULL;
     CREATE INDEX evidence_by_role_speaker ON evidence(role, speaker);
     """,
+    # 10: the memory browser lists the newest first (by when it happened, else when it was
+    # learned): without an index on that order, each list sorted the whole store (100k
+    # memories: 0.2 s of CPU per filter change).
+    """
+    CREATE INDEX memories_by_time ON memories(coalesce(event_time, observed_at), id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
