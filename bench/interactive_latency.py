@@ -172,7 +172,9 @@ def fresh(chat: Path, home: Path) -> Reverie:
     return reverie
 
 
-def run_kind(kind: str, chat: Path, questions: list[str], think_s: float) -> dict[str, Any]:
+def run_kind(
+    kind: str, chat: Path, questions: list[str], think_s: float, before: bool = True
+) -> dict[str, Any]:
     report: dict[str, Any] = {"extraction": kind}
     with tempfile.TemporaryDirectory() as folder:
         reverie = fresh(chat, Path(folder) / "home")
@@ -211,11 +213,12 @@ def run_kind(kind: str, chat: Path, questions: list[str], think_s: float) -> dic
                     reverie.now(), max_batches=2)  # fmt: skip
             holding.clear()
 
-        old = threading.Thread(target=old_run)
-        old.start()
-        holding.wait(60)
-        report["before"] = ask_all(reverie, questions, think_s, holding)
-        old.join()
+        if before:
+            old = threading.Thread(target=old_run)
+            old.start()
+            holding.wait(60)
+            report["before"] = ask_all(reverie, questions, think_s, holding)
+            old.join()
         reverie.close()
     idle, busy = report["idle"]["p95_s"], report["extracting"]["p95_s"]
     report["p95_ratio_extracting_vs_idle"] = round(busy / idle, 2) if idle else None
@@ -229,12 +232,15 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=2.5,
                         help="longest pause before a question (seconds; from 0.5)")  # fmt: skip
     parser.add_argument("--out", type=Path, help="also write the JSON report here")
+    skip = "skip 'before the gate' (with a forced model it waits minutes)"
+    parser.add_argument("--no-before", action="store_true", help=skip)
     args = parser.parse_args()
     kinds = ["rules", "model"] if args.extraction == "both" else [args.extraction]
     with tempfile.TemporaryDirectory() as folder:
         chat = Path(folder) / "chat.jsonl"
         questions = generate_chat(chat)
-        results = [run_kind(kind, chat, questions, args.think) for kind in kinds]
+        results = [run_kind(kind, chat, questions, args.think, not args.no_before)
+                   for kind in kinds]  # fmt: skip
     note = ("extraction 'model' forces the bundled model to write memories on every batch "
             "(ForcedWriter, bench only) to load the machine like a capable model")  # fmt: skip
     report = {"messages": 200, "questions": len(questions), "note": note, "runs": results}

@@ -1,8 +1,10 @@
-"""LocalModel: one llama.cpp model, owned by one worker thread.
+"""LocalModel: one llama.cpp model, used by one call at a time.
 
-llama.cpp instances are not thread-safe, so every call, loading included, runs on the model's
-own single-thread executor; callers on other threads (the CLI, the GUI's workers) wait on
-futures or read streamed tokens from a queue. The model loads on first use.
+llama.cpp instances are not thread-safe, so every call, loading included, runs on one of the
+model's own threads and holds the model's lock: the user's calls on the owner thread,
+background calls (extraction) on a thread of the lowest CPU priority. Callers on other
+threads (the CLI, the GUI's workers) wait on futures or read streamed tokens from a queue.
+The model loads on first use.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -88,6 +90,15 @@ def _quiet_llama() -> None:
         _log_callback = ignore
 
 
+def _lowest_priority() -> None:
+    """Nice 19 for the calling thread (Linux sets it per thread, and threads it starts inherit
+    it); elsewhere, or where it is refused, background calls run at normal priority."""
+    if sys.platform != "linux":
+        return
+    with suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+
+
 def check_model_file(path: Path) -> None:
     """Clear errors for the usual mistakes, before llama.cpp prints a wall of text."""
     if not path.exists():
@@ -115,9 +126,16 @@ class LocalModel:
         self.path = path
         self.settings = settings or ModelSettings()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llama-owner")
+        # Background calls (extraction) run on a thread of the lowest CPU priority, so that
+        # llama.cpp's threads, started from it, yield the CPU to the user's question even
+        # while a long prompt is evaluated (which cannot pause between tokens).
+        self._background = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="llama-background", initializer=_lowest_priority
+        )
+        self._use = threading.Lock()  # llama.cpp is not thread-safe: one call at a time
         self._llama: Any = None
         self._closed = threading.Event()
-        self._queued = 0  # calls submitted to the owner thread and not yet started
+        self._queued = 0  # the user's calls submitted and not yet running
         self._queued_lock = threading.Lock()
 
     # A call may pause between tokens (complete_json's `should_pause`).
@@ -128,7 +146,7 @@ class LocalModel:
         return self.path.name
 
     def _model(self) -> Any:
-        """Runs on the owner thread only."""
+        """Runs on one of the model's threads, holding its lock."""
         if self._llama is None:
             from llama_cpp import Llama
 
@@ -153,14 +171,22 @@ class LocalModel:
                 )
         return self._llama
 
-    def _submit(self, job: Any, *args: Any) -> Future[Any]:
+    def _submit(self, job: Any, *args: Any, background: bool = False) -> Future[Any]:
         if self._closed.is_set():
             raise EnvironmentProblem("the model was closed")
+        if background:
+
+            def in_background() -> Any:
+                with self._use:
+                    return job(*args)
+
+            return self._background.submit(in_background)
 
         def started() -> Any:
-            with self._queued_lock:
-                self._queued -= 1
-            return job(*args)
+            with self._use:
+                with self._queued_lock:
+                    self._queued -= 1  # counted as waiting until it holds the model
+                return job(*args)
 
         with self._queued_lock:
             self._queued += 1
@@ -250,7 +276,7 @@ class LocalModel:
                     time.sleep(0.01)
             return "".join(pieces), finish
 
-        result: tuple[str, str] = self._submit(job).result()
+        result: tuple[str, str] = self._submit(job, background=should_pause is not None).result()
         return result
 
     def stream_chat(self, messages: ChatMessages, max_tokens: int) -> Iterator[str]:
@@ -291,9 +317,10 @@ class LocalModel:
                 self._llama.close()
                 self._llama = None
 
-        self._executor.submit(free).result()
+        self._submit(free).result()
         self._closed.set()
         self._executor.shutdown(wait=True)
+        self._background.shutdown(wait=True)
 
 
 def chat_template(path: Path) -> str | None:

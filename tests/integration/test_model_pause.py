@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+
+import pytest
 
 from app.llm.runtime import LocalModel
 
@@ -57,3 +61,16 @@ def test_a_call_waiting_for_the_model_is_not_held_up_by_a_pause(model: LocalMode
         assert model.count_tokens("hello there") > 0
         text, finish = reply.result(timeout=60)
     assert "fruit" in text and finish
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="thread priorities are per thread on Linux")
+def test_background_calls_run_at_the_lowest_cpu_priority(model: LocalModel) -> None:
+    # A long prompt is evaluated in one go (no pause between tokens there): at nice 19,
+    # llama.cpp's threads started for it yield the CPU to the user's question meanwhile.
+    model.complete_json(MESSAGES, SCHEMA, 8, lambda: False)
+    model.count_tokens("and one of the user's")
+    threads = {t.name.split("_")[0]: t.native_id for t in threading.enumerate()}
+    assert os.getpriority(os.PRIO_PROCESS, threads["llama-background"]) == 19
+    assert os.getpriority(os.PRIO_PROCESS, threads["llama-owner"]) == os.getpriority(
+        os.PRIO_PROCESS, 0
+    )
