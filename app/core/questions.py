@@ -323,6 +323,17 @@ def _says_my(question: str, attribute: str, user_names: Iterable[str]) -> bool:
     return False
 
 
+_PLACE_ATTRIBUTES = frozenset({"home city", "grew up in"})
+
+
+def _answers_the_kind(question: Question, attribute: str) -> bool:
+    """ "Who is the director of the studio I work at?" wants a person, not the employer the
+    question mentions; "Where…" wants a place or a workplace, not a person."""
+    if question.wh in {"who", "whom"}:
+        return attribute in _RELATIONS or attribute not in CUED_ATTRIBUTES | _PLACE_ATTRIBUTES
+    return True
+
+
 def match_fact(
     question: Question, facts: Sequence[Memory], user_names: Iterable[str] = ()
 ) -> Memory | None:
@@ -354,6 +365,7 @@ def match_fact(
         # "Where does Naomi work?" asks for an employer: her job's words match, not its kind.
         and (not cued or f.attribute in cued or f.attribute not in CUED_ATTRIBUTES)
         and not _name_in(question.text, f.value or "")  # "which neighbourhood of Denver"
+        and _answers_the_kind(question, f.attribute or "")
     ]  # fmt: skip
     if not about:
         return None
@@ -500,11 +512,22 @@ def short_span(question: Question, sentence: str) -> str | None:
         found = _DATE.search(sentence)
         return found.group() if found else None
     if question.wh in {"who", "whom"}:
-        for match in re.finditer(_NAME, sentence):
-            words = [w for w in match.group().split() if fold(w) not in asked]
-            if match.start() > 0 and words and fold(words[0]) not in {"i", "i'm"}:
-                return " ".join(words)
-        return None
+        names = [
+            match
+            for match in re.finditer(_NAME, sentence)
+            if match.start() > 0
+            and [w for w in match.group().split() if fold(w) not in asked]
+            and fold(match.group().split()[0]) not in {"i", "i'm"}
+            # "in Old Portsmouth" is a place, not a person.
+            and not re.search(
+                r"\b(?:in|at|from|to|near|on|of)\s+(?:the\s+)?$", sentence[: match.start()], re.I
+            )
+        ]
+        if not names:
+            return None
+        # Several people in one sentence: the one named nearest the asked role.
+        chosen = nearest_to_focus(question, sentence, names)
+        return " ".join(w for w in chosen.split() if fold(w) not in asked)
     if question.wh == "where":
         for match in re.finditer(rf"\b(?:in|at|to|from|near)\s+(?:the\s+)?({_NAME})", sentence):
             if fold(match[1]) not in asked:

@@ -159,3 +159,16 @@ def test_a_question_after_a_preamble_is_about_what_it_asks() -> None:
     assert q.wh == "what" and q.to_assistant
     assert {"phon", "number", "tourism", "board", "speyer"} <= q.focus
     assert not {"plan", "trip", "confirm", "provid"} & q.focus
+
+
+def test_a_who_question_is_not_answered_by_a_place_or_an_employer() -> None:
+    facts = [fact(1, ME, "employer", "Harbourlight"), fact(2, ME, "home city", "Gosport")]
+    assert match_fact(analyse("Who is the director of the studio I work at?"), facts) is None
+    assert match_fact(analyse("Who drove the van when we moved?"), facts) is None
+    assert match_fact(analyse("Where do I work?"), facts) == facts[0]
+    sentence = (
+        "my new line manager is Callum Ferreira (head of objects), not Odile as I'd assumed –"
+        " Odile Marchetti is the studio director."
+    )
+    assert short_span(analyse("Who is the studio director?"), sentence) == "Odile Marchetti"
+    assert short_span(analyse("Who is my line manager?"), sentence) == "Callum Ferreira"
