@@ -181,7 +181,7 @@ class ImportPanel(QWidget):
         self.status.setText(
             f"Imported {report.path} ({report.format}): {report.messages} messages read, "
             f"{report.added} new, {report.duplicates} already known; "
-            f"{report.memories} new memories."
+            f"{report.memories} new memories, {report.facts} facts and how-tos learned."
         )
         self.new_memories.clear()
         for memory in result.new:

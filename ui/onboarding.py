@@ -258,8 +258,8 @@ class OnboardingDialog(QDialog):
         self.import_button.setEnabled(True)
         report = result.report
         self.import_status.setText(
-            f"Imported {Path(report.path).name}: {report.added} new messages, "
-            f"{report.memories} memories. Ask about them in Chat."
+            f"Imported {Path(report.path).name}: {report.added} new messages; "
+            f"{report.facts} facts and how-tos learned from them. Ask about them in Chat."
         )
 
     # ------------------------------------------------------------------ closing

@@ -44,6 +44,7 @@ def test_an_import_shows_progress_then_the_new_memories(
     indexed = empty_window.reverie.store.counts()["memories"]  # 20 messages, facts from them
     assert indexed > 20 and steps and steps[-1] == (indexed, indexed)
     assert "20 messages read, 20 new" in panel.status.text()
+    assert "facts and how-tos learned" in panel.status.text()
     assert panel.new_memories.count() == 20 and "Leeds" in panel.new_memories.item(0).text()
     assert not panel.progress.isVisible()
     # Extraction is queued in the background, with its status visible.

@@ -3,6 +3,7 @@ anything, and each offer (import, capture, model) does what it says."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -100,6 +101,9 @@ def test_chats_imported_from_the_first_run_steps_become_memories(
         steps.import_chat(SAMPLE)  # as "Choose a chat file…" does with the chosen file
     settle(qtbot, window)
     assert "Imported sample_chat.jsonl: 20 new messages" in steps.import_status.text()
+    # What was learned, not a count of messages called memories (seen on a real display).
+    learned = re.search(r"(\d+) facts and how-tos learned", steps.import_status.text())
+    assert learned is not None and int(learned[1]) > 0
     assert len(window.browser.rows) > 20
     window.shutdown()
 
