@@ -266,14 +266,19 @@ class LocalModel:
                 reply = self._model().create_chat_completion(**request)
                 choice = reply["choices"][0]
                 return choice["message"]["content"] or "", choice.get("finish_reason") or ""
+
+            def wait() -> None:
+                while should_pause() and not self._others_waiting() and not self._closed.is_set():
+                    time.sleep(0.01)
+
+            wait()  # not even the prompt's set-up (template, grammar) while the user waits
             pieces: list[str] = []
             finish = ""
             for chunk in self._model().create_chat_completion(**request, stream=True):
                 choice = chunk["choices"][0]
                 pieces.append(choice["delta"].get("content") or "")
                 finish = choice.get("finish_reason") or finish
-                while should_pause() and not self._others_waiting() and not self._closed.is_set():
-                    time.sleep(0.01)
+                wait()
             return "".join(pieces), finish
 
         result: tuple[str, str] = self._submit(job, background=should_pause is not None).result()
