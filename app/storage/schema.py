@@ -273,6 +273,13 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX memories_by_time ON memories(coalesce(event_time, observed_at), id);
     """,
+    # 11: what a fact replaced is looked up by superseded_by (Review lists each new fact with
+    # the one it replaced; erasing and restoring reopen them): without an index, listing the
+    # facts of a 100k-message import scanned the whole store once per fact (minutes).
+    """
+    CREATE INDEX memories_by_superseded_by ON memories(superseded_by)
+        WHERE superseded_by IS NOT NULL;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
