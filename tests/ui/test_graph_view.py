@@ -281,3 +281,17 @@ def test_keyboard_steps_through_neighbours_and_focuses(qtbot: QtBot, window: Mai
     qtbot.keyClick(view.canvas, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: view.layouts_running == 0, timeout=60_000)
     assert view.focus == view.selected and view.focus in seen
+
+
+def test_time_lapse_plays_memories_in_the_order_they_were_learned(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    view = open_graph(qtbot, window)
+    counts: list[int] = []
+    view.drawn.connect(lambda: counts.append(len(view.shown.nodes)))
+    view.play_button.click()
+    assert view.play_button.text() == "Stop" and view.slider.value() == 0
+    qtbot.waitUntil(lambda: not view.player.isActive(), timeout=60_000)
+    assert view.play_button.text() == "Play" and view.as_of is None
+    assert counts[0] < counts[-1] == len(view.full.nodes if view.full else {})
+    assert counts == sorted(counts)  # only ever more: nothing learned is lost on the way
