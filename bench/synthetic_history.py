@@ -187,8 +187,9 @@ class History:
         for _ in range(count):
             day = START + timedelta(seconds=self.rng.random() * span)
             hour = self.rng.choice((8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22))
-            out.append(day.replace(hour=hour, minute=self.rng.randrange(60), second=0,
-                                   microsecond=0))
+            out.append(
+                day.replace(hour=hour, minute=self.rng.randrange(60), second=0, microsecond=0)
+            )
         return sorted(out)
 
     def _pick(self, pool: tuple[str, ...] | list[str], spread: int = 0) -> str:
