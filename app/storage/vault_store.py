@@ -395,14 +395,22 @@ class Merger:
         """A local memory that is this one under another id: both sides imported the same
         message (or learned the same fact from it) before they shared anything."""
         for evidence_id in evidence:
-            row = self.conn.execute(
-                "SELECT m.id FROM memory_evidence me JOIN memories m ON m.id = me.memory_id"
-                " WHERE me.evidence_id = ? AND m.kind = ? AND m.text = ?"
-                " AND m.attribute IS ? AND m.value IS ?",
-                (evidence_id, r["kind"], r["text"], r["attribute"], r["value"]),
-            ).fetchone()
-            if row is not None:
-                return int(row[0])
+            # Two steps on purpose: joined, SQLite picks the memories_by_fact index for
+            # `attribute IS NULL` and scans every raw memory, once per record.
+            cited = [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT memory_id FROM memory_evidence WHERE evidence_id = ?", (evidence_id,)
+                )
+            ]
+            for memory_id in cited:
+                row = self.conn.execute(
+                    "SELECT kind, text, attribute, value FROM memories WHERE id = ?",
+                    (memory_id,),
+                ).fetchone()
+                if row is not None and tuple(row) == (
+                    r["kind"], r["text"], r["attribute"], r["value"]):  # fmt: skip
+                    return int(memory_id)
         return None
 
     def _insert_memory(self, r: dict[str, Any], evidence: list[int | None]) -> None:
