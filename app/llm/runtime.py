@@ -15,7 +15,6 @@ import queue
 import struct
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
@@ -38,6 +37,7 @@ class ModelSettings:
 
 
 _log_callback: Any = None
+PAUSE_CHECK_S = 0.25  # a paused background call looks again this often (the gate's calm)
 _quiet_lock = threading.Lock()
 
 
@@ -137,6 +137,7 @@ class LocalModel:
         self._closed = threading.Event()
         self._queued = 0  # the user's calls submitted and not yet running
         self._queued_lock = threading.Lock()
+        self._wake = threading.Event()  # a user's call arrived: a paused one gives way
 
     # A call may pause between tokens (complete_json's `should_pause`).
     pausable = True
@@ -190,6 +191,7 @@ class LocalModel:
 
         with self._queued_lock:
             self._queued += 1
+        self._wake.set()
         try:
             return self._executor.submit(started)
         except RuntimeError:
@@ -268,8 +270,12 @@ class LocalModel:
                 return choice["message"]["content"] or "", choice.get("finish_reason") or ""
 
             def wait() -> None:
+                # Long waits, woken early by a call for this model: each check takes the GIL,
+                # and at nice 19 this thread may get the CPU late, holding up the user's thread
+                # that had to hand it over (checks every 10 ms doubled a question's time).
                 while should_pause() and not self._others_waiting() and not self._closed.is_set():
-                    time.sleep(0.01)
+                    self._wake.wait(PAUSE_CHECK_S)
+                    self._wake.clear()
 
             wait()  # not even the prompt's set-up (template, grammar) while the user waits
             pieces: list[str] = []
