@@ -31,7 +31,7 @@ class EdgeLayer(pg.GraphicsObject):  # type: ignore[misc]
         self.image: QImage | None = None
         self.covered = QRectF()  # the data rectangle the image shows
         self.bounds = QRectF()
-        self.timer = QTimer()
+        self.timer = QTimer(self)  # owned by the item, so it goes with it
         self.timer.setSingleShot(True)
         self.timer.setInterval(RESTROKE_MS)
         self.timer.timeout.connect(self.restroke)

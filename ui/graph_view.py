@@ -62,8 +62,10 @@ from app.services.graph import (
     entity_memories,
     load_graph,
     positions,
+    read_entities,
     refresh_graph,
     save_positions,
+    unread_count,
     user_key,
 )
 from ui.graph_edges import EdgeLayer
@@ -193,6 +195,7 @@ class GraphView(QWidget):
         self.pool = LayoutPool()
         self._layout_token = 0
         self.layouts_running = 0
+        self.reading: Any = None  # the job reading names, while it runs
         self.bridge = _LayoutBridge(self)
         self.bridge.ready.connect(self._laid_out)
         self.player = QTimer(self)
@@ -307,17 +310,44 @@ class GraphView(QWidget):
         """Bring entities up to date and read the graph, on the engine worker."""
         reverie = self.reverie
 
-        def work(_: object) -> tuple[MemoryGraph, dict[str, tuple[float, float]]]:
-            refresh_graph(reverie.store, reverie.entities)
-            return load_graph(reverie.store, reverie.now(), reverie.params), positions(
-                reverie.store
-            )
+        def work(_: object) -> tuple[MemoryGraph, dict[str, tuple[float, float]], int]:
+            refresh_graph(reverie.store)  # quick: facts, apps, links; names read below
+            graph = load_graph(reverie.store, reverie.now(), reverie.params)
+            return graph, positions(reverie.store), unread_count(reverie.store)
 
         self.runner.submit("reading the memory graph", work, on_done=self._loaded,
                            on_error=self.status.setText)  # fmt: skip
 
-    def _loaded(self, result: tuple[MemoryGraph, dict[str, tuple[float, float]]]) -> None:
-        self.full, self.saved = result
+    def _read_names(self) -> None:
+        """Messages the recogniser has not read (a store from before the graph, or imported
+        without it) are read in small turns on the engine, questions first; then reload."""
+        if self.reading is not None:
+            return
+        reverie = self.reverie
+
+        def done(_: object) -> None:
+            self.reading = None
+            self.reload()
+
+        def failed(message: str) -> None:
+            self.reading = None
+            self.status.setText(message)
+
+        job = self.runner.submit_long(
+            "reading names in your memories",
+            lambda job: read_entities(reverie.store, reverie.entities, job.turn, job),
+            on_done=done, on_error=failed,
+        )  # fmt: skip
+        job.progressed.connect(self._reading_progress)
+        self.reading = job
+
+    def _reading_progress(self, done: int, total: int, _label: str) -> None:
+        self.status.setText(f"Reading names in your memories: {done} of {total}…")
+
+    def _loaded(self, result: tuple[MemoryGraph, dict[str, tuple[float, float]], int]) -> None:
+        self.full, self.saved, unread = result
+        if unread:
+            self._read_names()
         times = [n.learned_at for n in self.full.nodes.values() if n.learned_at is not None]
         self.span = (min(times), max(times)) if times else None
         types = sorted({n.group for n in self.full.nodes.values() if n.kind == ENTITY})
@@ -583,7 +613,7 @@ class GraphView(QWidget):
             return False
         if not text.strip():
             self.focus = None
-            self._loaded((self.full, self.saved))
+            self._loaded((self.full, self.saved, 0))
             return True
         hits = self.full.search(text)
         if not hits:
@@ -687,4 +717,9 @@ class GraphView(QWidget):
 
     def shutdown(self) -> None:
         self.player.stop()
+        if self.reading is not None:
+            self.reading.cancel()
+        # The plot's items go with the window, not in the interpreter's final collection.
+        self.edges.timer.stop()
+        self.plot.clear()
         self.pool.close()

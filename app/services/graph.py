@@ -10,7 +10,8 @@ by app.core.entity_merge, then the user's choices are replayed, so they stick ac
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -87,6 +88,39 @@ def refresh_graph(
     counts = graph.counts()
     return GraphReport(read, counts["entities"], counts["mention_links"],
                        counts["memory_links"], counts["relations"])  # fmt: skip
+
+
+def unread_count(store: SqliteMemoryStore) -> int:
+    """Messages and screens the recogniser has not read yet."""
+    return GraphStore(store).unread_count()
+
+
+def read_entities(
+    store: SqliteMemoryStore,
+    finder: EntityFinder,
+    turn: Callable[[], AbstractContextManager[object]],
+    progress: Progress | None = None,
+    batch: int = 64,
+) -> GraphReport:
+    """The recogniser over everything unread, one small batch per `turn` (the engine held
+    only for that batch, so questions asked meanwhile go first), then a refresh. A store
+    imported before the graph existed is read this way the first time the view opens."""
+    graph = GraphStore(store)
+    progress = progress or NoProgress()
+    progress.start(graph.unread_count(), "reading names")
+    try:
+        while True:
+            with turn():
+                found = graph.unread_evidence(batch)
+                if not found:
+                    break
+                named = finder.find([e.content for e in found])
+                graph.record_mentions([(e.id, m) for e, m in zip(found, named, strict=True)])
+            progress.advance(len(found))
+    finally:
+        progress.finish()
+    with turn():
+        return refresh_graph(store)
 
 
 def rebuild_graph(

@@ -34,8 +34,11 @@ UPDATE = [  # a knowledge update: the manager changes in April
 def open_graph(qtbot: QtBot, window: MainWindow) -> GraphView:
     window.tabs.setCurrentWidget(window.graph)
     view = window.graph
-    qtbot.waitUntil(lambda: view.full is not None and view.layouts_running == 0, timeout=60_000)
+    # The names in the sample are read on the engine in small turns, then the view reloads.
+    qtbot.waitUntil(lambda: view.full is not None and view.reading is None
+                    and view.layouts_running == 0, timeout=60_000)  # fmt: skip
     settle(qtbot, window)
+    qtbot.waitUntil(lambda: view.layouts_running == 0, timeout=60_000)
     return view
 
 
