@@ -236,6 +236,8 @@ class Reverie:
             self._model.close()
         if self._index is not None and self._index.tokens is not None:
             self._index.tokens.close()
+        if self._index is not None and hasattr(self._index, "close_client"):
+            self._index.close_client()  # a Chroma server's HTTP connections
         self.store.close()
         if self._scratch is not None:
             import shutil

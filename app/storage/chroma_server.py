@@ -119,6 +119,12 @@ class ChromaServerIndex(ChromaIndex):
                 ) from error
         return self._collection
 
+    def close_client(self) -> None:
+        """Close the HTTP client's connections to the server (Reverie.close calls it)."""
+        if self._client is not None:
+            self._client.close()
+            self._client = self._collection = None
+
     def reset(self) -> None:
         """Drop this store's collection on the server (others on it are left alone)."""
         _ = self.collection

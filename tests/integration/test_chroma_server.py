@@ -98,6 +98,7 @@ def test_the_vectors_live_on_the_server_not_in_the_data_folder(
     client = chromadb.HttpClient(host="127.0.0.1", port=int(chroma_server.rsplit(":", 1)[1]))
     assert isinstance(reverie.index, ChromaServerIndex)
     stored = client.get_collection(reverie.index.server.collection).count()
+    client.close()
     assert stored == 2 * reverie.store.counts()["memories"] == 2 * report.indexed  # both views
     assert not (reverie.home / "vectors").exists()
 
