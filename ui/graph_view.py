@@ -52,18 +52,22 @@ from app.core.graph import (
     Filters,
     MemoryGraph,
     collapse,
+    group_colours,
     superseded_at,
 )
 from app.runtime import Reverie
 from app.services.graph import (
     LayoutPool,
+    add_colour_group,
     choose,
+    colour_groups,
     entity,
     entity_memories,
     load_graph,
     positions,
     read_entities,
     refresh_graph,
+    remove_colour_group,
     save_positions,
     unread_count,
     user_key,
@@ -95,6 +99,11 @@ def position_key(graph: MemoryGraph, key: str) -> str:
     renumbers entity rows)."""
     node = graph.nodes[key]
     return f"entity:{node.label.casefold()}" if node.kind == ENTITY else key
+
+
+# What the view reads from the store in one go: the graph, saved positions, how many
+# messages wait for the recogniser, and the colour groups.
+Loaded = tuple[MemoryGraph, dict[str, tuple[float, float]], int, list[tuple[str, str]]]
 
 
 class _LayoutBridge(QObject):
@@ -190,6 +199,7 @@ class GraphView(QWidget):
         self.focus: str | None = None
         self.as_of: datetime | None = None
         self.selected: str | None = None
+        self.groups: list[tuple[str, str]] = []  # colour groups: (words, colour)
         self.anchor: str | None = None  # where the arrow keys step from
         self.span: tuple[datetime, datetime] | None = None
         self.pool = LayoutPool()
@@ -255,6 +265,17 @@ class GraphView(QWidget):
         self.time_label = QLabel("As of now")
         self.time_label.setMinimumWidth(140)
         time_row.addWidget(self.time_label)
+        self.group_words = QLineEdit()
+        self.group_words.setPlaceholderText("Colour group: words…")
+        self.group_words.setMaximumWidth(180)
+        self.group_words.returnPressed.connect(self.add_group)
+        time_row.addWidget(self.group_words)
+        self.group_list = QComboBox()
+        self.group_list.setMinimumWidth(120)
+        time_row.addWidget(self.group_list)
+        self.remove_group_button = QPushButton("Remove group")
+        self.remove_group_button.clicked.connect(self.remove_group)
+        time_row.addWidget(self.remove_group_button)
         self.png_button = QPushButton("Export PNG…")
         self.svg_button = QPushButton("Export SVG…")
         self.png_button.clicked.connect(lambda: self._export_dialog("png"))
@@ -310,10 +331,11 @@ class GraphView(QWidget):
         """Bring entities up to date and read the graph, on the engine worker."""
         reverie = self.reverie
 
-        def work(_: object) -> tuple[MemoryGraph, dict[str, tuple[float, float]], int]:
+        def work(_: object) -> Loaded:
             refresh_graph(reverie.store)  # quick: facts, apps, links; names read below
             graph = load_graph(reverie.store, reverie.now(), reverie.params)
-            return graph, positions(reverie.store), unread_count(reverie.store)
+            return (graph, positions(reverie.store), unread_count(reverie.store),
+                    colour_groups(reverie.store))  # fmt: skip
 
         self.runner.submit("reading the memory graph", work, on_done=self._loaded,
                            on_error=self.status.setText)  # fmt: skip
@@ -344,8 +366,9 @@ class GraphView(QWidget):
     def _reading_progress(self, done: int, total: int, _label: str) -> None:
         self.status.setText(f"Reading names in your memories: {done} of {total}…")
 
-    def _loaded(self, result: tuple[MemoryGraph, dict[str, tuple[float, float]], int]) -> None:
-        self.full, self.saved, unread = result
+    def _loaded(self, result: Loaded) -> None:
+        self.full, self.saved, unread, groups = result
+        self._show_groups(groups)
         if unread:
             self._read_names()
         times = [n.learned_at for n in self.full.nodes.values() if n.learned_at is not None]
@@ -448,6 +471,7 @@ class GraphView(QWidget):
         graph = self.shown
         keys = [k for k in graph.nodes if k in self.placed]
         degree = graph.degree()
+        grouped = group_colours(graph, self.groups)
         # Styles are shared (a few colours x alpha steps x sizes): pyqtgraph renders each
         # distinct style once into its atlas, so 10k nodes cost a handful of renders.
         brushes: dict[tuple[str, int], QBrush] = {}
@@ -460,7 +484,7 @@ class GraphView(QWidget):
         symbols: list[str] = []
         for i, key in enumerate(keys):
             node = graph.nodes[key]
-            name = COLOURS.get(node.group, OTHER)
+            name = grouped.get(key) or COLOURS.get(node.group, OTHER)
             alpha = 1.0 if node.kind in (ENTITY, CLUSTER) else 0.3 + 0.7 * node.retention
             if superseded_at(node, self.as_of):
                 alpha = 0.25  # a fact a later one replaced
@@ -558,6 +582,41 @@ class GraphView(QWidget):
         if event.type() == QEvent.Type.PaletteChange:  # light or dark: redraw in its colours
             self._draw()
 
+    # ------------------------------------------------------------------ colour groups
+
+    def _show_groups(self, groups: list[tuple[str, str]]) -> None:
+        self.groups = groups
+        self.group_list.clear()
+        for words, colour in groups:
+            self.group_list.addItem(f"● {words}", words)
+            self.group_list.setItemData(self.group_list.count() - 1, QColor(colour),
+                                        Qt.ItemDataRole.ForegroundRole)  # fmt: skip
+        self.remove_group_button.setEnabled(bool(groups))
+
+    def add_group(self) -> None:
+        """Save the words as a colour group: what matches them is drawn in its colour."""
+        words, store = self.group_words.text(), self.reverie.store
+
+        def done(groups: list[tuple[str, str]]) -> None:
+            self.group_words.clear()
+            self._show_groups(groups)
+            self._draw()
+
+        self.runner.submit("saving a colour group", lambda _: add_colour_group(store, words),
+                           on_done=done, on_error=self.status.setText)  # fmt: skip
+
+    def remove_group(self) -> None:
+        words, store = self.group_list.currentData(), self.reverie.store
+        if not words:
+            return
+
+        def done(groups: list[tuple[str, str]]) -> None:
+            self._show_groups(groups)
+            self._draw()
+
+        self.runner.submit("removing a colour group",
+                           lambda _: remove_colour_group(store, words), on_done=done)  # fmt: skip
+
     # ------------------------------------------------------------------ time
 
     def set_as_of(self, moment: datetime | None) -> None:
@@ -613,7 +672,7 @@ class GraphView(QWidget):
             return False
         if not text.strip():
             self.focus = None
-            self._loaded((self.full, self.saved, 0))
+            self._loaded((self.full, self.saved, 0, self.groups))
             return True
         hits = self.full.search(text)
         if not hits:

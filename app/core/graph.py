@@ -165,6 +165,25 @@ class MemoryGraph:
         return [n.key for n in hits]
 
 
+GROUP_COLOURS = ("#d62728", "#9467bd", "#17becf", "#bcbd22", "#e377c2", "#8c564b")
+
+
+def matches(node: Node, query: str) -> bool:
+    """A node belongs to a colour group when its label holds every word of the query."""
+    label = node.label.casefold()
+    return all(word in label for word in query.casefold().split())
+
+
+def group_colours(graph: MemoryGraph, groups: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Each node's colour group colour (the first group it matches), for the nodes in one."""
+    chosen: dict[str, str] = {}
+    for query, colour in groups:
+        for key, node in graph.nodes.items():
+            if key not in chosen and matches(node, query):
+                chosen[key] = colour
+    return chosen
+
+
 def superseded_at(node: Node, moment: datetime | None) -> bool:
     """A fact that no longer held at that moment (or now, without one)."""
     if node.valid_to is None:

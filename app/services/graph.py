@@ -23,7 +23,7 @@ from app.core.entities import Mention
 from app.core.entity_merge import USER, Choice, Group, find_group, normalise, resolve
 from app.core.errors import InputError
 from app.core.forgetting import ForgettingParams, memory_retention
-from app.core.graph import ENTITY, Edge, MemoryGraph, Node, to_graphml, to_json
+from app.core.graph import ENTITY, GROUP_COLOURS, Edge, MemoryGraph, Node, to_graphml, to_json
 from app.core.ports import NoProgress, Progress
 from app.layout.force import LayoutPool as LayoutPool  # the view lays out through here
 from app.storage.fact_store import FactStore
@@ -351,3 +351,26 @@ def save_positions(store: SqliteMemoryStore, laid_out: dict[str, tuple[float, fl
 
 def graph_problems(store: SqliteMemoryStore) -> list[str]:
     return GraphStore(store).problems()
+
+
+def colour_groups(store: SqliteMemoryStore) -> list[tuple[str, str]]:
+    """The saved searches whose matches the view draws in their own colour."""
+    return GraphStore(store).colour_groups()
+
+
+def add_colour_group(store: SqliteMemoryStore, query: str) -> list[tuple[str, str]]:
+    """Save a search as a colour group (the next free colour); kept in the store."""
+    words = " ".join(query.split())
+    if not words:
+        raise InputError("a colour group needs words to match")
+    graph = GraphStore(store)
+    taken = [c for q, c in graph.colour_groups() if q != words]
+    free = [c for c in GROUP_COLOURS if c not in taken] or list(GROUP_COLOURS)
+    graph.save_colour_group(words, free[0])
+    return graph.colour_groups()
+
+
+def remove_colour_group(store: SqliteMemoryStore, query: str) -> list[tuple[str, str]]:
+    graph = GraphStore(store)
+    graph.remove_colour_group(query)
+    return graph.colour_groups()

@@ -400,3 +400,20 @@ class GraphStore:
                 "INSERT OR REPLACE INTO graph_positions (node, x, y) VALUES (?, ?, ?)",
                 [(k, x, y) for k, (x, y) in positions.items()],
             )
+
+    # ------------------------------------------------------------ colour groups
+
+    def colour_groups(self) -> list[tuple[str, str]]:
+        return [(r[0], r[1]) for r in self.conn.execute(
+            "SELECT query, colour FROM graph_colour_groups ORDER BY id")]  # fmt: skip
+
+    def save_colour_group(self, query: str, colour: str) -> None:
+        with self.store.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO graph_colour_groups (query, colour) VALUES (?, ?)",
+                (query, colour),
+            )
+
+    def remove_colour_group(self, query: str) -> None:
+        with self.store.transaction() as conn:
+            conn.execute("DELETE FROM graph_colour_groups WHERE query = ?", (query,))

@@ -280,6 +280,14 @@ MIGRATIONS: list[str] = [
     CREATE INDEX memories_by_superseded_by ON memories(superseded_by)
         WHERE superseded_by IS NOT NULL;
     """,
+    # 12: the graph view's colour groups: nodes matching a saved search drawn in its colour.
+    """
+    CREATE TABLE graph_colour_groups (
+        id INTEGER PRIMARY KEY,
+        query TEXT NOT NULL UNIQUE,
+        colour TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

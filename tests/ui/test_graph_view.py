@@ -298,3 +298,29 @@ def test_time_lapse_plays_memories_in_the_order_they_were_learned(
     assert view.play_button.text() == "Play" and view.as_of is None
     assert counts[0] < counts[-1] == len(view.full.nodes if view.full else {})
     assert counts == sorted(counts)  # only ever more: nothing learned is lost on the way
+
+
+def test_a_colour_group_colours_what_matches_and_is_kept(qtbot: QtBot, window: MainWindow) -> None:
+    view = open_graph(qtbot, window)
+
+    def colour_of(label: str) -> str:
+        key = key_of(view, label)
+        spots = view.nodes_item.data
+        index = list(spots["data"]).index(key)
+        return str(spots["brush"][index].color().name())
+
+    before = colour_of("Ana")
+    view.group_words.setText("ana")
+    qtbot.keyClick(view.group_words, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.group_list.count() == 1, timeout=10_000)
+    colour = view.groups[0][1]
+    assert colour != before and colour_of("Ana") == colour
+    assert colour_of("Ana's birthday is on 28 March.") == colour
+    assert colour_of("Manchester") != colour  # no match, its own type's colour
+    # Kept in the store: a reload (or the next start) colours the same.
+    with qtbot.waitSignal(view.drawn, timeout=30_000):
+        view.reload()
+    assert view.group_list.currentData() == "ana" and colour_of("Ana") == colour
+    view.remove_group_button.click()
+    qtbot.waitUntil(lambda: view.group_list.count() == 0, timeout=10_000)
+    assert colour_of("Ana") == before
