@@ -38,6 +38,7 @@ class ModelSettings:
 
 _log_callback: Any = None
 PAUSE_CHECK_S = 0.25  # a paused background call looks again this often (the gate's calm)
+PROMPT_STEP = 64  # prompt tokens a background call reads between two looks at the user
 _quiet_lock = threading.Lock()
 
 
@@ -278,13 +279,27 @@ class LocalModel:
                     self._wake.clear()
 
             wait()  # not even the prompt's set-up (template, grammar) while the user waits
+            llama = self._model()
+            whole = llama.eval
+
+            def in_steps(tokens: Any) -> None:
+                # The prompt too is read a step at a time, pausing between steps: read whole,
+                # a long prompt held the CPU for seconds whatever the user was doing.
+                for start in range(0, len(tokens), PROMPT_STEP):
+                    wait()
+                    whole(tokens[start : start + PROMPT_STEP])
+
+            llama.eval = in_steps  # this call only (the instance's own attribute)
             pieces: list[str] = []
             finish = ""
-            for chunk in self._model().create_chat_completion(**request, stream=True):
-                choice = chunk["choices"][0]
-                pieces.append(choice["delta"].get("content") or "")
-                finish = choice.get("finish_reason") or finish
-                wait()
+            try:
+                for chunk in llama.create_chat_completion(**request, stream=True):
+                    choice = chunk["choices"][0]
+                    pieces.append(choice["delta"].get("content") or "")
+                    finish = choice.get("finish_reason") or finish
+                    wait()
+            finally:
+                del llama.eval
             return "".join(pieces), finish
 
         result: tuple[str, str] = self._submit(job, background=should_pause is not None).result()

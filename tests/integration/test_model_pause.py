@@ -74,3 +74,14 @@ def test_background_calls_run_at_the_lowest_cpu_priority(model: LocalModel) -> N
     assert os.getpriority(os.PRIO_PROCESS, threads["llama-owner"]) == os.getpriority(
         os.PRIO_PROCESS, 0
     )
+
+
+def test_a_long_prompt_read_in_steps_gives_the_same_reply(model: LocalModel) -> None:
+    # A background call reads its prompt 64 tokens at a time (pausing between steps).
+    story = "Tom fixed the boiler on Monday, then went to Leeds to see his sister Ines. " * 12
+    messages = [{"role": "user", "content": f"{story}\nWho did Tom visit? Answer as JSON."}]
+    assert model.count_tokens(story) > 3 * 64
+    model.complete_json(MESSAGES, SCHEMA, 8)  # another prompt first: nothing of it is cached
+    stepped = model.complete_json(messages, SCHEMA, 16, lambda: False)
+    model.complete_json(MESSAGES, SCHEMA, 8)
+    assert model.complete_json(messages, SCHEMA, 16) == stepped
