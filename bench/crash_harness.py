@@ -353,6 +353,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         outcomes = harness(folder, options.ops.split(","), options.kills, options.seed)
     summary = [o.to_dict() for o in outcomes]
     out = ROOT / "bench" / "results" / "crash-harness.json"
+    out.parent.mkdir(exist_ok=True)  # results/ is not in git
     out.write_text(json.dumps({"kills_per_op": options.kills, "ops": summary}, indent=2) + "\n")
     failed = [p for o in outcomes for p in o.problems]
     print(json.dumps({"problems": failed}, indent=2))
