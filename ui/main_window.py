@@ -169,6 +169,7 @@ class MainWindow(QMainWindow):
         self.capture.cycle.connect(self._captured)
         self.controls.forget_requested.connect(self.forget_captures)
         self.settings.forget_requested.connect(self.forget_captures)
+        self.settings.vault_requested.connect(self.show_vault)
 
         self.bridge = SchedulerBridge(self)
         self.bridge.result.connect(self._job_done)

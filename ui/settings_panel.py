@@ -60,6 +60,7 @@ def lines(text: str) -> list[str]:
 class SettingsPanel(QWidget):
     saved = Signal(object)  # Settings
     forget_requested = Signal(float)  # minutes of capture to forget
+    vault_requested = Signal(str)  # "export" or "import": the window opens the vault dialog
 
     def __init__(self, reverie: Reverie, runner: EngineRunner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -111,6 +112,15 @@ class SettingsPanel(QWidget):
         self.data_note = QLabel("Everything Reverie keeps is in this folder; nothing leaves it.")
         self.data_note.setWordWrap(True)
         data_form.addRow(self.data_note)
+        vault_row = QHBoxLayout()
+        self.export_vault = QPushButton("Export vault…")
+        self.export_vault.clicked.connect(lambda: self.vault_requested.emit("export"))
+        self.import_vault = QPushButton("Import vault…")
+        self.import_vault.clicked.connect(lambda: self.vault_requested.emit("import"))
+        vault_row.addWidget(self.export_vault)
+        vault_row.addWidget(self.import_vault)
+        vault_row.addStretch(1)
+        data_form.addRow("Memory vault:", vault_row)
         layout.addWidget(data_box)
 
         review_box = QGroupBox("Review")

@@ -108,3 +108,10 @@ def test_cancel_leaves_no_vault(qtbot: QtBot, window: MainWindow, tmp_path: Path
     qtbot.waitUntil(lambda: dialog.job is None)
     assert "Cancelled" in dialog.status.text()
     assert list(folder.iterdir()) == []  # no vault, no temporary file
+
+
+def test_settings_open_the_vault_dialogs(window: MainWindow) -> None:
+    window.settings.export_vault.click()
+    window.settings.import_vault.click()
+    modes = [d.mode for d in window.findChildren(VaultDialog)]
+    assert modes[-2:] == ["export", "import"]
