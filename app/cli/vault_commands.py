@@ -44,6 +44,17 @@ def add_vault_commands(sub: Any, command: Any, options: tuple[str, ...]) -> None
                       help="when both sides changed a memory: the newer change (default), "
                       "mine, or theirs")  # fmt: skip
     read.add_argument("--vault-passphrase-env", metavar="VAR", help=env_help)
+    keep = command(vsub, "backup", options,
+                   help="a vault into FOLDER if the last is older than --every-days; keeps "
+                   "the newest --keep (for cron or a systemd timer)")  # fmt: skip
+    keep.add_argument("folder", help="where backups are kept")
+    keep.add_argument("--every-days", type=float, default=0, metavar="N",
+                      help="skip if the newest backup is younger than N days")  # fmt: skip
+    keep.add_argument("--keep", type=int, default=5, metavar="K",
+                      help="keep the newest K backups (default 5)")  # fmt: skip
+    keep.add_argument("--vault-passphrase-env", metavar="VAR",
+                      help="the vault passphrase's environment variable (default: the one "
+                      "remembered in the OS keyring)")  # fmt: skip
     restore = command(vsub, "restore-snapshot", options,
                       help="put back the store as it was before a vault replaced it")  # fmt: skip
     restore.add_argument("--snapshot", metavar="FILE", help="this snapshot (default: newest)")
@@ -55,7 +66,31 @@ def cmd_vault(args: argparse.Namespace, reverie: Reverie) -> int:
         return _export(args, reverie)
     if args.action == "import":
         return _import(args, reverie)
+    if args.action == "backup":
+        return _backup(args, reverie)
     return _restore(args, reverie)
+
+
+def _backup(args: argparse.Namespace, reverie: Reverie) -> int:
+    from app.services.vault import backup, remembered_passphrase
+
+    secret = remembered_passphrase(reverie.home) if not args.vault_passphrase_env else None
+    if secret is None:
+        if not args.vault_passphrase_env:
+            raise InputError("no vault passphrase remembered in the OS keyring: use "
+                             "--vault-passphrase-env VAR")  # fmt: skip
+        secret = passphrase(args, confirm=False)
+    report = backup(reverie, Path(args.folder), secret, every_days=args.every_days,
+                    keep=args.keep, progress=TerminalProgress())  # fmt: skip
+    if args.json:
+        emit_json(None if report is None else report.to_dict())
+    elif report is None:
+        print(f"No backup needed: the newest in {args.folder} is younger than "
+              f"{args.every_days:g} days.")  # fmt: skip
+    else:
+        print(f"Backed up {report.counts.get('memory', 0)} memories to {report.path} "
+              f"(checked).")  # fmt: skip
+    return 0
 
 
 def passphrase(args: argparse.Namespace, *, confirm: bool) -> str:

@@ -17,6 +17,7 @@ import secrets
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -637,3 +638,49 @@ def remember_passphrase(home: Path, passphrase: str | None) -> bool:
     except Exception:
         return False
     return True
+
+
+# ------------------------------------------------------------------ backups
+
+BACKUP_PREFIX = "reverie-backup-"
+
+
+def backups(folder: Path) -> list[Path]:
+    """The vaults `backup` wrote in `folder`, oldest first (their names sort by time)."""
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob(f"{BACKUP_PREFIX}*{SUFFIX}"))
+
+
+def backup(
+    reverie: Reverie,
+    folder: Path,
+    passphrase: str,
+    *,
+    every_days: float = 0,
+    keep: int = 5,
+    kdf: KdfParams | None = None,
+    progress: Progress | None = None,
+) -> ExportReport | None:
+    """Write a vault to `folder` unless the newest backup there is younger than `every_days`
+    (None then), then remove the oldest backups beyond `keep`. Only files this function
+    named are ever removed, and only after the new one was written and checked."""
+    if keep < 1:
+        raise InputError("keep at least one backup")
+    folder = folder.expanduser()
+    folder.mkdir(parents=True, exist_ok=True)
+    now = reverie.now()
+    existing = backups(folder)
+    if existing and every_days > 0:
+        stamp = existing[-1].name.removeprefix(BACKUP_PREFIX).removesuffix(SUFFIX)
+        try:
+            newest = datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        except ValueError:
+            newest = None
+        if newest is not None and now - newest < timedelta(days=every_days):
+            return None
+    target = folder / f"{BACKUP_PREFIX}{now.astimezone(UTC):%Y%m%dT%H%M%SZ}{SUFFIX}"
+    report = export_vault(reverie, target, passphrase, kdf=kdf, progress=progress)
+    for old in backups(folder)[:-keep]:
+        old.unlink(missing_ok=True)
+    return report
