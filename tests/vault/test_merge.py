@@ -35,19 +35,34 @@ def say(reverie: Reverie, folder: Path, name: str, *lines: str) -> None:
     chat = folder / f"{name}.jsonl"
     chat.write_text(
         "".join(
-            json.dumps({"id": f"{name}-{n}", "session": name, "role": "user", "content": text,
-                        "timestamp": (reverie.now() + timedelta(minutes=n)).isoformat()}) + "\n"
+            json.dumps(
+                {
+                    "id": f"{name}-{n}",
+                    "session": name,
+                    "role": "user",
+                    "content": text,
+                    "timestamp": (reverie.now() + timedelta(minutes=n)).isoformat(),
+                }
+            )
+            + "\n"
             for n, text in enumerate(lines)
         )
-    )  # fmt: skip
-    ingest_file(reverie.store, reverie.index, chat, fmt="auto", now=reverie.now(),
-                params=reverie.params)  # fmt: skip
+    )
+    ingest_file(
+        reverie.store, reverie.index, chat, fmt="auto", now=reverie.now(), params=reverie.params
+    )
 
 
 def export(home: Path, embedder: Any, target: Path, now: Any = NOW) -> Path:
     with open_home(home, embedder, now) as reverie:
-        export_vault(reverie, target, PASSPHRASE, include_thumbnails=True,
-                     thumbnail_key=THUMB_KEY, kdf=CHEAP_KDF)  # fmt: skip
+        export_vault(
+            reverie,
+            target,
+            PASSPHRASE,
+            include_thumbnails=True,
+            thumbnail_key=THUMB_KEY,
+            kdf=CHEAP_KDF,
+        )
     return target
 
 
@@ -116,8 +131,11 @@ def test_two_homes_that_diverged_merge_with_both_sides_and_no_duplicates(
     assert "pin" in actions and "archive" in actions
     assert desktop_copy.archived_at is None  # the archive happened after the copy
     # The recall on the desktop only: an update (its history is a superset of ours).
-    recalled_uid = next(u for u, m in desktop_state["memories"].items() if m[0][1] == recalled.text
-                        and m[0][11] == recalled.recall_count + 1)  # fmt: skip
+    recalled_uid = next(
+        u
+        for u, m in desktop_state["memories"].items()
+        if m[0][1] == recalled.text and m[0][11] == recalled.recall_count + 1
+    )
     assert merged["memories"][recalled_uid] == desktop_state["memories"][recalled_uid]
     assert report.counts["memory"]["updated"] >= 1, (report.counts["memory"], report.conflicts)
     assert set(desktop_state["memories"]) <= set(merged["memories"])

@@ -32,8 +32,14 @@ def big_vault(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> bytes:
     """A vault of several chunks (the scenario's year of chat, with its vectors)."""
     folder = tmp_path_factory.mktemp("big")
     with open_home(folder / "home", embedder, SCENARIO_NOW) as reverie:
-        ingest_file(reverie.store, reverie.index, SCENARIO, fmt="auto", now=SCENARIO_NOW,
-                    params=reverie.params)  # fmt: skip
+        ingest_file(
+            reverie.store,
+            reverie.index,
+            SCENARIO,
+            fmt="auto",
+            now=SCENARIO_NOW,
+            params=reverie.params,
+        )
         export_vault(reverie, folder / "v", PASSPHRASE, include_embeddings=True, kdf=CHEAP_KDF)
     data = (folder / "v").read_bytes()
     assert body_size(data) > 3 * SEALED, "the rejection tests need a vault of several chunks"
@@ -54,8 +60,14 @@ def target(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Iterator[
     """A home with a few memories; every test checks it is left untouched."""
     home = tmp_path_factory.mktemp("target") / "home"
     with open_home(home, embedder) as reverie:
-        ingest_file(reverie.store, reverie.index, Path(__file__).parent / "rich_chat.jsonl",
-                    fmt="auto", now=SCENARIO_NOW, params=reverie.params)  # fmt: skip
+        ingest_file(
+            reverie.store,
+            reverie.index,
+            Path(__file__).parent / "rich_chat.jsonl",
+            fmt="auto",
+            now=SCENARIO_NOW,
+            params=reverie.params,
+        )
     before = db_hash(home)
     with open_home(home, embedder) as reverie:
         yield reverie
@@ -116,10 +128,12 @@ def test_one_flipped_bit(target: Reverie, big_vault: bytes, tmp_path: Path, wher
         "last chunk": len(big_vault) - 30,
     }[where]
     message = refused(target, tmp_path, flip(big_vault, position, 3))
-    expected = {"header": "wrong passphrase (or the vault's header was altered)",
-                "parameters": "header cannot be read",
-                "body": "chunk 1 does not authenticate",
-                "last chunk": "last chunk was altered"}[where]  # fmt: skip
+    expected = {
+        "header": "wrong passphrase (or the vault's header was altered)",
+        "parameters": "header cannot be read",
+        "body": "chunk 1 does not authenticate",
+        "last chunk": "last chunk was altered",
+    }[where]
     assert expected in message
 
 
