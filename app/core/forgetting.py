@@ -29,6 +29,10 @@ class ForgettingParams:
     recall_gain: float = 0.5  # every recall multiplies S by at least 1 + recall_gain
     spacing_gain: float = 2.0  # ...plus this much more the closer R was to zero
     archive_threshold: float = 0.05
+    # A memory is not archived in its first days in Reverie, however old the message: an
+    # imported year of chats stays searchable while the user explores it, and what they
+    # recall meanwhile is strengthened before the rest is archived.
+    learning_grace_days: float = 30.0
     max_stability_days: float = 3650.0
     # The user's "memories last longer/shorter" preference. Applied when retention is read, not
     # stored, so changing it acts on every memory at once, old and new.
@@ -39,6 +43,8 @@ class ForgettingParams:
             raise ValueError("archive_threshold must be between 0 and 1")
         if self.recall_gain < 0 or self.spacing_gain < 0 or self.importance_gain < 0:
             raise ValueError("gains must not be negative")
+        if self.learning_grace_days < 0:
+            raise ValueError("learning_grace_days must not be negative")
         if self.stability_scale <= 0:
             raise ValueError("stability_scale must be positive")
         if any(days <= 0 for days in self.base_stability_days.values()):
@@ -87,6 +93,8 @@ def effective_stability(memory: Memory, params: ForgettingParams) -> float:
 def should_archive(memory: Memory, now: datetime, params: ForgettingParams) -> bool:
     if memory.pinned or memory.archived:
         return False
+    if elapsed_days(memory.observed_at, now) < params.learning_grace_days:
+        return False
     return memory_retention(memory, now, params) < params.archive_threshold
 
 
@@ -95,4 +103,6 @@ def days_until_archived(memory: Memory, now: datetime, params: ForgettingParams)
     if memory.pinned or memory.archived:
         return None
     total = -math.log(params.archive_threshold) * effective_stability(memory, params)
-    return max(0.0, total - elapsed_days(memory.strength_since, now))
+    faded_in = total - elapsed_days(memory.strength_since, now)
+    grace_left = params.learning_grace_days - elapsed_days(memory.observed_at, now)
+    return max(0.0, faded_in, grace_left)

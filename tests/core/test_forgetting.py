@@ -95,10 +95,11 @@ def test_pinned_memories_do_not_decay() -> None:
 
 def test_archiving_happens_exactly_when_retention_crosses_the_threshold() -> None:
     m = memory(stability_days=10.0)
+    curve_only = replace(PARAMS, learning_grace_days=0.0)
     cutoff = -math.log(PARAMS.archive_threshold) * 10.0  # ~30 days
-    assert not should_archive(m, T0 + timedelta(days=cutoff - 0.01), PARAMS)
-    assert should_archive(m, T0 + timedelta(days=cutoff + 0.01), PARAMS)
-    assert days_until_archived(m, T0, PARAMS) == pytest.approx(cutoff)
+    assert not should_archive(m, T0 + timedelta(days=cutoff - 0.01), curve_only)
+    assert should_archive(m, T0 + timedelta(days=cutoff + 0.01), curve_only)
+    assert days_until_archived(m, T0, curve_only) == pytest.approx(cutoff)
 
 
 def test_the_clock_restarts_at_the_last_recall() -> None:
@@ -110,7 +111,10 @@ def test_the_clock_starts_when_it_was_said_not_when_it_was_learned() -> None:
     # A message said 60 days before it was imported has been fading for 60 days.
     imported = memory(event_time=T0 - timedelta(days=60), observed_at=T0)
     assert memory_retention(imported, T0, PARAMS) == pytest.approx(retention(60, 10.0))
-    assert should_archive(imported, T0, PARAMS)
+    # Faded already, but kept searchable for its first month in Reverie, then archived.
+    assert not should_archive(imported, T0 + timedelta(days=29), PARAMS)
+    assert days_until_archived(imported, T0, PARAMS) == pytest.approx(30.0)
+    assert should_archive(imported, T0 + timedelta(days=30.1), PARAMS)
     # A time ahead of learning (a plan for next week) does not start it later.
     planned = memory(event_time=T0 + timedelta(days=7), observed_at=T0)
     assert memory_retention(planned, T0 + timedelta(days=1), PARAMS) == pytest.approx(
