@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
 from collections import Counter
 
 from app.core.extraction import stem
@@ -15,7 +16,12 @@ ABSTAIN = re.compile(r"(don't have a memory|not mentioned|no information|i don't
 
 def normalise(text: str) -> str:
     text = str(text).lower().replace(",", " ")
-    text = "".join(ch for ch in text if ch not in string.punctuation)
+    # Curly quotes and dashes too: “Nike has been…” holds the word "nike".
+    text = "".join(
+        ch
+        for ch in text
+        if ch not in string.punctuation and not unicodedata.category(ch).startswith("P")
+    )
     return " ".join(_ARTICLES.sub(" ", text).split())
 
 

@@ -50,7 +50,7 @@ GENERIC = frozenset(
     again first last time times often long much many something anything everything life
     recommend recommended suggest suggested suggestion recommendation advise advice told
     want wanted like need please give me details detail exactly home remind reminder follow
-    previous conversation conversations chat chatted discussion discussed discuss earlier provide
+    conversation conversations chat chatted discussion discussed discuss earlier provide
     provided
     wondering wonder""".split()  # noqa: SIM905
 )
@@ -131,6 +131,13 @@ def analyse(question: str, user_names: Iterable[str] = ()) -> Question:
     )
     if tail and len(tail[1].split()) >= 4:
         asking = tail[1]
+    # "our previous conversation about X" points at the chat, not at what is asked.
+    asking = re.sub(
+        r"\b(?:our|the|my|a|that)\s+(?:previous|last|earlier|past)\s+(?:conversation|chat|discussion)s?\b",
+        " ",
+        asking,
+        flags=re.I,
+    )
     lowered = asking.strip().lower()
     wh_match = re.match(
         r"(?:and |so |also |but )?(how many|how much|how long|how often|who|whom|whose|where|when|which|what|how|why)\b",

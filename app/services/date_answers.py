@@ -55,7 +55,15 @@ def date_answer(
         # The options are often bare ("Rachel or Alex"); the question's own words say what
         # event each one stands for ("Who became a parent first").
         stem = question.split(",")[0] if "," in question else question
-        found = [_event(f"{option} {stem}", find, choose, said, names) for option in asked.options]
+        # An option that names its event ("the Dell XPS 13") is looked for by its own words;
+        # a bare one ("Rachel") with the question's ("Who became a parent first").
+        found = [
+            _event(
+                option if len(analyse(option, names).focus) >= 2 else f"{option} {stem}",
+                find, choose, said, names,
+            )
+            for option in asked.options
+        ]  # fmt: skip
         if any(f is None for f in found):
             return None
         (a, day_a), (b, day_b) = found  # type: ignore[misc]
@@ -82,6 +90,10 @@ def date_answer(
     if hit_a.memory.id == hit_b.memory.id:
         return None
     amount, unit = elapsed_in(asked.unit, day_a, day_b)
+    if amount == 0 and not asked.unit:
+        # "How long had I been using the rug when…" is not "0 days": the start was not found,
+        # only another mention from the same day.
+        return None
     return (
         f"{amount} {unit}: from {_day_words(min(day_a, day_b))} [1]"
         f" to {_day_words(max(day_a, day_b))} [2].",
