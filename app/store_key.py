@@ -34,6 +34,10 @@ ARGON2 = {"memory_cost": 64 * 1024, "iterations": 3, "lanes": 4}
 class PassphraseNeeded(EnvironmentProblem):
     """The store's key comes from a passphrase and none was given: the app asks for one."""
 
+    def __init__(self, message: str, *, new_store: bool = False) -> None:
+        super().__init__(message)
+        self.new_store = new_store  # choosing a passphrase (asked twice), not entering one
+
 
 @dataclass(frozen=True)
 class KeyRecord:
@@ -164,7 +168,8 @@ class StoreKey:
                 raise PassphraseNeeded(
                     "Reverie encrypts your memories and there is no OS keyring here to keep "
                     "the key: choose a passphrase (set it in "
-                    f"{ENV_PASSPHRASE}, or name another variable with --passphrase-env)"
+                    f"{ENV_PASSPHRASE}, or name another variable with --passphrase-env)",
+                    new_store=True,
                 )
             key = _derive(self.passphrase, salt)
             self.method = PASSPHRASE

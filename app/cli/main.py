@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import getpass
 import logging
 import os
 import sys
@@ -24,10 +25,10 @@ from app.cli import (
 from app.cli.index_commands import cmd_index
 from app.cli.parser import parse_args
 from app.cli.store_commands import StoreHandler
-from app.core.errors import ReverieError
+from app.core.errors import EnvironmentProblem, ReverieError
 from app.runtime import Reverie
 from app.storage import sqlcipher
-from app.store_key import passphrase_from_env
+from app.store_key import PassphraseNeeded, passphrase_from_env
 
 HANDLERS: dict[str, Callable[[argparse.Namespace, Reverie], int]] = {
     "ingest": commands.cmd_ingest,
@@ -71,6 +72,22 @@ def _crash_report(home: str | None) -> str:
         return "(could not write a crash report; traceback above)"
 
 
+def ask_passphrase(new_store: bool) -> str:
+    """The store's passphrase from the terminal: chosen twice for a new store."""
+    if new_store:
+        print(
+            "Reverie encrypts your memories; there is no OS keyring here, so choose a "
+            "passphrase (it is never stored; without it the memories cannot be read).",
+            file=sys.stderr,
+        )
+    first = getpass.getpass("Passphrase: ")
+    if not first:
+        raise EnvironmentProblem("no passphrase was entered")
+    if new_store and getpass.getpass("The same passphrase again: ") != first:
+        raise EnvironmentProblem("the two passphrases differ; nothing was created")
+    return first
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = parse_args(argv)
@@ -90,9 +107,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             # Commands on the store file itself: they run before it is opened (it may be
             # damaged, or about to be replaced), then open it to rebuild the index.
             return STORE_COMMANDS[args.command][1](args, home, passphrase)
-        with Reverie(
-            home, model_path=Path(model).expanduser() if model else None, passphrase=passphrase
-        ) as reverie:
+        model_path = Path(model).expanduser() if model else None
+        try:
+            reverie = Reverie(home, model_path=model_path, passphrase=passphrase)
+        except PassphraseNeeded as needed:
+            # At a terminal, ask as restic and borg do; scripts set the environment variable.
+            if passphrase is not None or not (sys.stdin.isatty() and sys.stderr.isatty()):
+                raise
+            reverie = Reverie(
+                home, model_path=model_path, passphrase=ask_passphrase(needed.new_store)
+            )
+        with reverie:
             return HANDLERS[args.command](args, reverie)
     except ReverieError as error:
         print(f"reverie: error: {error}", file=sys.stderr)
