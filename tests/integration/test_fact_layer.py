@@ -23,6 +23,15 @@ def load(reverie: Reverie, path: Path = SCENARIO) -> None:
                 params=reverie.params, entities=reverie.entities)  # fmt: skip
 
 
+def load_lines(reverie: Reverie, chat: Path, lines: list[tuple[str, str, str]]) -> None:
+    """A small chat of the user's own messages: (id, time, text) each."""
+    chat.write_text("".join(
+        json.dumps({"id": i, "timestamp": t, "role": "user", "content": c}) + "\n"
+        for i, t, c in lines
+    ))  # fmt: skip
+    load(reverie, chat)
+
+
 def current(reverie: Reverie, attribute: str, subject: str = "me") -> list[str]:
     return [
         m.value or ""
@@ -173,11 +182,7 @@ def test_questions_about_time_between_remembered_events_are_computed(
         ("3", "2026-04-02T18:00:00Z", "Attended the Ash Wednesday service at the cathedral "
          "yesterday, beautiful music."),
     ]  # fmt: skip
-    chat.write_text("".join(
-        json.dumps({"id": i, "timestamp": t, "role": "user", "content": c}) + "\n"
-        for i, t, c in lines
-    ))  # fmt: skip
-    load(reverie, chat)
+    load_lines(reverie, chat, lines)
     now = datetime(2026, 6, 1, tzinfo=UTC)
 
     def ask(question: str) -> Answer:
@@ -211,11 +216,7 @@ def test_a_question_wanting_a_time_of_day_is_answered_by_the_message_that_gives_
         ("2", "2026-05-30T07:52:00Z", "Tuesday at 2:00 pm works for the client meeting. I "
          "need to be done before the gym, which is usually at 6:00 pm."),
     ]  # fmt: skip
-    chat.write_text("".join(
-        json.dumps({"id": i, "timestamp": t, "role": "user", "content": c}) + "\n"
-        for i, t, c in lines
-    ))  # fmt: skip
-    load(reverie, chat)
+    load_lines(reverie, chat, lines)
     answer = answer_question(
         "What time do I usually go to the gym?", store=reverie.store, index=reverie.index,
         model=reverie.model, now=SCENARIO_NOW, params=reverie.params,
