@@ -104,4 +104,3 @@ class CachedEmbedder(MiniLmEmbedder):
                 else:
                     found[row[0]] = _tokens_from(row[1], row[2], row[3])
         return found
-

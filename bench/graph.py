@@ -46,8 +46,10 @@ def layout_times(sizes: tuple[int, ...], repeats: int) -> dict[str, Any]:
             cpu.append(time.process_time() - cpu_began)
         found[f"{size}"] = {"seconds": round(statistics.median(runs), 3),
                             "cpu_seconds": round(statistics.median(cpu), 3)}  # fmt: skip
-        print(f"layout {size} nodes, {len(edges)} edges: {found[str(size)]['seconds']} s, "
-              f"{found[str(size)]['cpu_seconds']} s of CPU (median of {repeats})")
+        print(
+            f"layout {size} nodes, {len(edges)} edges: {found[str(size)]['seconds']} s, "
+            f"{found[str(size)]['cpu_seconds']} s of CPU (median of {repeats})"
+        )
     return found
 
 

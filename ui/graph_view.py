@@ -424,9 +424,7 @@ class GraphView(QWidget):
         token = self._layout_token
         self.layouts_running += 1
         future = self.pool.submit(len(keys), edges, seed)
-        future.add_done_callback(
-            lambda done: self.bridge.ready.emit(token, (keys, done))
-        )
+        future.add_done_callback(lambda done: self.bridge.ready.emit(token, (keys, done)))
 
     def _laid_out(self, token: int, result: tuple[list[str], Any]) -> None:
         self.layouts_running -= 1

@@ -183,6 +183,7 @@ class VaultDialog(QDialog):
         self.preview_button.setEnabled(False)
         self.go_button.setEnabled(False)
         self.status.setText(f"{label}…")
+
         # Completion comes through the callbacks, which the job holds from its creation: a
         # quick job (a wrong passphrase) may finish before any signal could be connected here.
         def succeeded(result: Any) -> None:

@@ -35,8 +35,11 @@ def add_vault_commands(sub: Any, command: Any, options: tuple[str, ...]) -> None
     export.add_argument("--vault-passphrase-env", metavar="VAR", help=env_help)
     read = command(vsub, "import", options, help="merge a vault in, or replace the store with it")
     read.add_argument("file", help="the vault to read")
-    read.add_argument("--dry-run", action="store_true",
-                      help="show what would be added, updated, conflicting; change nothing")
+    read.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show what would be added, updated, conflicting; change nothing",
+    )
     read.add_argument("--mode", choices=["merge", "replace"], default="merge",
                       help="merge by global id (default), or replace the whole store (a "
                       "snapshot of it is kept)")  # fmt: skip
@@ -137,11 +140,13 @@ def _export(args: argparse.Namespace, reverie: Reverie) -> int:
         emit_json(report.to_dict())
         return 0
     counts = report.counts
-    print(f"Wrote {report.path} ({report.bytes / 1e6:.1f} MB in {report.seconds:.1f} s), "
-          f"read back and checked: {counts.get('memory', 0)} memories, "
-          f"{counts.get('evidence', 0)} messages and screens, {counts.get('entity', 0)} "
-          f"entities, {counts.get('link', 0)} links, {counts.get('frame', 0)} screen frames, "
-          f"{counts.get('thumbnail', 0)} thumbnails, {counts.get('embedding', 0)} vectors.")
+    print(
+        f"Wrote {report.path} ({report.bytes / 1e6:.1f} MB in {report.seconds:.1f} s), "
+        f"read back and checked: {counts.get('memory', 0)} memories, "
+        f"{counts.get('evidence', 0)} messages and screens, {counts.get('entity', 0)} "
+        f"entities, {counts.get('link', 0)} links, {counts.get('frame', 0)} screen frames, "
+        f"{counts.get('thumbnail', 0)} thumbnails, {counts.get('embedding', 0)} vectors."
+    )
     for note in report.skipped:
         print(f"note: not included: {note}", file=sys.stderr)
     return 0

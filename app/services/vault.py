@@ -589,7 +589,8 @@ def restore_snapshot(reverie: Reverie, chosen: Path | None = None) -> tuple[Snap
         target = found[0]
     else:
         target = next((s for s in found if s.path == chosen.expanduser()), None) or Snapshot(
-            chosen.expanduser(), "chosen", "")
+            chosen.expanduser(), "chosen", ""
+        )
     kept = take_snapshot(reverie.store, reverie.home / SNAPSHOTS_DIR, reverie.now(),
                          "before-restore")  # fmt: skip
     with reverie.work_lock:

@@ -120,21 +120,24 @@ def export_records(conn: sqlite3.Connection) -> Iterator[tuple[str, dict[str, An
             " LEFT JOIN memories m ON m.id = r.replaces WHERE r.memory_id = ?",
             (memory_id,),
         ).fetchone()
-        yield "memory", {
-            "uid": row["uid"],
-            **{f: row[f] for f in MEMORY_FIELDS},
-            "superseded_by": row["superseded_uid"],
-            "evidence": evidence,
-            "history": history,
-            "review": None
-            if review is None
-            else {
-                "state": review["state"],
-                "why": review["why"],
-                "replaces": review["replaces_uid"],
-                "listed_at": review["listed_at"],
+        yield (
+            "memory",
+            {
+                "uid": row["uid"],
+                **{f: row[f] for f in MEMORY_FIELDS},
+                "superseded_by": row["superseded_uid"],
+                "evidence": evidence,
+                "history": history,
+                "review": None
+                if review is None
+                else {
+                    "state": review["state"],
+                    "why": review["why"],
+                    "replaces": review["replaces_uid"],
+                    "listed_at": review["listed_at"],
+                },
             },
-        }
+        )
     for row in conn.execute("SELECT * FROM entities ORDER BY id"):
         names = row.keys()  # sqlite3.Row iterates over values, not names
         # Columns naming other rows by local id (canonical_id) are recomputed by the graph.
@@ -149,23 +152,29 @@ def export_records(conn: sqlite3.Connection) -> Iterator[tuple[str, dict[str, An
     ):
         names = row.keys()
         extra = {k: row[k] for k in names if k in link_columns and k not in LINK_REFERENCES}
-        yield "link", {
-            **extra,
-            "memory": row["memory_uid"],
-            "target": row["target_uid"],
-            "entity": [row["entity_name"], row["entity_kind"]] if row["entity_id"] else None,
-        }
+        yield (
+            "link",
+            {
+                **extra,
+                "memory": row["memory_uid"],
+                "target": row["target_uid"],
+                "entity": [row["entity_name"], row["entity_kind"]] if row["entity_id"] else None,
+            },
+        )
     for row in conn.execute(
         "SELECT p.*, e.uid AS summary_uid FROM episodes p"
         " LEFT JOIN evidence e ON e.id = p.summary_evidence_id ORDER BY p.id"
     ):
-        yield "episode", {
-            "key": [row["started_at"], row["app"], row["title"]],
-            "ended_at": row["ended_at"],
-            "frames": row["frames"],
-            "closed": row["closed"],
-            "summary_evidence": row["summary_uid"],
-        }
+        yield (
+            "episode",
+            {
+                "key": [row["started_at"], row["app"], row["title"]],
+                "ended_at": row["ended_at"],
+                "frames": row["frames"],
+                "closed": row["closed"],
+                "summary_evidence": row["summary_uid"],
+            },
+        )
     for row in _batches(
         conn,
         "SELECT f.*, p.started_at AS episode_start, p.app AS episode_app,"
@@ -173,15 +182,18 @@ def export_records(conn: sqlite3.Connection) -> Iterator[tuple[str, dict[str, An
         " JOIN episodes p ON p.id = f.episode_id LEFT JOIN evidence e ON e.id = f.evidence_id"
         " WHERE f.id > ? ORDER BY f.id LIMIT ?",
     ):
-        yield "frame", {
-            "key": [row["captured_at"], row["monitor"], row["dhash"]],
-            "episode": [row["episode_start"], row["episode_app"], row["episode_title"]],
-            "app": row["app"],
-            "title": row["title"],
-            "evidence": row["evidence_uid"],
-            "redactions": row["redactions"],
-            "thumbnail": row["thumbnail"],  # a local path; the service swaps in the picture
-        }
+        yield (
+            "frame",
+            {
+                "key": [row["captured_at"], row["monitor"], row["dhash"]],
+                "episode": [row["episode_start"], row["episode_app"], row["episode_title"]],
+                "app": row["app"],
+                "title": row["title"],
+                "evidence": row["evidence_uid"],
+                "redactions": row["redactions"],
+                "thumbnail": row["thumbnail"],  # a local path; the service swaps in the picture
+            },
+        )
     for row in conn.execute(
         "SELECT r.*, e.uid FROM fact_reads r JOIN evidence e ON e.id = r.evidence_id"
         " ORDER BY r.evidence_id"
@@ -192,12 +204,15 @@ def export_records(conn: sqlite3.Connection) -> Iterator[tuple[str, dict[str, An
         "SELECT q.*, e.uid FROM extraction_queue q JOIN evidence e ON e.id = q.evidence_id"
         " ORDER BY q.evidence_id"
     ):
-        yield "extraction", {
-            "evidence": row["uid"],
-            "queued_at": row["queued_at"],
-            "status": row["status"],
-            "detail": row["detail"],
-        }
+        yield (
+            "extraction",
+            {
+                "evidence": row["uid"],
+                "queued_at": row["queued_at"],
+                "status": row["status"],
+                "detail": row["detail"],
+            },
+        )
     tables = dict(_optional(conn))
     if "entity_choice" in tables:
         for row in conn.execute("SELECT * FROM entity_choices ORDER BY id"):
@@ -222,8 +237,9 @@ class MergeReport:
     """What a merge did (or, in a dry run, would do), by kind of record."""
 
     counts: dict[str, dict[str, int]] = field(
-        default_factory=lambda: {k: {"added": 0, "updated": 0, "conflicting": 0,
-                                     "unchanged": 0} for k in KINDS}
+        default_factory=lambda: {
+            k: {"added": 0, "updated": 0, "conflicting": 0, "unchanged": 0} for k in KINDS
+        }
     )
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -361,8 +377,11 @@ class Merger:
                 outcome = "conflicting"
                 take_theirs = self._theirs_wins(local, r)
                 self.report.conflicts.append(
-                    {"uid": local_uid, "text": row["text"][:80],
-                     "kept": "theirs" if take_theirs else "mine"}
+                    {
+                        "uid": local_uid,
+                        "text": row["text"][:80],
+                        "kept": "theirs" if take_theirs else "mine",
+                    }
                 )
         self.report.count("memory", outcome)
         for key, h in theirs.items():
@@ -512,8 +531,15 @@ class Merger:
         self.conn.execute(
             "INSERT INTO episodes (app, title, started_at, ended_at, frames, closed,"
             " summary_evidence_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (app, title, started, r["ended_at"], r["frames"], r["closed"],
-             self._evidence_id(r["summary_evidence"])),
+            (
+                app,
+                title,
+                started,
+                r["ended_at"],
+                r["frames"],
+                r["closed"],
+                self._evidence_id(r["summary_evidence"]),
+            ),
         )
         self.report.count("episode", "added")
 
@@ -532,8 +558,16 @@ class Merger:
         self.conn.execute(
             "INSERT INTO frames (episode_id, captured_at, monitor, app, title, dhash,"
             " evidence_id, redactions) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (episode, captured, monitor, r["app"], r["title"], dhash,
-             self._evidence_id(r["evidence"]), r["redactions"]),
+            (
+                episode,
+                captured,
+                monitor,
+                r["app"],
+                r["title"],
+                dhash,
+                self._evidence_id(r["evidence"]),
+                r["redactions"],
+            ),
         )
         self.report.count("frame", "added")
 
@@ -588,8 +622,7 @@ class Merger:
             return
         key = (r["at"], r["action"], r["name"], r["target"])
         exists = self.conn.execute(
-            "SELECT 1 FROM entity_choices WHERE at = ? AND action = ? AND name = ?"
-            " AND target = ?",
+            "SELECT 1 FROM entity_choices WHERE at = ? AND action = ? AND name = ? AND target = ?",
             key,
         ).fetchone()
         if exists:

@@ -98,12 +98,9 @@ class ChunkReader:
             plain = self._aead.decrypt(_nonce(self._counter, last), sealed, None)
         except InvalidTag:
             if last:
-                raise VaultDamaged(
-                    "the vault is truncated or its last chunk was altered"
-                ) from None
+                raise VaultDamaged("the vault is truncated or its last chunk was altered") from None
             raise VaultDamaged(
-                f"the vault is damaged or was altered (chunk {self._counter} does not "
-                "authenticate)"
+                f"the vault is damaged or was altered (chunk {self._counter} does not authenticate)"
             ) from None
         if last and not plain and self._counter > 0:
             raise VaultDamaged("the vault ends with an empty chunk, which the format forbids")

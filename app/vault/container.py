@@ -70,7 +70,8 @@ class VaultWriter:
         _write_header(out, header, keys)
         self._chunks = ChunkWriter(out, keys.payload)
         self._zstd = zstandard.ZstdCompressor(level=ZSTD_LEVEL, write_checksum=True).stream_writer(
-            self._chunks, closefd=False  # type: ignore[arg-type]
+            self._chunks,  # type: ignore[arg-type]
+            closefd=False,
         )
         self.tally = Tally()
         self._zstd.write(_line(MANIFEST, {**manifest, "format": FORMAT_VERSION}))

@@ -61,6 +61,7 @@ def test_a_named_entity_brings_what_is_one_relation_away(reverie: Reverie, tmp_p
     assert memory_with(ids, "My sister Ana lives in Porto") in ranked
     assert sardines in ranked
     assert memory_with(ids, "espresso machine") not in ranked
+
     # In recall's fusion the linked memories score higher, the others the same (the
     # word-level rerank, on by default, then reorders the top 50 by the question's words).
     def scores(graph: bool) -> dict[int, float]:

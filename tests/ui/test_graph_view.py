@@ -250,9 +250,7 @@ def test_above_the_threshold_clusters_collapse_and_open_on_click(
 
 
 @pytest.mark.usefixtures("light_again")
-def test_graph_screenshot_and_view_export(
-    qtbot: QtBot, window: MainWindow, tmp_path: Path
-) -> None:
+def test_graph_screenshot_and_view_export(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     view = open_graph(qtbot, window)
     view.select(key_of(view, "Ana"))
     settle(qtbot, window)
