@@ -287,6 +287,10 @@ class MainWindow(QMainWindow):
         if not progress.running:
             self.board.clear(progress.job)
             return
+        if progress.job == "extract" and self.scheduler.extraction_paused:
+            # A step's report that arrives after the user paused extraction is stale: the
+            # status bar keeps saying it is paused.
+            return
         self.board.clear("extract-paused")
         self.board.set(progress.job, progress.label, progress.done, progress.total,
                        partial(self.scheduler.cancel, progress.job))  # fmt: skip

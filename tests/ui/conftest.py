@@ -47,6 +47,9 @@ def settle(qtbot: QtBot, window: MainWindow, timeout: int = 60_000) -> None:
     """Wait until the engine worker and the background jobs have nothing left to do (and
     their results are shown)."""
     qtbot.waitUntil(lambda: window.runner.idle() and window.scheduler.idle(), timeout=timeout)
+    # The jobs' last reports were sent before they went idle and may still be queued for the
+    # GUI thread: let them arrive before anything is read off the window.
+    qtbot.wait(50)
 
 
 def opened(qtbot: QtBot, reverie: Reverie) -> MainWindow:

@@ -93,7 +93,8 @@ def test_dropping_a_file_on_the_window_imports_it(qtbot: QtBot, empty_window: Ma
     mime.setUrls([QUrl.fromLocalFile(str(SAMPLE))])
     where = QPointF(20, 20)
     none = (Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
-    enter = QDragEnterEvent(where, Qt.DropAction.CopyAction, mime, *none)
+    # Qt's drag-enter event takes a whole-pixel point, the drop a fractional one.
+    enter = QDragEnterEvent(where.toPoint(), Qt.DropAction.CopyAction, mime, *none)
     drop = QDropEvent(where, Qt.DropAction.CopyAction, mime, *none)
     with qtbot.waitSignal(empty_window.importer.imported, timeout=60_000):
         assert QApplication.sendEvent(empty_window, enter) and enter.isAccepted()
