@@ -11,8 +11,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from app.core.facts import read_facts, read_procedure
+from app.core.facts import read_facts
 from app.core.forgetting import ForgettingParams, memory_retention
+from app.core.procedures import read_procedure
 from app.core.questions import fold
 from app.core.records import Memory, MemoryKind, Message
 from app.services.answer import Answer, Citation, answer_question

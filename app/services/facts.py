@@ -11,9 +11,10 @@ from datetime import datetime
 from typing import Protocol
 
 from app.core.entities import Mention
-from app.core.facts import ME, NAME_SLOTS, PETS, Fact, Procedure, read_facts, read_procedure
+from app.core.facts import ME, NAME_SLOTS, PETS, Fact, read_facts
 from app.core.forgetting import ForgettingParams
 from app.core.ports import NoProgress, Progress
+from app.core.procedures import Procedure, read_procedure
 from app.core.records import Evidence, MemoryKind
 from app.storage.fact_store import PROCEDURE, FactStore, LearnedFact, LearnReport
 from app.storage.sqlite_store import SqliteMemoryStore

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.facts import ME, read_facts, read_procedure
+from app.core.facts import ME, read_facts
+from app.core.procedures import read_procedure
 
 
 def facts(text: str) -> dict[tuple[str, str], str]:

@@ -1,0 +1,158 @@
+"""How-tos read from a message by rules, no model: a goal and its ordered steps from numbered
+or dashed lists, "first ..., then ...", "step one ...", "the trick is to ...", and how-tos
+embedded in longer messages. Pure functions of text: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_STEP_SPLIT = re.compile(
+    r"\s*(?:\n\s*(?:\d{1,2}[.)]|[-*•])\s*|(?<!\d)\b\d{1,2}[.)]\s+|,?\s*\band then\b\s*"
+    r"|,?\s*\bthen\b\s*|,?\s*\b(?:and )?finally\b,?\s*|,?\s*\bafter that\b,?\s*|;\s*"
+    r"|,\s*(?:and\s+)?)",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Procedure:
+    goal: str  # "restore the staging database"
+    steps: tuple[str, ...]
+    sentence: str
+
+    @property
+    def text(self) -> str:
+        numbered = " ".join(f"{i}. {s}" for i, s in enumerate(self.steps, start=1))
+        return f"How to {self.goal}: {numbered}"
+
+
+_HOWTO = re.compile(
+    r"^(?:(?:here(?:'s| is)\s+)?how\s+I\s+(?P<a>[^:]+?)\s*[:\-–]"
+    r"|my\s+(?P<b>[^:]*?(?:routine|steps|process|recipe|procedure|method|checklist|workflow)[^:]*?)\s*[:\-–]"
+    r"|when\s+I\s+(?P<d>\w+(?:\s+\w+){0,5}?)\s+I\s+(?:usually\s+|always\s+)?(?=\w+\s.*\bthen\b)"
+    r"|(?:to|when\s+I)\s+(?P<c>[^:,]+?)\s*[:,]\s*(?=(?:I\s+)?(?:first\s+)?[a-z]))",
+    re.I,
+)
+# "the trick is to ...", "the way I do it is: ...": the goal is what the sentence before it
+# was about ("Biscuit's nails are a nightmare. The trick is to ...").
+_METHOD = re.compile(
+    r"(?:^|[.!?]\s+|\n)(?P<lead>(?:the\s+)?(?:trick|way\s+I\s+do\s+it|way\s+to\s+do\s+it|secret|method|process|system)\s+is(?:\s+to)?\s*[:\-–]?\s*)",
+    re.I,
+)
+_WORD_STEPS = re.compile(
+    r"\bstep\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s*[,:.)\-–]\s*", re.I
+)
+_GERUND_LEAD = re.compile(
+    r"^\s*([a-z]+ing\s+(?:(?:my|the|a|our|his|her)\s+)?[\w\-]+(?:\s+[\w\-]+)?)", re.I
+)
+
+
+_DONE = {
+    "cooked": "cook", "made": "make", "baked": "bake", "brewed": "brew", "fixed": "fix",
+    "built": "build", "cleaned": "clean", "planted": "plant", "sowed": "sow", "bled": "bleed",
+    "prepped": "prep", "prepared": "prepare", "repaired": "repair", "set up": "set up",
+}  # fmt: skip
+
+
+def _goal(raw: str) -> str:
+    goal = raw.strip().rstrip(":,")
+    goal = re.sub(r"\([^)]*\)", " ", goal)  # "IPA recipe (5 gal batch)"
+    goal = re.split(r"[.!?]\s+", goal)[-1]  # the heading's last sentence
+    parts = re.split(r"\s+(?:so|because|since|bc|for future me|for later)\b", goal, flags=re.I)
+    # "Work thing I keep forgetting, so here's my checklist for when a loan object comes in":
+    # the part that names the how-to, else the first.
+    named = [
+        p
+        for p in parts
+        if re.search(r"\b(?:recipe|checklist|routine|steps|how|way|process|for when)\b", p, re.I)
+    ]
+    goal = named[0] if named else parts[0]
+    goal = re.sub(r"^(?:here(?:'s| is)\s+)?how\s+I\s+", "", goal, flags=re.I)
+
+    goal = re.sub(r"^(?:my|the|our)\s+", "", goal, flags=re.I)
+    goal = re.sub(r"\bmy\b", "your", goal, flags=re.I)
+    return " ".join(goal.split())
+
+
+def _steps(body: str) -> list[str]:
+    body = re.sub(r"^\s*(?:I\s+)?(?:first\s+)", "", body, flags=re.I)
+    body = _WORD_STEPS.sub("\n1. ", body)
+    # A written list is split at its markers only: its items may hold commas.
+    listed = re.compile(r"(?:^|\n)\s*(?:\d{1,2}[.)]|[-*•])\s+")
+    parts = listed.split(body) if len(listed.findall(body)) >= 3 else _STEP_SPLIT.split(body)
+    steps = []
+    for part in parts:
+        step = " ".join(part.split()).strip(" .;:-*•")
+        step = re.sub(r"^(?:I\s+|first\s+|and\s+|then\s+|finally\s+)+", "", step, flags=re.I)
+        if len(step) >= 3:
+            steps.append(step)
+    return steps
+
+
+_EMBEDDED = re.compile(
+    r"(?P<what>[^.!?\n:]{0,80}?\b(?:recipe|checklist|routine|steps|process|method|instructions|"
+    r"drill|procedure)\b[^.!?\n:]{0,60}?|[^.!?\n:]{0,60}?\b(?:the\s+way\s+I\s+do\s+it|"
+    r"here'?s\s+how|writing\s+it\s+down[^.!?\n:]{0,40}?))\s*(?::|–|—|\s-\s)\s*"
+    r"|(?P<works>[^.!?\n:]{0,60}?\b(?:what\s+works\s+for\s+me\s+is|what\s+I\s+do\s+is))\s*",
+    re.I,
+)
+
+
+def read_procedure(message: str) -> Procedure | None:
+    """A how-to with at least three ordered steps, or None."""
+    text = message.strip()
+    head = _HOWTO.match(text)
+    numbered = re.search(r"\n\s*(?:\d{1,2}[.)]|[-*•])\s", text)
+    worded = len(_WORD_STEPS.findall(text)) >= 3
+    sequenced = re.search(
+        r"\bfirst\b.*\bthen\b|\bthen\b.*\b(?:and then|finally|after that)\b", text, re.I | re.S
+    )
+    method = _METHOD.search(text)
+    goal, body = "", ""
+    if head is not None:
+        goal = _goal(head["a"] or head["b"] or head["c"] or head["d"] or "")
+        body = text[head.end() :]
+        if (head["c"] or head["d"]) and not (numbered or sequenced or body.count(",") >= 2):
+            return None
+    elif numbered and re.search(r"[:–—-]\s*$|:", text.split("\n", 1)[0]):
+        first, body = text.split("\n", 1)
+        heading = re.sub(r"\b(?:checklist|steps|list)\s*[:–—-]\s*$", "", first, flags=re.I)
+        goal = (
+            _goal(heading.split(":", 1)[0])
+            if heading.count(":") == 1 and heading.rstrip().endswith(":")
+            else " ".join(re.sub(r"[:–—-]", " ", heading).split()[:24])
+        )
+    elif worded:
+        marker = _WORD_STEPS.search(text)
+        assert marker is not None
+        goal, body = _goal(text[: marker.start()]), text[marker.start() :]
+    elif method is not None and (sequenced or text[method.end() :].count(",") >= 2):
+        before = re.split(r"[.!?]\s+", text[: method.start("lead")].strip())[-1]
+        topic = re.split(r"\s+(?:is|are|was|were|can be|gets?)\s+", before)[0]
+        goal, body = _goal(topic), text[method.end() :]
+    elif sequenced and (lead := _GERUND_LEAD.match(text)):
+        # "restringing the bass since we have a gig. first loosen ..., then ..."
+        goal = _goal(lead[1])
+        stop = re.search(r"[.!?:]\s+|\n", text)
+        body = text[stop.end() if stop else lead.end() :]
+    elif (embedded := _EMBEDDED.search(text)) is not None:
+        # A how-to inside a longer message: "Damson glut ... so I've made jam. Writing the
+        # recipe down ...: 1kg damsons, ..." The goal is what the sentences before it say.
+        before = re.split(r"(?<=[.!?])\s+", text[: embedded.start()].strip())
+        what = embedded["what"] or embedded["works"] or ""
+        # The sentence right before the how-to says most about it; the one before that, less.
+        topic = re.sub(r"\([^)]*\)", " ", " ".join([what, *reversed(before[-2:])]))
+        goal = " ".join(topic.split()[:40]).strip(" ,;:-–")
+        body = text[embedded.end() :]
+    else:
+        return None
+    steps = _steps(body)
+    if len(steps) < 3 or not goal:
+        return None
+    # "Cooked Ana's lentil dal recipe: ..." is how to cook it.
+    verb, _, rest = goal.partition(" ")
+    if verb.lower() in _DONE:
+        goal = f"{_DONE[verb.lower()]} {rest}".strip()
+    return Procedure(goal, tuple(steps[:12]), text)
