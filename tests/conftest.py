@@ -12,6 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # environment (as a script's would), never from the developer's own OS keyring.
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
 os.environ.setdefault("REVERIE_PASSPHRASE", "the test suite's passphrase")
+import faulthandler
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +20,21 @@ import pytest
 
 from tests.helpers import NETGUARD, NOW
 from tests.xserver import display, show, xserver  # noqa: F401 (fixtures for capture tests)
+
+# pytest-timeout (600 s) interrupts a test from Python; a deadlock that holds the GIL (Qt and
+# Python waiting on each other) never lets it. faulthandler's watchdog is plain C: a test still
+# running after this long gets every thread's stack printed and the run ended, so CI reports a
+# hang in minutes with its cause instead of running out its 90.
+HUNG_AFTER_S = 900
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
+    faulthandler.dump_traceback_later(HUNG_AFTER_S, exit=True)
+    try:
+        return (yield)
+    finally:
+        faulthandler.cancel_dump_traceback_later()
 
 
 def _install_guard(log: Path) -> None:

@@ -74,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from app.core.errors import ReverieError
     from app.runtime import Reverie
+    from ui.collector import MainThreadCollector
     from ui.main_window import MainWindow
     from ui.tray import tray_available
 
@@ -82,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     app.setDesktopFileName("reverie")
     icon = QIcon(str(ICON))
     app.setWindowIcon(icon)
+    collector = MainThreadCollector(app)  # before any worker thread starts
+    app.aboutToQuit.connect(collector.stop)
     try:
         from app.home import resolve_home
         from app.store_key import StoreKey

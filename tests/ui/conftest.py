@@ -9,13 +9,24 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.runtime import Reverie
 from app.services.ingest import ingest_file
 from tests.helpers import NOW, SAMPLE
+from ui.collector import MainThreadCollector
 from ui.launch import ICON
 from ui.main_window import MainWindow
+
+
+@pytest.fixture(scope="package", autouse=True)
+def collector(qapp: QApplication) -> Iterator[MainThreadCollector]:
+    """Cycles are collected on the GUI thread, as the app does (ui.collector): left to run on
+    an engine worker, the collector froze a run of these tests for good."""
+    guard = MainThreadCollector(qapp)
+    yield guard
+    guard.stop()
 
 
 def load_sample(reverie: Reverie, path: Path = SAMPLE) -> None:
