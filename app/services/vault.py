@@ -29,6 +29,7 @@ from app.embed.model_files import MODEL_ID
 from app.home import DB_NAME
 from app.runtime import Reverie
 from app.services.index_sync import rebuild_index, sync_index
+from app.services.vault_vectors import VectorExport, reuse_vectors
 from app.settings import Settings
 from app.storage.rows import to_text
 from app.storage.schema import SCHEMA_VERSION
@@ -93,6 +94,7 @@ class ImportReport:
     replaced: dict[str, int] | None = None  # replace: what the store held before
     snapshot: str | None = None  # replace: where the old store was kept
     indexed: int = 0
+    reused_vectors: int = 0  # of `indexed`: put in from the vault's vectors, not embedded
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
@@ -139,8 +141,8 @@ def export_vault(
         if include_thumbnails and thumbnail_key is None:
             skipped.append("screen thumbnails: no key to read them (no OS keyring, no passphrase)")
         counts["thumbnail"] = len(thumbnails)
-        embeddings = _embeddings(reverie, conn) if include_embeddings else {}
-        counts["embedding"] = len(embeddings)
+        vectors = VectorExport(reverie.index, conn) if include_embeddings else None
+        counts["embedding"] = vectors.count if vectors is not None else 0
         counts["settings"] = 1
         manifest = {
             "schema": SCHEMA_VERSION,
@@ -148,7 +150,7 @@ def export_vault(
             "embedding_model": MODEL_ID,
             "created_at": to_text(reverie.now()),
             "counts": counts,
-            "contents": {"thumbnails": bool(thumbnails), "embeddings": bool(embeddings)},
+            "contents": {"thumbnails": bool(thumbnails), "embeddings": bool(counts["embedding"])},
         }
         total = sum(counts.values())
         progress.start(total, "exporting")
@@ -156,8 +158,10 @@ def export_vault(
             with partial.open("wb") as out:
                 writer = VaultWriter(out, passphrase, manifest, kdf or KdfParams())
                 done = 0
-                records = export_records(conn)
-                for table, record in _with_extras(records, thumbnails, thumbnail_key, embeddings):
+                records = _with_extras(export_records(conn), thumbnails, thumbnail_key)
+                if vectors is not None:
+                    records = vectors.attach(records)
+                for table, record in records:
                     writer.write(table, record)
                     done += 1
                     if done % PROGRESS_EVERY == 0:
@@ -217,21 +221,13 @@ def _exportable_thumbnails(
     return found
 
 
-def _embeddings(reverie: Reverie, conn: Any) -> dict[str, list[float]]:
-    """Memory uid -> its stored text-view vector (from the index, as it is now)."""
-    ids = {r[0]: r[1] for r in conn.execute("SELECT id, uid FROM memories")}
-    vectors = reverie.index.vectors(list(ids))
-    return {ids[m]: [float(x) for x in v] for m, v in vectors.items()}
-
-
 def _with_extras(
     records: Iterator[tuple[str, dict[str, Any]]],
     thumbnails: dict[tuple[Any, ...], Path],
     key: bytes | None,
-    embeddings: dict[str, list[float]],
 ) -> Iterator[tuple[str, dict[str, Any]]]:
-    """The store's records, a frame's picture right after the frame, vectors after memories
-    (each in its own record so one line stays small)."""
+    """The store's records, a frame's picture right after the frame (in its own record so one
+    line stays small)."""
     from app.capture.keys import decrypt
 
     for table, record in records:
@@ -245,9 +241,6 @@ def _with_extras(
                 yield "thumbnail", {"frame": record["key"], "webp": base64.b64encode(webp).decode()}
             continue
         yield table, record
-        if table == "memory" and record["uid"] in embeddings:
-            vector = embeddings[record["uid"]]
-            yield "embedding", {"memory": record["uid"], "model": MODEL_ID, "vector": vector}
 
 
 def _portable_settings(settings: Settings) -> dict[str, Any]:
@@ -321,7 +314,9 @@ def import_vault(
         report = _report(path, "merge", dry_run, merged, manifest)
         if not dry_run and reindex:
             with reverie.work_lock:  # the merge queued its memories for the vector index
-                report = replace(report, indexed=sync_index(reverie.store, reverie.index))
+                reused = _reuse_vectors(reverie, path, passphrase, keys, manifest)
+                indexed = reused + sync_index(reverie.store, reverie.index)
+            report = replace(report, indexed=indexed, reused_vectors=reused)
     return replace(report, seconds=time.perf_counter() - started)
 
 
@@ -470,8 +465,14 @@ def _report(
 ) -> ImportReport:
     vault = {k: manifest.get(k) for k in ("format", "schema", "app", "created_at",
                                           "embedding_model")}  # fmt: skip
+    notes = list(merged.notes)
+    contents = manifest.get("contents")
+    model = manifest.get("embedding_model")
+    if isinstance(contents, dict) and contents.get("embeddings") and model != MODEL_ID:
+        notes.append(f"the vault's vectors were made by {model}, not {MODEL_ID}: its memories "
+                     "are embedded again")  # fmt: skip
     return ImportReport(path, mode, dry_run, {k: merged.counts[k] for k in KINDS},
-                        merged.conflicts, merged.notes, vault)  # fmt: skip
+                        merged.conflicts, notes, vault)  # fmt: skip
 
 
 def _replace(
@@ -522,8 +523,28 @@ def _replace(
     if settings:
         reverie.apply_settings(replace(reverie.settings, **settings))
     with reverie.work_lock:
-        indexed = rebuild_index(reverie.store, reverie.index, reverie.now())
-    return replace(report, snapshot=str(snapshot.path), indexed=indexed)
+        # rebuild_index, with the vault's vectors put in before the rest is embedded
+        reverie.index.reset()
+        reverie.store.queue_full_reindex(reverie.now())
+        reused = _reuse_vectors(reverie, path, passphrase, keys, manifest)
+        indexed = reused + sync_index(reverie.store, reverie.index)
+    return replace(report, snapshot=str(snapshot.path), indexed=indexed, reused_vectors=reused)
+
+
+def _reuse_vectors(
+    reverie: Reverie, path: Path, passphrase: str, keys: Any, manifest: dict[str, Any]
+) -> int:
+    """Pass three, only for a vault with vectors of this embedding model: index what it can
+    from them (see app/services/vault_vectors.py)."""
+    contents = manifest.get("contents")
+    if not (isinstance(contents, dict) and contents.get("embeddings")):
+        return 0
+    if manifest.get("embedding_model") != MODEL_ID:
+        return 0
+    for _, records in _records(path, passphrase, keys):
+        return reuse_vectors(reverie.store, reverie.index, records, manifest,
+                             reverie.embedder.dimensions)  # fmt: skip
+    return 0
 
 
 def _vault_settings(path: Path, passphrase: str, keys: Any) -> dict[str, Any]:
@@ -567,7 +588,9 @@ def describe_import(report: dict[str, Any]) -> str:
     for note in dict.fromkeys(report["notes"]):
         lines.append(f"  note: {note}")
     if not would:
-        lines.append(f"  vector index updated for {report['indexed']} memories")
+        reused = report.get("reused_vectors") or 0
+        lines.append(f"  vector index updated for {report['indexed']} memories"
+                     + (f" ({reused} from the vault's vectors)" if reused else ""))  # fmt: skip
     return "\n".join(lines)
 
 

@@ -120,6 +120,28 @@ class ChromaIndex:
         self.collection.upsert(ids=ids, embeddings=vectors, metadatas=metas)
         self._count = None
 
+    def put_vectors(
+        self,
+        items: Sequence[
+            tuple[int, npt.NDArray[np.float32], npt.NDArray[np.float32], MemoryTokens | None]
+        ],
+    ) -> None:
+        """Index (memory_id, text vector, context vector, token vectors) computed elsewhere (a
+        vault written with the same embedding model): no forward pass. Token vectors may be
+        None only when this index keeps none."""
+        if not items:
+            return
+        ids, metas, vectors = [], [], []
+        for memory_id, text_vector, context_vector, _ in items:
+            for view, vector in ((TEXT, text_vector), (CONTEXT, context_vector)):
+                ids.append(_doc_id(memory_id, view))
+                vectors.append(vector)
+                metas.append({"memory_id": memory_id, "view": view})
+        self.collection.upsert(ids=ids, embeddings=vectors, metadatas=metas)
+        self._count = None
+        if self.tokens is not None:
+            self.tokens.put({m: t for m, _, _, t in items if t is not None})
+
     def _with_context(
         self, items: Sequence[tuple[int, str, str]], own: Sequence[Any]
     ) -> dict[int, MemoryTokens]:
@@ -237,6 +259,21 @@ class ChromaIndex:
             int(doc_id): np.asarray(vec, dtype=np.float32)
             for doc_id, vec in zip(got["ids"], got["embeddings"], strict=True)
         }
+
+    def both_views(
+        self, memory_ids: Sequence[int]
+    ) -> dict[int, tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]]:
+        """The stored (text view, context view) vectors of these memories, for those that
+        have both (what a vault carries so that its import need not embed again)."""
+        if not memory_ids:
+            return {}
+        doc_ids = [_doc_id(m, view) for m in memory_ids for view in (TEXT, CONTEXT)]
+        got = self.collection.get(ids=doc_ids, include=["embeddings"])
+        found: dict[int, dict[str, npt.NDArray[np.float32]]] = {}
+        for doc_id, vec in zip(got["ids"], got["embeddings"], strict=True):
+            memory_id, view = _parse_doc_id(doc_id)
+            found.setdefault(memory_id, {})[view] = np.asarray(vec, dtype=np.float32)
+        return {m: (v[TEXT], v[CONTEXT]) for m, v in found.items() if len(v) == 2}
 
     def indexed_memory_ids(self) -> dict[int, set[str]]:
         """Every memory id in the index with the views it has."""
