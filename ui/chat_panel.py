@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from functools import partial
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -23,6 +26,7 @@ from app.core.records import Evidence, Memory
 from app.runtime import Reverie
 from app.services.answer import Answer, Citation
 from app.services.chat import ChatSession
+from app.services.conversations import PastCitation, PastMessage, past_conversation
 from app.services.examples import example_questions
 from app.storage.conversation_store import Conversation, ConversationStore, new_session
 from ui.formatting import short, source_line, when
@@ -92,17 +96,9 @@ class AnswerView(QFrame):
             self.status.setText("")
         self.status.setVisible(bool(self.status.text()))
         for citation in answer.citations:
-            # A short answer (a date, a name) shows the words it was taken from on its chip.
-            said = f"“{short(citation.excerpt, 70)}”" if citation.excerpt else None
-            chip = QPushButton(f"[{citation.number}] {said or short(citation.hit.memory.text, 40)}")
-            chip.setObjectName("citationChip")
-            chip.setToolTip(
-                (f"“{citation.excerpt}”\n" if citation.excerpt else "")
-                + f"Open memory #{citation.hit.memory.id} and its evidence"
-            )
-            chip.setCursor(Qt.CursorShape.PointingHandCursor)
-            chip.clicked.connect(lambda _=False, c=citation: self.open_citation(c))
-            self.chips.addWidget(chip)
+            memory = citation.hit.memory
+            self._add_chip(citation.number, citation.excerpt, memory.id, memory.text,
+                           partial(self.open_citation, citation))  # fmt: skip
         for number, hit in enumerate(answer.shown, start=1):
             origin = source_line(hit.sources[0]) if hit.sources else "added by hand"
             self.saw.addItem(f"[{number}] {hit.memory.text}\n    {origin}")
@@ -110,12 +106,60 @@ class AnswerView(QFrame):
             self.saw_button.setText(f"Memories considered ({len(answer.shown)})")
             self.saw_button.setVisible(True)
 
+    def restore(self, text: str, citations: Sequence[PastCitation]) -> None:
+        """An answer of a reopened conversation: its words and its chips, which open the
+        memories as they are now."""
+        self.status.setVisible(False)
+        self.text.setText(text)
+        for c in citations:
+            memory = c.memory
+            if memory is None:
+                self._add_chip(c.number, c.excerpt, c.memory_id, "", None)
+            else:
+                self._add_chip(c.number, c.excerpt, c.memory_id, memory.text,
+                               partial(self.open_memory, memory, list(c.sources)),
+                               c.state)  # fmt: skip
+
+    def _add_chip(
+        self,
+        number: int,
+        excerpt: str,
+        memory_id: int,
+        text: str,
+        open_it: Callable[[], object] | None,
+        state: str = "",
+    ) -> None:
+        """A citation chip; `open_it` None: the memory was deleted for good since."""
+        # A short answer (a date, a name) shows the words it was taken from on its chip.
+        said = f"“{short(excerpt, 70)}”" if excerpt else short(text, 40)
+        gone = open_it is None
+        label = f"[{number}] {said or 'deleted memory'}"
+        if said and (gone or state):
+            label += " (deleted)" if gone else f" ({state})"
+        chip = QPushButton(label)
+        chip.setObjectName("citationChip")
+        tip = f"“{excerpt}”\n" if excerpt else ""
+        if open_it is None:
+            chip.setToolTip(f"{tip}Memory #{memory_id} was deleted for good since this answer")
+            chip.setEnabled(False)
+        else:
+            chip.setToolTip(
+                f"{tip}Open memory #{memory_id} and its evidence"
+                + (f" (it was {state} since this answer)" if state else "")
+            )
+            chip.setCursor(Qt.CursorShape.PointingHandCursor)
+            chip.clicked.connect(lambda _=False: open_it())
+        self.chips.addWidget(chip)
+
     def fail(self, message: str) -> None:
         self.status.setText(f"Could not answer: {message}")
         self.setProperty("failed", True)
 
     def open_citation(self, citation: Citation) -> MemoryDialog:
-        dialog = MemoryDialog(citation.hit.memory, list(citation.hit.sources), self)
+        return self.open_memory(citation.hit.memory, list(citation.hit.sources))
+
+    def open_memory(self, memory: Memory, sources: list[Evidence]) -> MemoryDialog:
+        dialog = MemoryDialog(memory, sources, self)
         self.dialogs.append(dialog)
         self.citation_opened.emit(dialog)
         dialog.show()
@@ -243,23 +287,22 @@ class ChatPanel(QWidget):
         self.open_conversation(str(item.data(Qt.ItemDataRole.UserRole)))
 
     def open_conversation(self, session: str) -> Job:
-        messages = ConversationStore(self.reverie.store).messages
+        store = self.reverie.store
         return self.runner.submit(
             "loading a conversation",
-            lambda _: messages(session),
+            lambda _: past_conversation(store, session),
             on_done=lambda said: self._show_transcript(session, said),
         )
 
-    def _show_transcript(self, session: str, said: list[Evidence]) -> None:
+    def _show_transcript(self, session: str, said: list[PastMessage]) -> None:
         self._clear()
         self.session = session
         for message in said:
-            if message.role == "user":
-                self._user_bubble(message.content)
+            if message.said.role == "user":
+                self._user_bubble(message.said.content)
             else:
                 view = AnswerView("")
-                view.status.setVisible(False)
-                view.text.setText(message.content)
+                view.restore(message.said.content, message.citations)
                 self._add_answer_view(view)
         self._set_empty(not said)
         self._follow = True

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -23,8 +24,9 @@ from app.services.index_sync import sync_index
 from app.services.recall import RecallHit
 from app.services.selection import describe_fact
 from app.storage.chroma_index import ChromaIndex
+from app.storage.conversation_store import ConversationStore, SavedCitation
 from app.storage.fact_store import FactStore, LearnedFact
-from app.storage.sqlite_store import ImportRequest, SqliteMemoryStore
+from app.storage.sqlite_store import ImportRequest, SqliteMemoryStore, dedup_key
 
 
 class ChatSession:
@@ -71,7 +73,7 @@ class ChatSession:
                 text, store=self.store, index=self.index, model=self.model, now=now,
                 params=self.params, on_token=on_token,
             )  # fmt: skip
-            self._store_exchange(text, reply.text, now, remember=False)
+            self._store_exchange(text, reply.text, now, remember=False, citations=reply.citations)
         else:
             reply = self._remember(text, now)
         if on_token and reply.notes and reply.notes[0].startswith(("noted", "corrected")):
@@ -80,33 +82,58 @@ class ChatSession:
         return reply
 
     def _store_exchange(
-        self, text: str, reply: str, now: datetime, *, remember: bool
+        self,
+        text: str,
+        reply: str,
+        now: datetime,
+        *,
+        remember: bool,
+        citations: Sequence[Citation] = (),
     ) -> tuple[int, ...]:
-        """One transaction for the exchange. Reverie's reply is kept as evidence of the
-        conversation, never as a memory (it is derived from memories already); the user's
-        words become a memory only when they state something."""
+        """One transaction for the exchange and the reply's citations (a caller's enclosing
+        transaction takes it in). Reverie's reply is kept as evidence of the conversation,
+        never as a memory (it is derived from memories already); the user's words become a
+        memory only when they state something."""
         exchange = [self._message(text, "user", now), self._message(reply, "assistant", now)]
-        outcome = self.store.add_messages(
-            ImportRequest(exchange, "chat", None, "chat", exchange[0].original_id,
-                          frozenset({"user"}) if remember else frozenset(), extract=remember),
-            now, self.params,
-        )  # fmt: skip
+        with self.store.transaction() as conn:
+            outcome = self.store.add_messages(
+                ImportRequest(exchange, "chat", None, "chat", exchange[0].original_id,
+                              frozenset({"user"}) if remember else frozenset(),
+                              extract=remember),
+                now, self.params,
+            )  # fmt: skip
+            if citations:
+                self._keep_citations(conn, exchange[1], citations)
         return outcome.evidence_ids
+
+    def _keep_citations(
+        self, conn: sqlite3.Connection, reply: Message, citations: Sequence[Citation]
+    ) -> None:
+        """The chips as shown, kept with the reply's message so that the conversation shows
+        them again when it is reopened (after a restart too)."""
+        key = dedup_key("chat", reply.session, reply.original_id)
+        row = conn.execute("SELECT id FROM evidence WHERE dedup_key = ?", (key,)).fetchone()
+        saved = [SavedCitation(c.number, c.hit.memory.id, c.excerpt) for c in citations]
+        ConversationStore.keep_citations(conn, int(row[0]), saved)
 
     def _remember(self, text: str, now: datetime) -> Answer:
         # The reply is worded before anything is stored, so the conversation keeps it as said
         # (a restored conversation shows "Noted: Your manager is Ana Lima.", not "Noted.").
         reply = noted(text, FactStore(self.store).current_facts())
-        evidence_ids = self._store_exchange(text, reply, now, remember=True)
-        learn_facts(self.store, now, self.params, evidence_ids[:1], entities=self.entities)
+        # The facts it cites are learned from the stored message: one transaction for the
+        # exchange, the facts and the citations kept with the reply.
+        with self.store.transaction() as conn:
+            evidence_ids = self._store_exchange(text, reply, now, remember=True)
+            learn_facts(self.store, now, self.params, evidence_ids[:1], entities=self.entities)
+            new = [
+                m for m in FactStore(self.store).current_facts()
+                if evidence_ids[0] in m.evidence_ids
+            ]  # fmt: skip
+            shown = [self._hit(m, now) for m in new]
+            citations = [Citation(i, h) for i, h in enumerate(shown, start=1)]
+            self._keep_citations(conn, self._message(reply, "assistant", now), citations)
         sync_index(self.store, self.index)
-        new = [
-            m for m in FactStore(self.store).current_facts() if evidence_ids[0] in m.evidence_ids
-        ]
-        shown = [self._hit(m, now) for m in new]
-        answer = Answer(text, reply, [Citation(i, h) for i, h in enumerate(shown, start=1)],
-                        False, shown, notes=["noted"])  # fmt: skip
-        return answer
+        return Answer(text, reply, citations, False, shown, notes=["noted"])
 
     def _cited_fact(self) -> Memory | None:
         if self.last is None or not self.last.citations:
@@ -116,16 +143,17 @@ class ChatSession:
 
     def _correct(self, text: str, value: str, cited: Memory, now: datetime) -> Answer:
         reply = f"Corrected: {describe_fact(cited.subject, cited.attribute or '', value)}"
-        evidence_ids = self._store_exchange(text, reply, now, remember=True)
-        evidence = self.store.get_evidence(list(evidence_ids[:1]))[evidence_ids[0]]
-        fact = LearnedFact(MemoryKind.SEMANTIC, text, f"{cited.attribute}: {value}",
-                           cited.subject or "me", cited.attribute or "", value)  # fmt: skip
-        new_id = FactStore(self.store).correct(cited.id, fact, evidence, now, self.params)
+        with self.store.transaction() as conn:
+            evidence_ids = self._store_exchange(text, reply, now, remember=True)
+            evidence = self.store.get_evidence(list(evidence_ids[:1]))[evidence_ids[0]]
+            fact = LearnedFact(MemoryKind.SEMANTIC, text, f"{cited.attribute}: {value}",
+                               cited.subject or "me", cited.attribute or "", value)  # fmt: skip
+            new_id = FactStore(self.store).correct(cited.id, fact, evidence, now, self.params)
+            shown = [self._hit(self.store.get_memory(new_id), now)]
+            citations = [Citation(1, shown[0])]
+            self._keep_citations(conn, self._message(reply, "assistant", now), citations)
         sync_index(self.store, self.index)
-        memory = self.store.get_memory(new_id)
-        shown = [self._hit(memory, now)]
-        return Answer(text, f"{reply} [1]", [Citation(1, shown[0])], False, shown,
-                      notes=["corrected"])  # fmt: skip
+        return Answer(text, f"{reply} [1]", citations, False, shown, notes=["corrected"])
 
     def _hit(self, memory: Memory, now: datetime) -> RecallHit:
         sources = self.store.evidence_for([memory.id]).get(memory.id, [])

@@ -1,13 +1,16 @@
 """Past conversations in Reverie's own chat, read back from the evidence they left.
 
 Each conversation is one evidence session ("chat-2026-05-20T14-03-11-5f3a9c"; before
-conversations had their own ids, one per day: "chat-2026-05-20"). Nothing else is stored for
-them: the list and the transcripts are what was said, as it was kept.
+conversations had their own ids, one per day: "chat-2026-05-20"). The list and the transcripts
+are what was said, as it was kept; each answer's citations are kept beside its message
+(chat_citations), so a reopened conversation shows its chips again.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,6 +28,16 @@ class Conversation:
     started: datetime | None
     last: datetime | None
     messages: int
+
+
+@dataclass(frozen=True)
+class SavedCitation:
+    """One chip of an answer as it was shown: its number, the memory it opens, and the words
+    of that memory it showed (empty when it showed the memory's own text)."""
+
+    rank: int
+    memory_id: int
+    excerpt: str = ""
 
 
 class ConversationStore:
@@ -59,6 +72,33 @@ class ConversationStore:
             " ORDER BY id", (session, CHAT))]  # fmt: skip
         found = self.store.get_evidence(ids)
         return [found[i] for i in ids]
+
+    @staticmethod
+    def keep_citations(
+        conn: sqlite3.Connection, answer_id: int, citations: Sequence[SavedCitation]
+    ) -> None:
+        """Inside the caller's transaction, the one that stores the answer's message. The
+        same answer said again at the same moment is one message: its chips are replaced."""
+        conn.execute("DELETE FROM chat_citations WHERE evidence_id = ?", (answer_id,))
+        conn.executemany(
+            "INSERT INTO chat_citations (evidence_id, rank, memory_id, excerpt)"
+            " VALUES (?, ?, ?, ?)",
+            [(answer_id, c.rank, c.memory_id, c.excerpt) for c in citations],
+        )
+
+    def citations(self, answer_ids: Sequence[int]) -> dict[int, list[SavedCitation]]:
+        """Each answer's citations, by rank (answers without any are left out)."""
+        if not answer_ids:
+            return {}
+        marks = ",".join("?" * len(answer_ids))
+        found: dict[int, list[SavedCitation]] = {}
+        for row in self.store.conn.execute(
+            "SELECT evidence_id, rank, memory_id, excerpt FROM chat_citations"
+            f" WHERE evidence_id IN ({marks}) ORDER BY evidence_id, rank",
+            list(answer_ids),
+        ):
+            found.setdefault(row[0], []).append(SavedCitation(row[1], row[2], row[3]))
+        return found
 
 
 def new_session(now: datetime) -> str:

@@ -169,6 +169,8 @@ class CurationStore:
                 conn.execute("UPDATE memories SET superseded_by = NULL WHERE superseded_by = ?",
                              (one,))  # fmt: skip
                 conn.execute("DELETE FROM memories WHERE id = ?", (one,))
+                # A chat answer's chip that quoted it keeps its place, not its words.
+                conn.execute("UPDATE chat_citations SET excerpt = '' WHERE memory_id = ?", (one,))
                 conn.execute(
                     "UPDATE history SET before = NULL, after = NULL, reason = ?"
                     " WHERE memory_id = ?",

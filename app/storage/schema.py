@@ -288,6 +288,19 @@ MIGRATIONS: list[str] = [
         colour TEXT NOT NULL
     );
     """,
+    # 13: the citations of each answer in Reverie's chat, so that a conversation reopened after
+    # a restart shows its chips again. Keyed by the answer's own message; memory_id has no
+    # foreign key: a memory deleted for good leaves its chip, shown as deleted.
+    """
+    CREATE TABLE chat_citations (
+        evidence_id INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
+        rank INTEGER NOT NULL CHECK (rank > 0),
+        memory_id INTEGER NOT NULL,
+        excerpt TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (evidence_id, rank)
+    ) WITHOUT ROWID;
+    CREATE INDEX chat_citations_by_memory ON chat_citations(memory_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

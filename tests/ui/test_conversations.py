@@ -3,13 +3,16 @@ one click away; an empty chat says what to do, with examples from the user's own
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.runtime import Reverie
+from app.services.curation import erase_memory
 from tests.helpers import NOW
 from tests.ui.conftest import opened, settle
-from ui.chat_panel import NO_MEMORIES_HINT, ChatPanel
+from ui.chat_panel import NO_MEMORIES_HINT, AnswerView, ChatPanel
 from ui.main_window import MainWindow
+from ui.memory_dialog import MemoryDialog
 
 
 def said(chat: ChatPanel) -> list[str]:
@@ -99,3 +102,64 @@ def test_the_chat_scrolls_to_the_newest_answer(qtbot: QtBot, window: MainWindow)
         ask(qtbot, window, question)
     assert bar.maximum() > 0  # the transcript is taller than the window
     qtbot.waitUntil(lambda: bar.value() == bar.maximum(), timeout=2000)
+
+
+def reopen(qtbot: QtBot, window: MainWindow, title: str) -> AnswerView:
+    """Click the conversation in the list, as a user reopens it; its last answer."""
+    chat = window.chat
+    chat.new_button.click()
+    qtbot.waitUntil(lambda: chat.conversations.count() > 0, timeout=10_000)
+    rows = [chat.conversations.item(i) for i in range(chat.conversations.count())]
+    item = next(r for r in rows if r.text().startswith(title))
+    rect = chat.conversations.visualItemRect(item)
+    qtbot.mouseClick(chat.conversations.viewport(), Qt.MouseButton.LeftButton,
+                     pos=rect.center())  # fmt: skip
+    settle(qtbot, window)
+    assert said(chat)[0] == title
+    return chat.views[-1]
+
+
+def test_a_reopened_conversation_after_a_restart_shows_its_citation_chips(
+    qtbot: QtBot, window: MainWindow, embedder: object
+) -> None:
+    ask(qtbot, window, "What book did Priya recommend?")
+    view = window.chat.views[-1]
+    assert view.answer is not None and view.answer.citations
+    shown = [chip.text() for chip in view.chip_buttons()]
+    cited = view.answer.citations[0].hit.memory.id
+    window.shutdown()
+    with Reverie(window.reverie.home, clock=lambda: NOW, embedder=embedder) as again:
+        restarted = opened(qtbot, again)
+        try:
+            restored = reopen(qtbot, restarted, "What book did Priya recommend?")
+            chips = restored.chip_buttons()
+            assert [chip.text() for chip in chips] == shown
+            assert "Piranesi" in restored.text.text()
+            qtbot.mouseClick(chips[0], Qt.MouseButton.LeftButton)
+            dialog = restored.findChild(MemoryDialog)
+            assert dialog is not None and dialog.isVisible()
+            assert dialog.memory.id == cited
+            assert "Piranesi" in dialog.evidence.item(0).text()  # the cited message itself
+        finally:
+            restarted.shutdown()
+
+
+def test_a_reopened_chip_says_when_its_memory_was_forgotten_or_deleted(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    ask(qtbot, window, "What book did Priya recommend?")
+    view = window.chat.views[-1]
+    assert view.answer is not None
+    cited = view.answer.citations[0].hit.memory.id
+    store = window.reverie.store
+    store.archive(cited, NOW, "forgotten by the user")
+    chip = reopen(qtbot, window, "What book did Priya recommend?").chip_buttons()[0]
+    assert chip.text().endswith("(forgotten)") and chip.isEnabled()
+    qtbot.mouseClick(chip, Qt.MouseButton.LeftButton)
+    dialog = window.chat.views[-1].findChild(MemoryDialog)
+    assert dialog is not None and "archived" in dialog.facts.text()
+    dialog.close()
+    erase_memory(store, window.reverie.index, cited, NOW)
+    chip = reopen(qtbot, window, "What book did Priya recommend?").chip_buttons()[0]
+    assert chip.text() == "[1] deleted memory" and not chip.isEnabled()
+    assert "Piranesi" not in chip.toolTip()  # the deleted memory's words are gone
