@@ -14,6 +14,7 @@ from app.core.errors import InputError
 from app.core.forgetting import ForgettingParams
 
 FILE_NAME = "settings.toml"
+BACKUP_PERIODS = {"daily": 1, "weekly": 7}  # days between scheduled backups
 
 
 @dataclass
@@ -45,6 +46,12 @@ class Settings:
     # accepted; "auto" is used at once (and listed in Review as learned).
     review_mode: str = "ask"
     onboarded: bool = False  # the first-run steps were shown (done or skipped)
+    # Scheduled backups: a vault written to this folder when the newest there is older than
+    # the chosen period, keeping the newest few. Off until the user picks a folder.
+    backup_enabled: bool = False
+    backup_folder: str = ""
+    backup_every: str = "daily"  # or "weekly"
+    backup_keep: int = 5
 
     def __post_init__(self) -> None:
         if not 0.0 < self.archive_threshold < 1.0:
@@ -57,6 +64,12 @@ class Settings:
             raise InputError("capture_disk_cap_mb must be at least 10")
         if self.review_mode not in ("ask", "auto"):
             raise InputError("review_mode must be 'ask' or 'auto'")
+        if self.backup_every not in BACKUP_PERIODS:
+            raise InputError("backup_every must be 'daily' or 'weekly'")
+        if not 1 <= self.backup_keep <= 1000:
+            raise InputError("backup_keep must be between 1 and 1000")
+        if self.backup_enabled and not self.backup_folder.strip():
+            raise InputError("choose a folder for the backups before turning them on")
         if self.vector_server:
             from app.storage.chroma_server import ChromaServer
 

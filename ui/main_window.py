@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.runtime import Reverie
 from app.scheduler.jobs import JobProgress, JobResult, MaintenanceScheduler
 from app.services.capture import forget_recent
+from app.services.vault_backup import BackupStatus
 from app.storage.extraction_store import ExtractionStore
 from ui.activity import ActivityBar
 from ui.capture_runner import CaptureRunner
@@ -325,6 +326,9 @@ class MainWindow(QMainWindow):
                            on_done=self.importer.show_extraction)  # fmt: skip
 
     def _job_done(self, result: JobResult) -> None:
+        if result.job == "backup":  # a vault written, or why not: only Settings shows it
+            self.settings.backups.show_status(BackupStatus(**result.summary))
+            return
         # Decay archived something, or extraction added memories: refresh what shows them.
         self.browser.reload()
         self.review.reload()

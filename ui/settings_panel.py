@@ -31,8 +31,10 @@ from app.home import choose_data_folder
 from app.llm.catalog import ModelCatalog, ModelFile, find_models
 from app.runtime import Reverie
 from app.services.decay import apply_decay
+from app.services.vault_backup import last_status
 from app.settings import Settings
 from ui import autostart
+from ui.backup_settings import BackupSettings
 from ui.tasks import EngineRunner
 
 BUNDLED = ""
@@ -122,6 +124,8 @@ class SettingsPanel(QWidget):
         vault_row.addStretch(1)
         data_form.addRow("Memory vault:", vault_row)
         layout.addWidget(data_box)
+        self.backups = BackupSettings()
+        layout.addWidget(self.backups)
 
         review_box = QGroupBox("Review")
         review_form = QFormLayout(review_box)
@@ -248,6 +252,10 @@ class SettingsPanel(QWidget):
         self.excluded_titles.setPlainText("\n".join(settings.capture_excluded_titles))
         self.disk_cap.setValue(settings.capture_disk_cap_mb)
         self.start_at_login.setChecked(settings.start_at_login)
+        self.backups.load(settings)
+        home = self.reverie.home
+        self.runner.submit("reading the last backup", lambda _: last_status(home),
+                           on_done=self.backups.show_status)  # fmt: skip
         self.message.setText("")
         self._preview_timer.start()
 
@@ -285,7 +293,7 @@ class SettingsPanel(QWidget):
     def proposed(self) -> Settings:
         """The settings as shown; InputError when a value is out of range."""
         return replace(
-            self.reverie.settings,
+            self.backups.chosen(self.reverie.settings),
             model=str(self.model.currentData() or BUNDLED),
             archive_threshold=round(self.threshold.value(), 4),
             stability_scale=round(self.scale.value(), 4),

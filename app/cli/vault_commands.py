@@ -49,12 +49,17 @@ def add_vault_commands(sub: Any, command: Any, options: tuple[str, ...]) -> None
     read.add_argument("--vault-passphrase-env", metavar="VAR", help=env_help)
     keep = command(vsub, "backup", options,
                    help="a vault into FOLDER if the last is older than --every-days; keeps "
-                   "the newest --keep (for cron or a systemd timer)")  # fmt: skip
-    keep.add_argument("folder", help="where backups are kept")
-    keep.add_argument("--every-days", type=float, default=0, metavar="N",
-                      help="skip if the newest backup is younger than N days")  # fmt: skip
-    keep.add_argument("--keep", type=int, default=5, metavar="K",
-                      help="keep the newest K backups (default 5)")  # fmt: skip
+                   "the newest --keep (for cron or a systemd timer). Without FOLDER: the "
+                   "scheduled backup of Settings (folder, period, how many to keep)")  # fmt: skip
+    keep.add_argument(
+        "folder", nargs="?", help="where backups are kept (default: Settings' backup folder)"
+    )
+    keep.add_argument("--every-days", type=float, default=None, metavar="N",
+                      help="skip if the newest backup is younger than N days (default: 0, "
+                      "or the Settings' period without FOLDER)")  # fmt: skip
+    keep.add_argument("--keep", type=int, default=None, metavar="K",
+                      help="keep the newest K backups (default 5, or the Settings' number "
+                      "without FOLDER)")  # fmt: skip
     keep.add_argument("--vault-passphrase-env", metavar="VAR",
                       help="the vault passphrase's environment variable (default: the one "
                       "remembered in the OS keyring)")  # fmt: skip
@@ -76,7 +81,21 @@ def cmd_vault(args: argparse.Namespace, reverie: Reverie) -> int:
 
 def _backup(args: argparse.Namespace, reverie: Reverie) -> int:
     from app.services.vault import backup, remembered_passphrase
+    from app.services.vault_backup import record_backup, written
+    from app.settings import BACKUP_PERIODS
 
+    settings = reverie.settings
+    if args.folder is None:
+        if not settings.backup_folder:
+            raise InputError("no backup folder in Settings: name a FOLDER, or choose one in "
+                             "the app's Settings")  # fmt: skip
+        args.folder = settings.backup_folder
+        if args.every_days is None:
+            args.every_days = BACKUP_PERIODS[settings.backup_every]
+        if args.keep is None:
+            args.keep = settings.backup_keep
+    args.every_days = 0 if args.every_days is None else args.every_days
+    args.keep = 5 if args.keep is None else args.keep
     secret = remembered_passphrase(reverie.home) if not args.vault_passphrase_env else None
     if secret is None:
         if not args.vault_passphrase_env:
@@ -85,6 +104,9 @@ def _backup(args: argparse.Namespace, reverie: Reverie) -> int:
         secret = passphrase(args, confirm=False)
     report = backup(reverie, Path(args.folder), secret, every_days=args.every_days,
                     keep=args.keep, progress=TerminalProgress())  # fmt: skip
+    chosen = Path(settings.backup_folder).expanduser() if settings.backup_folder else None
+    if report is not None and Path(args.folder).expanduser() == chosen:
+        record_backup(reverie, written(reverie.now(), report))  # Settings show it as the last
     if args.json:
         emit_json(None if report is None else report.to_dict())
     elif report is None:

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -24,16 +25,21 @@ from app.scheduler.gate import LendingModel, WorkGate, gate_for
 from app.services.decay import apply_decay
 from app.services.extract import Extractor
 from app.services.review import hold_uncertain
+from app.services.vault_backup import Passphrase, run_scheduled_backup
 from app.storage.extraction_store import ExtractionStore
 
 log = logging.getLogger(__name__)
 
-LABELS = {"extract": "extracting memories", "decay": "applying the forgetting curve"}
+LABELS = {
+    "extract": "extracting memories",
+    "decay": "applying the forgetting curve",
+    "backup": "backing up the memory vault",
+}
 
 
 @dataclass(frozen=True)
 class JobResult:
-    job: str  # "decay" or "extract"
+    job: str  # "decay", "extract" or "backup"
     summary: dict[str, Any]
 
 
@@ -63,7 +69,11 @@ class MaintenanceScheduler:
         decay_every_s: float = 6 * 3600,
         extract_every_s: float = 60,
         extract_batches: int | None = None,
+        backup_every_s: float = 3600,
+        backup_passphrase: Passphrase | None = None,
     ) -> None:
+        """`backup_every_s`: how often to check whether a scheduled backup is due (Settings
+        choose the period); `backup_passphrase` (default: the OS keyring's) unlocks it."""
         self.reverie = reverie
         self.on_result = on_result
         self.on_progress = on_progress
@@ -74,7 +84,8 @@ class MaintenanceScheduler:
         )
         self._queued: dict[str, Future[Any]] = {}
         self._queued_lock = threading.Lock()
-        self._stop = {"extract": threading.Event(), "decay": threading.Event()}
+        self._stop = {job: threading.Event() for job in LABELS}
+        self.backup_passphrase = backup_passphrase
         self._closing = threading.Event()
         self.extraction_paused = False  # the user cancelled it; resumes on request
         self._scheduler = BackgroundScheduler(timezone="UTC")
@@ -91,6 +102,15 @@ class MaintenanceScheduler:
             seconds=extract_every_s,
             id="extract",
             coalesce=True,
+        )
+        # Also soon after start: a laptop opened for an hour a day still gets its backup.
+        self._scheduler.add_job(
+            lambda: self.run_soon("backup"),
+            "interval",
+            seconds=backup_every_s,
+            id="backup",
+            coalesce=True,
+            next_run_time=datetime.now(UTC) + timedelta(seconds=min(120, backup_every_s)),
         )
 
     def start(self) -> None:
@@ -116,7 +136,8 @@ class MaintenanceScheduler:
             waiting = self._queued.get(job)
             if waiting is not None and not waiting.running() and not waiting.done():
                 return waiting
-            run = self.run_extraction if job == "extract" else self.run_decay
+            run = {"extract": self.run_extraction, "decay": self.run_decay,
+                   "backup": self.run_backup}[job]  # fmt: skip
             try:
                 future = self._background.submit(self._guarded, job, run)
             except RuntimeError:  # shut down meanwhile
@@ -164,6 +185,25 @@ class MaintenanceScheduler:
         finally:
             self.on_progress(JobProgress("decay", LABELS["decay"], running=False))
         result = JobResult("decay", {"checked": checked, "archived": archived})
+        self.on_result(result)
+        return result
+
+    def run_backup(self) -> JobResult | None:
+        """A vault into the Settings' backup folder when one is due. Its outcome (written, or
+        why not: no passphrase, a folder that cannot be written) is the result; an error is
+        recorded for Settings, not raised. None when backups are off or none is due."""
+        if not self.reverie.settings.backup_enabled or self.reverie.read_only:
+            return None
+        self.on_progress(JobProgress("backup", LABELS["backup"]))
+        try:
+            # No engine turn: the export reads its own snapshot while the app keeps working.
+            status = run_scheduled_backup(self.reverie, self.backup_passphrase)
+        finally:
+            self.on_progress(JobProgress("backup", LABELS["backup"], running=False))
+        if status is None:
+            return None
+        result = JobResult("backup", {"ok": status.ok, "at": status.at,
+                                      "message": status.message, "path": status.path})  # fmt: skip
         self.on_result(result)
         return result
 

@@ -49,3 +49,24 @@ def test_a_wrong_passphrase_is_a_clear_error(
     result = vault("import", str(rich_vault), home=tmp_path / "home", check=False)
     assert result.returncode == 1
     assert "reverie: error: wrong passphrase" in result.stderr
+
+
+def test_backup_without_a_folder_uses_the_settings(rich_home: Path, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from app.services.vault import backups
+    from app.services.vault_backup import last_status
+    from app.settings import Settings
+
+    home = copy_home(rich_home, tmp_path / "home")
+    refused = vault("backup", home=home, check=False)
+    assert refused.returncode == 1 and "no backup folder in Settings" in refused.stderr
+    folder = tmp_path / "backups"
+    chosen = replace(Settings.load(home), backup_enabled=True, backup_folder=str(folder),
+                     backup_every="weekly", backup_keep=1)  # fmt: skip
+    chosen.save(home)
+    assert "Backed up" in vault("backup", home=home).stdout
+    assert "No backup needed" in vault("backup", home=home).stdout  # weekly: not yet due
+    assert len(backups(folder)) == 1
+    status = last_status(home)
+    assert status is not None and status.ok and status.path == str(backups(folder)[0])
