@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.core.records import Evidence, Memory
+from app.storage.message_names import named_by_source
 
 
 def when(moment: datetime | None) -> str:
@@ -21,7 +22,11 @@ def source_line(evidence: Evidence) -> str:
         "chat": "said in Reverie's chat",
         "screen": f"seen on screen ({evidence.session})",
     }.get(evidence.source_kind, evidence.source_kind)
-    return f"{when(evidence.timestamp)} · {who} · {place} · message {evidence.original_id}"
+    line = f"{when(evidence.timestamp)} · {who} · {place}"
+    # A content hash (a plain-text line, Reverie's chat) means nothing to a person.
+    if named_by_source(evidence.source_kind, evidence.original_id):
+        line += f" · message {evidence.original_id}"
+    return line
 
 
 def memory_time(memory: Memory) -> datetime:

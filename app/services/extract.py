@@ -39,6 +39,7 @@ from app.services.facts import learn_facts
 from app.services.index_sync import sync_index
 from app.storage.chroma_index import ChromaIndex
 from app.storage.extraction_store import ExtractionStore, NewMemory
+from app.storage.message_names import message_name
 from app.storage.sqlite_store import SqliteMemoryStore
 
 log = logging.getLogger(__name__)
@@ -183,7 +184,7 @@ class Extractor:
                 event_time,
                 candidate.importance,
                 (source.id,),
-                f"extracted ({PROMPT}) from message {source.original_id}",
+                f"extracted ({PROMPT}) from {message_name(source)}",
             )
             neighbours = self._neighbours(vectors[0])
             decision = decide(

@@ -14,6 +14,7 @@ from datetime import datetime
 from app.core.entities import Mention
 from app.core.forgetting import ForgettingParams
 from app.core.records import Evidence, HistoryAction, Memory, MemoryKind
+from app.storage.message_names import message_name
 from app.storage.rows import evidence_from_row, memory_from_row, to_text
 from app.storage.sqlite_store import SqliteMemoryStore
 
@@ -146,7 +147,7 @@ class FactStore:
                     FACT_IMPORTANCE,
                     RULES,
                     (evidence.id,),
-                    f"read by the fact layer from message {evidence.original_id}",
+                    f"read by the fact layer from {message_name(evidence)}",
                     subject=fact.subject,
                     role=evidence.role,
                     attribute=fact.attribute,

@@ -29,6 +29,7 @@ from app.core.records import (
 )
 from app.core.time_expressions import event_time
 from app.storage import sqlcipher
+from app.storage.message_names import imported_from
 from app.storage.rows import (
     evidence_from_row,
     history_from_row,
@@ -270,7 +271,13 @@ class SqliteMemoryStore:
                     DEFAULT_IMPORTANCE,
                     "ingest",
                     (evidence_id,),
-                    f"imported from {request.format} message {message.original_id}",
+                    imported_from(
+                        request.source_kind,
+                        request.format,
+                        request.source_path,
+                        message.original_id,
+                        message.position,
+                    ),
                     role=message.role,
                 )
                 added.append(memory_id)
