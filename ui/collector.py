@@ -8,7 +8,9 @@ and waits for that lock to connect a signal. Both threads stop for good (seen as
 that hung in `QObject::connectImpl` with a worker in `gc_collect_main`). Qt objects must
 also only be deleted on their own thread. So automatic collection is switched off and a
 timer on the GUI thread collects instead, generation by generation, with the usual
-thresholds (the pattern of calibre's and pyqtgraph's collectors).
+thresholds (the pattern of calibre's and pyqtgraph's collectors). The first threshold is
+also set to zero, which stops automatic collection even after a library calls `gc.enable()`
+(spaCy's model loader, through srsly, does after reading each file).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class MainThreadCollector(QObject):
         self.thresholds = gc.get_threshold()
         self.was_enabled = gc.isenabled()
         gc.disable()
+        gc.set_threshold(0, *self.thresholds[1:])
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.check)
@@ -45,5 +48,6 @@ class MainThreadCollector(QObject):
     def stop(self) -> None:
         self.timer.stop()
         gc.collect()
+        gc.set_threshold(*self.thresholds)
         if self.was_enabled:
             gc.enable()
