@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -208,6 +210,11 @@ class SettingsPanel(QWidget):
         start_layout.addWidget(self.start_at_login)
         layout.addWidget(start_box)
         layout.addStretch(1)
+        # A number as wide as the page read as a text box, its arrows a screen away from the
+        # value: each number field keeps the width its largest value needs. (The wheel guard
+        # that leaves them alone while scrolling is the window's, ui/wheel_guard.py.)
+        for field in body.findChildren(QAbstractSpinBox):
+            field.setSizePolicy(QSizePolicy.Policy.Fixed, field.sizePolicy().verticalPolicy())
 
         buttons = QHBoxLayout()
         self.message = QLabel()

@@ -170,3 +170,20 @@ def test_the_archive_preview_is_computed_when_the_page_opens(
     settle(qtbot, empty_window)
     live = len(list(empty_window.reverie.store.iter_live_memories()))
     assert live > 20 and f"of {live} active memories" in empty_window.settings.preview.text()
+
+
+def test_number_fields_keep_the_width_their_values_need(qtbot: QtBot, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QAbstractSpinBox
+
+    panel = window.settings
+    window.resize(1280, 720)
+    window.tabs.setCurrentWidget(panel)
+    settle(qtbot, window)
+    fields = panel.findChildren(QAbstractSpinBox)
+    assert {panel.threshold, panel.scale, panel.interval, panel.disk_cap} <= set(fields)
+    for field in fields:
+        if not field.isVisibleTo(panel):
+            continue
+        # Wide enough for its largest value and suffix, not stretched across the page.
+        assert field.sizeHint().width() <= field.width() <= 220, (field.text(), field.width())
+        assert field.width() < panel.width() // 4
