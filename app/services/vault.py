@@ -43,6 +43,7 @@ from app.storage.snapshots import (
 )
 from app.storage.sqlite_store import SqliteMemoryStore
 from app.storage.vault_store import (
+    VIEW_KINDS,
     Merger,
     MergeReport,
     ThumbnailSink,
@@ -466,12 +467,13 @@ def _report(
     vault = {k: manifest.get(k) for k in ("format", "schema", "app", "created_at",
                                           "embedding_model")}  # fmt: skip
     notes = list(merged.notes)
+    counted = (*KINDS, *VIEW_KINDS)
     contents = manifest.get("contents")
     model = manifest.get("embedding_model")
     if isinstance(contents, dict) and contents.get("embeddings") and model != MODEL_ID:
         notes.append(f"the vault's vectors were made by {model}, not {MODEL_ID}: its memories "
                      "are embedded again")  # fmt: skip
-    return ImportReport(path, mode, dry_run, {k: merged.counts[k] for k in KINDS},
+    return ImportReport(path, mode, dry_run, {k: merged.counts[k] for k in counted},
                         merged.conflicts, notes, vault)  # fmt: skip
 
 

@@ -64,18 +64,41 @@ def record_counts(conn: sqlite3.Connection) -> dict[str, int]:
         "frame": one("SELECT count(*) FROM frames"),
         "fact_read": one("SELECT count(*) FROM fact_reads"),
         "extraction": one("SELECT count(*) FROM extraction_queue"),
-        **{kind: one(f"SELECT count(*) FROM {table}") for kind, table in _optional(conn)},
+        **{kind: _optional_count(conn, kind, table) for kind, table in _optional(conn)},
     }
 
 
 # The memory graph's own tables (schema 8), carried when this store has them: the user's
-# entity renames, merges and splits (not derivable), and which evidence the recogniser read.
-OPTIONAL_TABLES = (("entity_choice", "entity_choices"), ("entity_read", "entity_reads"))
+# entity renames, merges and splits (not derivable), which evidence the recogniser read, and
+# the graph view's saved node positions and colour groups (schema 12).
+OPTIONAL_TABLES = (
+    ("entity_choice", "entity_choices"), ("entity_read", "entity_reads"),
+    ("colour_group", "graph_colour_groups"), ("position", "graph_positions"),
+)  # fmt: skip
+# Kinds of record reported on besides the core's KINDS: the graph view's own choices.
+VIEW_KINDS = ("colour_group", "position")
+# graph_positions names nodes by local row id, as app/services/graph.py keys them ("m12",
+# "e7"); a vault names them by global id. Positions of rows since deleted are not carried.
+_MEMORY_POSITIONS = (
+    "FROM graph_positions p JOIN memories m ON m.id = CAST(substr(p.node, 2) AS INTEGER)"
+    " WHERE p.node GLOB 'm[0-9]*'"
+)
+_ENTITY_POSITIONS = (
+    "FROM graph_positions p JOIN entities e ON e.id = CAST(substr(p.node, 2) AS INTEGER)"
+    " WHERE p.node GLOB 'e[0-9]*'"
+)
 
 
 def _optional(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     return [(kind, table) for kind, table in OPTIONAL_TABLES if table in present]
+
+
+def _optional_count(conn: sqlite3.Connection, kind: str, table: str) -> int:
+    if kind == "position":
+        return sum(int(conn.execute(f"SELECT count(*) {part}").fetchone()[0])
+                   for part in (_MEMORY_POSITIONS, _ENTITY_POSITIONS))  # fmt: skip
+    return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
 def _batches(conn: sqlite3.Connection, sql: str) -> Iterator[sqlite3.Row]:
@@ -223,6 +246,16 @@ def export_records(conn: sqlite3.Connection) -> Iterator[tuple[str, dict[str, An
             " ORDER BY r.evidence_id"
         ):
             yield "entity_read", {"evidence": row[0]}
+    if "colour_group" in tables:
+        for row in conn.execute("SELECT query, colour FROM graph_colour_groups ORDER BY id"):
+            yield "colour_group", {"query": row[0], "colour": row[1]}
+    if "position" in tables:
+        for row in conn.execute(f"SELECT m.uid, p.x, p.y {_MEMORY_POSITIONS} ORDER BY p.node"):
+            yield "position", {"node": ["memory", row[0]], "x": row[1], "y": row[2]}
+        for row in conn.execute(
+            f"SELECT e.name, e.kind, p.x, p.y {_ENTITY_POSITIONS} ORDER BY p.node"
+        ):
+            yield "position", {"node": ["entity", row[0], row[1]], "x": row[2], "y": row[3]}
 
 
 def _link_columns(conn: sqlite3.Connection) -> set[str]:
@@ -238,7 +271,8 @@ class MergeReport:
 
     counts: dict[str, dict[str, int]] = field(
         default_factory=lambda: {
-            k: {"added": 0, "updated": 0, "conflicting": 0, "unchanged": 0} for k in KINDS
+            k: {"added": 0, "updated": 0, "conflicting": 0, "unchanged": 0}
+            for k in (*KINDS, *VIEW_KINDS)
         }
     )
     conflicts: list[dict[str, Any]] = field(default_factory=list)
@@ -641,6 +675,49 @@ class Merger:
             (self._evidence_id(r["evidence"]),),
         )
         self.report.count("entity_read", "added" if cursor.rowcount else "unchanged")
+
+    # -- the graph view's choices: ours first (this computer's view stays as the user left it)
+
+    def _colour_group(self, r: dict[str, Any]) -> None:
+        if "graph_colour_groups" not in self._tables():
+            return
+        query, colour = str(r["query"]), str(r["colour"])
+        row = self.conn.execute(
+            "SELECT colour FROM graph_colour_groups WHERE query = ?", (query,)
+        ).fetchone()
+        if row is None:
+            self.conn.execute(
+                "INSERT INTO graph_colour_groups (query, colour) VALUES (?, ?)", (query, colour)
+            )
+            self.report.count("colour_group", "added")
+        elif row[0] == colour:
+            self.report.count("colour_group", "unchanged")
+        else:
+            take_theirs = self.prefer == "theirs"
+            if take_theirs:
+                self.conn.execute(
+                    "UPDATE graph_colour_groups SET colour = ? WHERE query = ?", (colour, query)
+                )
+            self.report.count("colour_group", "conflicting")
+            self.report.conflicts.append({"uid": None, "text": f"graph colour group {query}",
+                                          "kept": "theirs" if take_theirs else "mine"})  # fmt: skip
+
+    def _position(self, r: dict[str, Any]) -> None:
+        if "graph_positions" not in self._tables():
+            return
+        node = r["node"]
+        if node[0] == "memory":
+            key = f"m{self._memory_id(node[1])}"
+        elif node[0] == "entity":
+            key = f"e{self._entity_id([node[1], node[2]])}"
+        else:
+            raise ValueError(f"unknown graph node {node!r}")
+        x, y = float(r["x"]), float(r["y"])
+        cursor = self.conn.execute(
+            "INSERT OR IGNORE INTO graph_positions (node, x, y) VALUES (?, ?, ?)", (key, x, y)
+        )
+        # A node placed here keeps its place: each computer's layout is its own view.
+        self.report.count("position", "added" if cursor.rowcount else "unchanged")
 
     def _tables(self) -> set[str]:
         if "" not in self._column_cache:
