@@ -420,12 +420,30 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
 
 
+# Questions that tell: "remember when I got pre-approved for $400,000?", "did I mention I
+# adopted a cat?", "I start on Monday, right?".
+_TELLING_QUESTION = re.compile(
+    r"(?:^\W*|[-–—;:,]\s+)(?:(?:oh|so|and|by the way|btw),?\s+)*remember\s+"
+    r"(?:when|that|how|the time)\b"
+    r"|^\W*(?:(?:oh|so|and|by the way|btw),?\s+)*(?:did|have)\s+i\s+(?:ever\s+)?"
+    r"(?:(?:tell|told)\s+you|mention(?:ed)?)\b"
+    r"|,\s*(?:right|remember)\s*\?\s*$",
+    re.I,
+)
+
+
+def _asks(sentence: str) -> bool:
+    stripped = sentence.rstrip()
+    return stripped.endswith("?") and _TELLING_QUESTION.search(stripped) is None
+
+
 def statements(text: str) -> str:
-    """The text without its questions: "Where is the internship?" asks, it does not tell."""
+    """The text without its questions: "Where is the internship?" asks, it does not tell
+    (but "remember when I got pre-approved for $400,000?" tells)."""
     found = sentences(text)
-    if not found or not any(s.rstrip().endswith("?") for s in found):
+    if not found or not any(_asks(s) for s in found):
         return text
-    return " ".join(s for s in found if not s.rstrip().endswith("?"))
+    return " ".join(s for s in found if not _asks(s))
 
 
 def best_sentence(question: Question, text: str, max_chars: int = 320) -> str:

@@ -102,7 +102,15 @@ def select_answer(
     fact = None if q.asks_when and "birthday" not in fold(asked) else match_fact(q, facts, names)
     hits = search(store, index, asked, now=now, params=params,
                   options=RecallOptions(k=max(k, RETRIEVE)))  # fmt: skip
-    if fact is not None:
+    if fact is not None and asks_before(q):
+        # "Who was my previous manager?": the value the current fact replaced (else the
+        # oldest message that answers, below).
+        older = facts_store.replaced(fact)
+        if older is not None:
+            until = f" until {fact.valid_from:%-d %B %Y}" if fact.valid_from else ""
+            was = describe_fact(older.subject, older.attribute or "", older.value or "", True)
+            return Selection(f"{was[:-1]}{until}. [1]", [hit(older), hit(fact)], "earlier fact")
+    elif fact is not None:
         newer = _said_since(fact, hits, index)
         if newer is None:
             return Selection(f"{fact_sentence(fact)} [1]", [hit(fact)], "fact")
@@ -254,11 +262,23 @@ def _best_sentence_hit(
         scored = own or scored
     top = max(s for s, _ in scored)
     best = [h for s, h in scored if s >= top - 0.01 - 1e-9]
+    if asks_before(q):  # "my previous personal best": the oldest of equals
+        return min(best, key=lambda h: (h.memory.event_time or h.memory.observed_at, h.memory.id))
     # Among equals: what is still current, then the newest.
     return max(
         best,
         key=lambda h: (h.current, h.memory.event_time or h.memory.observed_at, -h.memory.id),
     )
+
+
+_BEFORE = re.compile(
+    r"\b(?:previous(?:ly)?|former(?:ly)?|used to|my old|originally|at first|initially)\b", re.I
+)
+
+
+def asks_before(q: Question) -> bool:
+    """The question asks what was true before an update, not what is true now."""
+    return _BEFORE.search(q.text) is not None
 
 
 def _moments(
@@ -387,7 +407,19 @@ def fact_sentence(memory: Memory) -> str:
     return describe_fact(memory.subject, memory.attribute or "", memory.value or "")
 
 
-def describe_fact(subject: str | None, attribute: str, value: str) -> str:
+_PAST = {"live": "lived", "work": "worked", "are": "were", "is": "was"}
+
+
+def describe_fact(subject: str | None, attribute: str, value: str, past: bool = False) -> str:
+    """The fact as a sentence, in the past tense for a value that was replaced."""
+    if past:
+        present = describe_fact(subject, attribute, value)
+        return re.sub(
+            r"\b(lives|live|works|work|are|is)\b",
+            lambda m: _PAST[m[1].removesuffix("s") if m[1] != "is" else "is"],
+            present,
+            count=1,
+        )
     me = subject is None or fold(subject) == ME
     who = "You" if me else str(subject)
     whose = "Your" if me else f"{subject}'s"

@@ -194,6 +194,21 @@ class FactStore:
                 [(m, entity_id, m, entity_id) for m in memory_ids],
             )
 
+    def replaced(self, fact: Memory) -> Memory | None:
+        """The fact this one replaced (the user's manager before the new one), if any."""
+        row = self.store.conn.execute(
+            "SELECT * FROM memories WHERE superseded_by = ? AND attribute IS NOT NULL"
+            " ORDER BY valid_to DESC, id DESC LIMIT 1",
+            (fact.id,),
+        ).fetchone()
+        if row is None:
+            return None
+        links = self.store.conn.execute(
+            "SELECT evidence_id FROM memory_evidence WHERE memory_id = ? ORDER BY evidence_id",
+            (row["id"],),
+        ).fetchall()
+        return memory_from_row(row, tuple(link[0] for link in links))
+
     def _current(self, conn: sqlite3.Connection, subject: str, attribute: str) -> list[Memory]:
         rows = conn.execute(
             "SELECT * FROM memories WHERE attribute = ? AND lower(subject) = lower(?)"

@@ -132,6 +132,16 @@ def test_a_question_in_a_message_tells_nothing_and_a_day_is_not_an_amount() -> N
         "Congrats! I'm so happy."
     )
     assert statements("Where is it?") == ""
+    # Some questions tell: they are kept as what was said.
+    told = "Can you recommend a cable provider? Remember when I got pre-approved for $400,000?"
+    assert statements(told) == "Remember when I got pre-approved for $400,000?"
+    assert statements("Did I mention I adopted a cat? Any food tips?") == (
+        "Did I mention I adopted a cat?"
+    )
+    long = "I can't wait to own a home - remember when I got pre-approved for $400,000?"
+    assert statements(long) == long
+    assert statements("Do you remember when Ana's birthday is?") == ""
+    assert statements("I start at Helio on Monday, right?") == "I start at Helio on Monday, right?"
     rent = analyse("How much rent do we pay?")
     assert short_span(rent, "we move in on the 28th and pay £950 a month") == "£950"
     assert short_span(rent, "we move in on the 28th") is None

@@ -223,3 +223,37 @@ def test_a_question_wanting_a_time_of_day_is_answered_by_the_message_that_gives_
     )  # fmt: skip
     assert answer.text.startswith("6:00 pm"), answer.text
     assert answer.citations[0].hit.sources[0].original_id == "2"
+
+
+def test_a_question_about_the_previous_value_answers_what_was_replaced(
+    reverie: Reverie, tmp_path: Path
+) -> None:
+    lines = [
+        ("1", "2026-01-12T09:00:00Z", "My manager is Ana Lima."),
+        ("2", "2026-04-07T09:00:00Z", "My new manager is Ben Ortiz."),
+        ("3", "2026-02-01T09:00:00Z", "Ran the charity 5K in 27 minutes and 45 seconds, a "
+         "personal best!"),
+        ("4", "2026-05-03T09:00:00Z", "Another charity 5K today and a new personal best: 26 "
+         "minutes and 30 seconds."),
+        ("5", "2026-05-20T09:00:00Z", "Can you suggest a cable provider? Remember when I got "
+         "pre-approved for $400,000 from Wells Fargo?"),
+        ("6", "2026-03-20T09:00:00Z", "I got pre-approved for $350,000 from Wells Fargo."),
+    ]  # fmt: skip
+    load_lines(reverie, tmp_path / "updates.jsonl", lines)
+
+    def ask(question: str) -> Answer:
+        return answer_question(
+            question, store=reverie.store, index=reverie.index,
+            model=reverie.model, now=SCENARIO_NOW, params=reverie.params,
+        )  # fmt: skip
+
+    assert "Ben Ortiz" in ask("Who is my manager?").text
+    before = ask("Who was my previous manager?")
+    assert before.text.startswith("Your manager was Ana Lima until 7 April 2026")
+    assert before.citations[0].hit.sources[0].original_id == "1"
+    best = ask("What was my previous personal best time for the charity 5K?")
+    assert "27 minutes" in best.text and "26 minutes" not in best.text
+    assert "26 minutes" in ask("What is my personal best time for the charity 5K?").text
+    # A question that tells ("remember when…?") is what the user said, and the newer amount.
+    amount = ask("What amount was I pre-approved for by Wells Fargo?")
+    assert "$400,000" in amount.text and "$350,000" not in amount.text
