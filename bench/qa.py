@@ -112,11 +112,18 @@ def run_locomo(model: LocalModel, conversations: list[str], limit: int | None) -
     return rows
 
 
-def run_longmemeval(model: LocalModel, limit: int) -> dict[str, list]:
+def run_longmemeval(
+    model: LocalModel, limit: int, offset: int = 0, types: list[str] | None = None
+) -> dict[str, list]:
+    """`limit` dev questions spread evenly over the dev split (`offset` shifts the spread to
+    other questions; `types` keeps only those question types)."""
     rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
     embedder = CachedEmbedder(RESULTS / "embeddings.sqlite3")
     instances = load_longmemeval("dev")
-    instances = instances[:: max(1, len(instances) // limit)][:limit]
+    if types:
+        instances = [i for i in instances if i["question_type"] in types]
+    step = max(1, len(instances) // limit)
+    instances = instances[offset % step :: step][:limit]
     for instance in instances:
         haystack = lme_haystack(instance)
         messages = lme_format.parse(_source(haystack, "lme.json"))
@@ -279,6 +286,9 @@ def main() -> None:
     parser.add_argument(
         "--limit", type=int, default=30, help="questions (LongMemEval) or per conversation (LoCoMo)"
     )
+    parser.add_argument("--offset", type=int, default=0, help="LongMemEval: other questions")
+    parser.add_argument("--types", nargs="+", help="LongMemEval: only these question types")
+    parser.add_argument("--tag", help="added to the result files' names")
     parser.add_argument("--model", type=Path, help="a GGUF file (default: the bundled model)")
     args = parser.parse_args()
     path = args.model or bundled_model().path  # type: ignore[union-attr]
@@ -290,18 +300,18 @@ def main() -> None:
         rows = (
             run_locomo(model, args.conversations, args.limit)
             if args.dataset == "locomo"
-            else run_longmemeval(model, args.limit)
+            else run_longmemeval(model, args.limit, args.offset, args.types)
         )
         summary = summarise(rows)
     report = {"dataset": args.dataset, "model": path.name, **summary}
     print(json.dumps(report, indent=2))
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"qa-{args.dataset}-{path.stem}.json").write_text(json.dumps(report, indent=2))
+    # A run over other questions than the reported ones is kept apart from them.
+    name = f"qa-{args.dataset}-{path.stem}" + (f"-{args.tag}" if args.tag else "")
+    (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=2))
     # Every question with its answer, to read the misses (dev splits only).
     details = [{"group": g, **r} for g, items in rows.items() for r in items]
-    (RESULTS / f"qa-{args.dataset}-{path.stem}-rows.json").write_text(
-        json.dumps(details, indent=1, default=str)
-    )
+    (RESULTS / f"{name}-rows.json").write_text(json.dumps(details, indent=1, default=str))
     model.close()
 
 
