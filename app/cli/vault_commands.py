@@ -24,16 +24,25 @@ def add_vault_commands(sub: Any, command: Any, options: tuple[str, ...]) -> None
     """The parser's part for `reverie vault` (`command` is parser._command)."""
     vault = command(sub, "vault", options, help="export or import an encrypted memory vault")
     vsub = vault.add_subparsers(dest="action", required=True, metavar="ACTION")
-    # Not --passphrase-env: that one names the store's own passphrase (a global option).
+    # After the action, --passphrase-env names the vault's passphrase; before `vault` it is the
+    # global option naming the store's own (--vault-passphrase-env is kept as an alias).
     env_help = "read the vault's passphrase from this environment variable (for scripts)"
-    export = command(vsub, "export", options, help="write every memory to an encrypted file")
+    own = tuple(o for o in options if o != "passphrase_env")
+
+    def action(name: str, **kwargs: Any) -> Any:
+        parser = command(vsub, name, own, **kwargs)
+        parser.set_defaults(global_options=frozenset(options))  # the store's, given before
+        return parser
+
+    export = action("export", help="write every memory to an encrypted file")
     export.add_argument("file", help="the vault to write (.reverie-vault)")
     export.add_argument("--include-thumbnails", action="store_true",
                         help="carry the screen thumbnails too")  # fmt: skip
     export.add_argument("--include-embeddings", action="store_true",
                         help="carry the memories' vectors too (bigger file)")  # fmt: skip
-    export.add_argument("--vault-passphrase-env", metavar="VAR", help=env_help)
-    read = command(vsub, "import", options, help="merge a vault in, or replace the store with it")
+    export.add_argument("--passphrase-env", "--vault-passphrase-env", metavar="VAR",
+                        dest="vault_passphrase_env", help=env_help)  # fmt: skip
+    read = action("import", help="merge a vault in, or replace the store with it")
     read.add_argument("file", help="the vault to read")
     read.add_argument(
         "--dry-run",
@@ -46,8 +55,9 @@ def add_vault_commands(sub: Any, command: Any, options: tuple[str, ...]) -> None
     read.add_argument("--prefer", choices=PREFERENCES, default="newer",
                       help="when both sides changed a memory: the newer change (default), "
                       "mine, or theirs")  # fmt: skip
-    read.add_argument("--vault-passphrase-env", metavar="VAR", help=env_help)
-    keep = command(vsub, "backup", options,
+    read.add_argument("--passphrase-env", "--vault-passphrase-env", metavar="VAR",
+                      dest="vault_passphrase_env", help=env_help)  # fmt: skip
+    keep = action("backup",
                    help="a vault into FOLDER if the last is older than --every-days; keeps "
                    "the newest --keep (for cron or a systemd timer). Without FOLDER: the "
                    "scheduled backup of Settings (folder, period, how many to keep)")  # fmt: skip
@@ -60,7 +70,8 @@ def add_vault_commands(sub: Any, command: Any, options: tuple[str, ...]) -> None
     keep.add_argument("--keep", type=int, default=None, metavar="K",
                       help="keep the newest K backups (default 5, or the Settings' number "
                       "without FOLDER)")  # fmt: skip
-    keep.add_argument("--vault-passphrase-env", metavar="VAR",
+    keep.add_argument("--passphrase-env", "--vault-passphrase-env", metavar="VAR",
+                      dest="vault_passphrase_env",
                       help="the vault passphrase's environment variable (default: the one "
                       "remembered in the OS keyring)")  # fmt: skip
     restore = command(vsub, "restore-snapshot", options,
@@ -100,7 +111,7 @@ def _backup(args: argparse.Namespace, reverie: Reverie) -> int:
     if secret is None:
         if not args.vault_passphrase_env:
             raise InputError("no vault passphrase remembered in the OS keyring: use "
-                             "--vault-passphrase-env VAR")  # fmt: skip
+                             "--passphrase-env VAR")  # fmt: skip
         secret = passphrase(args, confirm=False)
     report = backup(reverie, Path(args.folder), secret, every_days=args.every_days,
                     keep=args.keep, progress=TerminalProgress())  # fmt: skip
@@ -119,7 +130,7 @@ def _backup(args: argparse.Namespace, reverie: Reverie) -> int:
 
 
 def passphrase(args: argparse.Namespace, *, confirm: bool) -> str:
-    """From the environment variable named by --vault-passphrase-env (for scripts), else asked
+    """From the environment variable named by --passphrase-env (for scripts), else asked
     on the terminal (twice when it makes a new vault). Never echoed, never stored."""
     name = args.vault_passphrase_env
     if name:
@@ -128,9 +139,7 @@ def passphrase(args: argparse.Namespace, *, confirm: bool) -> str:
             raise EnvironmentProblem(f"the environment variable {name} is not set")
         return value
     if not sys.stdin.isatty():
-        raise InputError(
-            "no terminal to ask for the vault's passphrase: use --vault-passphrase-env VAR"
-        )
+        raise InputError("no terminal to ask for the vault's passphrase: use --passphrase-env VAR")
     first = getpass.getpass("Vault passphrase: ")
     if confirm:
         if len(first) < MIN_PASSPHRASE:

@@ -20,7 +20,7 @@ def passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def vault(*args: str, home: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
     result: subprocess.CompletedProcess[str] = run_cli(
-        "vault", *args, "--vault-passphrase-env", "VAULT_PASS", home=home, check=check
+        "vault", *args, "--passphrase-env", "VAULT_PASS", home=home, check=check
     )
     return result
 
@@ -40,6 +40,26 @@ def test_export_dry_run_import_and_snapshots(rich_home: Path, tmp_path: Path) ->
     vault("import", str(target), "--mode", "replace", home=home)
     listed = json.loads(run_cli("vault", "restore-snapshot", "--list", "--json", home=home).stdout)
     assert [s["reason"] for s in listed] == ["before-vault-replace"]
+
+
+def test_passphrase_env_before_vault_is_the_stores_and_after_the_action_the_vaults(
+    rich_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    monkeypatch.setenv("STORE_PASS", os.environ["REVERIE_PASSPHRASE"])
+    monkeypatch.setenv("REVERIE_PASSPHRASE", "not the store's passphrase")
+    home = copy_home(rich_home, tmp_path / "home")
+    target = tmp_path / "out.reverie-vault"
+    run_cli("--passphrase-env", "STORE_PASS", "vault", "export", str(target),
+            "--passphrase-env", "VAULT_PASS", home=home)  # fmt: skip
+    # The vault was locked with VAULT_PASS, not the store's passphrase; the old spelling works.
+    other = tmp_path / "other"
+    monkeypatch.setenv("REVERIE_PASSPHRASE", "a new home's passphrase")
+    wrong = run_cli("vault", "import", str(target), "--passphrase-env", "STORE_PASS",
+                    home=other, check=False)  # fmt: skip
+    assert "wrong passphrase" in wrong.stderr
+    run_cli("vault", "import", str(target), "--vault-passphrase-env", "VAULT_PASS", home=other)
 
 
 def test_a_wrong_passphrase_is_a_clear_error(
