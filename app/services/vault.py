@@ -23,7 +23,7 @@ from typing import Any
 
 from app import __version__
 from app.core.errors import InputError, NotFoundError, ReverieError
-from app.core.merge_policy import KINDS, Mode, Prefer
+from app.core.merge_policy import Mode, Prefer
 from app.core.ports import NoProgress, Progress
 from app.embed.model_files import MODEL_ID
 from app.home import DB_NAME
@@ -43,7 +43,7 @@ from app.storage.snapshots import (
 )
 from app.storage.sqlite_store import SqliteMemoryStore
 from app.storage.vault_store import (
-    VIEW_KINDS,
+    REPORTED_KINDS,
     Merger,
     MergeReport,
     ThumbnailSink,
@@ -467,7 +467,7 @@ def _report(
     vault = {k: manifest.get(k) for k in ("format", "schema", "app", "created_at",
                                           "embedding_model")}  # fmt: skip
     notes = list(merged.notes)
-    counted = (*KINDS, *VIEW_KINDS)
+    counted = REPORTED_KINDS
     contents = manifest.get("contents")
     model = manifest.get("embedding_model")
     if isinstance(contents, dict) and contents.get("embeddings") and model != MODEL_ID:

@@ -5,7 +5,8 @@ adapter writes and reads the dicts, the vault service joins the two.
 Identity across computers: evidence and memories by `uid` (schema 7), evidence also by its
 dedup key (the same message imported on both sides); entities by (name, kind); links by what
 they join; episodes by (started_at, app, title); frames by (captured_at, monitor, dhash);
-history entries by their whole content, so entries from both sides are kept once each.
+history entries by their whole content, so entries from both sides are kept once each;
+chat citation chips by their answer's evidence uid and rank, naming the memory by uid.
 """
 
 from __future__ import annotations
@@ -68,15 +69,23 @@ def record_counts(conn: sqlite3.Connection) -> dict[str, int]:
     }
 
 
-# The memory graph's own tables (schema 8), carried when this store has them: the user's
-# entity renames, merges and splits (not derivable), which evidence the recogniser read, and
-# the graph view's saved node positions and colour groups (schema 12).
+# Tables of later schemas, carried when this store has them: the memory graph's (schema 8):
+# the user's entity renames, merges and splits (not derivable), which evidence the recogniser
+# read, and the graph view's saved node positions and colour groups (schema 12); the chat's
+# citation chips of each answer (schema 13).
 OPTIONAL_TABLES = (
     ("entity_choice", "entity_choices"), ("entity_read", "entity_reads"),
     ("colour_group", "graph_colour_groups"), ("position", "graph_positions"),
+    ("chat_citation", "chat_citations"),
 )  # fmt: skip
-# Kinds of record reported on besides the core's KINDS: the graph view's own choices.
+# Kinds of record reported on besides the core's KINDS: the graph view's own choices, and the
+# chat's citation chips.
 VIEW_KINDS = ("colour_group", "position")
+CHAT_KINDS = ("chat_citation",)
+REPORTED_KINDS = (*KINDS, *VIEW_KINDS, *CHAT_KINDS)
+# A chip whose memory was deleted for good names no memory in a vault; imported, it points at
+# row 0, which SQLite never gives a row, so the chat shows it as deleted, in its place.
+NO_MEMORY = 0
 # graph_positions names nodes by local row id, as app/services/graph.py keys them ("m12",
 # "e7"); a vault names them by global id. Positions of rows since deleted are not carried.
 _MEMORY_POSITIONS = (
@@ -86,6 +95,12 @@ _MEMORY_POSITIONS = (
 _ENTITY_POSITIONS = (
     "FROM graph_positions p JOIN entities e ON e.id = CAST(substr(p.node, 2) AS INTEGER)"
     " WHERE p.node GLOB 'e[0-9]*'"
+)
+# A chip is named by its answer's uid (the answer's message is evidence) and its memory's uid,
+# NULL when that memory was deleted for good (memory_id has no foreign key, by design).
+_CHAT_CITATIONS = (
+    "FROM chat_citations c JOIN evidence e ON e.id = c.evidence_id"
+    " LEFT JOIN memories m ON m.id = c.memory_id"
 )
 
 
@@ -98,6 +113,8 @@ def _optional_count(conn: sqlite3.Connection, kind: str, table: str) -> int:
     if kind == "position":
         return sum(int(conn.execute(f"SELECT count(*) {part}").fetchone()[0])
                    for part in (_MEMORY_POSITIONS, _ENTITY_POSITIONS))  # fmt: skip
+    if kind == "chat_citation":
+        return int(conn.execute(f"SELECT count(*) {_CHAT_CITATIONS}").fetchone()[0])
     return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
@@ -256,6 +273,13 @@ def export_records(conn: sqlite3.Connection) -> Iterator[tuple[str, dict[str, An
             f"SELECT e.name, e.kind, p.x, p.y {_ENTITY_POSITIONS} ORDER BY p.node"
         ):
             yield "position", {"node": ["entity", row[0], row[1]], "x": row[2], "y": row[3]}
+    if "chat_citation" in tables:
+        for row in conn.execute(
+            f"SELECT e.uid, c.rank, m.uid, c.excerpt {_CHAT_CITATIONS}"
+            " ORDER BY c.evidence_id, c.rank"
+        ):
+            yield "chat_citation", {"answer": row[0], "rank": row[1], "memory": row[2],
+                                    "excerpt": row[3]}  # fmt: skip
 
 
 def _link_columns(conn: sqlite3.Connection) -> set[str]:
@@ -271,8 +295,7 @@ class MergeReport:
 
     counts: dict[str, dict[str, int]] = field(
         default_factory=lambda: {
-            k: {"added": 0, "updated": 0, "conflicting": 0, "unchanged": 0}
-            for k in (*KINDS, *VIEW_KINDS)
+            k: {"added": 0, "updated": 0, "conflicting": 0, "unchanged": 0} for k in REPORTED_KINDS
         }
     )
     conflicts: list[dict[str, Any]] = field(default_factory=list)
@@ -718,6 +741,47 @@ class Merger:
         )
         # A node placed here keeps its place: each computer's layout is its own view.
         self.report.count("position", "added" if cursor.rowcount else "unchanged")
+
+    # -- the chat's citation chips: ours first, as for the graph view's choices
+
+    def _chat_citation(self, r: dict[str, Any]) -> None:
+        if "chat_citations" not in self._tables():
+            return
+        if not r["answer"]:
+            raise ValueError("a chat citation names no answer")
+        rank = int(r["rank"])
+        if rank < 1:
+            raise ValueError(f"a chat citation's rank is {rank}")
+        answer = self._evidence_id(r["answer"])
+        memory = self._memory_id(r["memory"]) if r["memory"] else NO_MEMORY
+        excerpt = str(r["excerpt"])
+        row = self.conn.execute(
+            "SELECT memory_id, excerpt FROM chat_citations WHERE evidence_id = ? AND rank = ?",
+            (answer, rank),
+        ).fetchone()
+        if row is None:
+            self.conn.execute(
+                "INSERT INTO chat_citations (evidence_id, rank, memory_id, excerpt)"
+                " VALUES (?, ?, ?, ?)",
+                (answer, rank, memory, excerpt),
+            )
+            self.report.count("chat_citation", "added")
+            return
+        # Any chip here of a memory deleted for good is the same as theirs naming none.
+        ours = row[0] if self._one("SELECT id FROM memories WHERE id = ?", row[0]) else NO_MEMORY
+        if (ours, row[1]) == (memory, excerpt):
+            self.report.count("chat_citation", "unchanged")
+            return
+        take_theirs = self.prefer == "theirs"
+        if take_theirs:
+            self.conn.execute(
+                "UPDATE chat_citations SET memory_id = ?, excerpt = ?"
+                " WHERE evidence_id = ? AND rank = ?",
+                (memory, excerpt, answer, rank),
+            )
+        self.report.count("chat_citation", "conflicting")
+        self.report.conflicts.append({"uid": None, "text": f"chat answer {r['answer']} chip {rank}",
+                                      "kept": "theirs" if take_theirs else "mine"})  # fmt: skip
 
     def _tables(self) -> set[str]:
         if "" not in self._column_cache:

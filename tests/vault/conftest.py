@@ -18,6 +18,7 @@ from app.capture.thumbnails import write_thumbnail
 from app.core.records import MemoryKind
 from app.home import DB_NAME
 from app.runtime import Reverie
+from app.services.chat import ChatSession
 from app.services.ingest import ingest_file
 from app.services.recall import RecallOptions, search
 from app.services.vault import export_vault
@@ -28,6 +29,7 @@ from tests.helpers import NOW
 CHAT = Path(__file__).parent / "rich_chat.jsonl"
 PASSPHRASE = "correct horse battery staple"
 THUMB_KEY = bytes(range(32))
+CONVERSATION = "chat-2026-05-20T12-00-00-abcdef"  # a conversation in Reverie's own chat
 QUERIES = (
     "where do I live",
     "who is my manager",
@@ -44,7 +46,8 @@ def open_home(home: Path, embedder: Any, now: datetime = NOW) -> Reverie:
 
 def build_rich_home(home: Path, embedder: Any) -> None:
     """Typed memories with a superseded fact, history, a pin, an archived memory, a recall,
-    entities and links, and screen frames with an encrypted thumbnail."""
+    entities and links, screen frames with an encrypted thumbnail, and a conversation in
+    Reverie's chat whose answers cite memories (their chips)."""
     with open_home(home, embedder) as reverie:
         ingest_file(
             reverie.store,
@@ -84,6 +87,11 @@ def build_rich_home(home: Path, embedder: Any) -> None:
             opened, "Read invoice 2291 from Northwind in the mail.", NOW, reverie.params
         )
         reverie.heal()  # index the screens' memories, as the capture agent does
+        chat = ChatSession(store, reverie.index, reverie.model, reverie.params,
+                           session=CONVERSATION)  # fmt: skip
+        chat.say("My bike lock code is 4417.", NOW)
+        asked = chat.say("Where do I live now?", NOW + timedelta(minutes=1))
+        assert asked.citations, "the fixture needs an answer that cites memories"
 
 
 @pytest.fixture(scope="module")
