@@ -19,6 +19,7 @@ from app.core.records import MemoryKind
 from app.home import DB_NAME
 from app.runtime import Reverie
 from app.services.chat import ChatSession
+from app.services.conversations import past_conversation
 from app.services.ingest import ingest_file
 from app.services.recall import RecallOptions, search
 from app.services.vault import export_vault
@@ -203,6 +204,7 @@ def state(reverie: Reverie) -> dict[str, Any]:
     }
     return {
         "memories": memories,
+        "conversations": conversations(reverie),
         "history": {k: sorted(v) for k, v in history.items()},
         "entities": entities,
         "links": links,
@@ -210,6 +212,40 @@ def state(reverie: Reverie) -> dict[str, Any]:
         "reviews": reviews,
         "evidence": sorted(ev.values()),
     }
+
+
+def conversations(reverie: Reverie) -> dict[str, list[tuple[Any, ...]]]:
+    """Reverie's chat conversations as they are shown again (app/services/conversations.py):
+    each message by its global id with what was said, and each answer's chips by the memory
+    each opens (its uid; None: deleted) and the words it showed."""
+    conn = reverie.store.conn
+    memory_uid = {r[0]: r[1] for r in conn.execute("SELECT id, uid FROM memories")}
+    sessions = [r[0] for r in conn.execute(
+        "SELECT DISTINCT session FROM evidence WHERE source_kind = 'chat'")]  # fmt: skip
+    shown = {}
+    for session in sessions:
+        past = past_conversation(reverie.store, session)
+        uids = {r[0]: r[1] for r in conn.execute(
+            "SELECT id, uid FROM evidence WHERE session = ?", (session,))}  # fmt: skip
+        shown[session] = [
+            (
+                uids[m.said.id],
+                m.said.role,
+                m.said.speaker,
+                m.said.content,
+                tuple(
+                    (
+                        c.number,
+                        memory_uid.get(c.memory_id) if c.memory else None,
+                        c.excerpt,
+                        c.state,
+                    )
+                    for c in m.citations
+                ),
+            )
+            for m in past
+        ]
+    return shown
 
 
 def searches(reverie: Reverie) -> dict[str, list[str]]:

@@ -1,5 +1,6 @@
 """Export -> import into an empty home gives back the same memories, history, entities, links,
-forgetting state, screen frames with their pictures, and the same answers to searches."""
+forgetting state, screen frames with their pictures, Reverie's chat conversations with their
+answers' citation chips, and the same answers to searches."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from app.services.vault import import_vault
-from tests.vault.conftest import PASSPHRASE, THUMB_KEY, open_home, searches, state
+from tests.vault.conftest import CONVERSATION, PASSPHRASE, THUMB_KEY, open_home, searches, state
 
 
 def test_a_vault_brings_back_everything_in_an_empty_home(
@@ -31,3 +32,7 @@ def test_a_vault_brings_back_everything_in_an_empty_home(
     assert any(m[0][13] for m in before["memories"].values())  # archived
     assert before["entities"] and before["links"]
     assert all(f[3] for f in before["frames"].values())  # every frame has its picture
+    said = before["conversations"][CONVERSATION]
+    assert [m[1] for m in said] == ["user", "assistant"] * 2
+    chips = [chip for m in said for chip in m[4]]
+    assert len(chips) >= 2 and all(chip[1] in before["memories"] for chip in chips)
