@@ -96,7 +96,13 @@ def search(
         raise InputError("the search query is empty")
     if options.k < 1:
         raise InputError("-k must be at least 1")
-    hits, query_vector, vectors = index.query(query, limit=2 * options.candidates)
+    hits, query_vector, _ = index.query(query, limit=2 * options.candidates, with_vectors=False)
+    # Cosine to the question of each memory found by its own text (Chroma's distance is
+    # 1 - cosine): the vectors themselves are fetched below only for the few shown.
+    similarity: dict[int, float] = {}
+    for h in hits:
+        if h.view == TEXT:
+            similarity.setdefault(h.memory_id, 1.0 - h.distance)
     rankings = [
         _dedup([h.memory_id for h in hits if h.view == TEXT]),
         _dedup([h.memory_id for h in hits if h.view == CONTEXT]),
@@ -143,7 +149,7 @@ def search(
         head,
         scores,
         {m: memories[m].event_time for m in head},
-        _similar_pairs(head, vectors, options.same_subject_cosine),
+        _similar_pairs(head, _found_vectors(index, head, similarity), options.same_subject_cosine),
     )
     sources = store.evidence_for(order)
     slot_scores = sorted((scores[m] for m in order), reverse=True)
@@ -154,7 +160,7 @@ def search(
             slot_scores[i],
             retention[m],
             tuple(sources.get(m, ())),
-            float(vectors[m] @ query_vector) if m in vectors else 0.0,
+            similarity.get(m, 0.0),
             m in matched,
             valid[m] and m not in newer,
         )
@@ -180,12 +186,21 @@ def _in_range_by_similarity(
     return [keys[i] for i in np.argsort(-sims)[: options.candidates]]
 
 
+def _found_vectors(
+    index: ChromaIndex, ids: Sequence[int], found: dict[int, float]
+) -> dict[int, np.ndarray[Any, Any]]:
+    """The text-view vectors of those of `ids` that the vector query found (see
+    `_similar_pairs`); none when fewer than two could be compared."""
+    keys = [i for i in ids if i in found]
+    return index.vectors(keys) if len(keys) >= 2 else {}
+
+
 def _similar_pairs(
     ids: Sequence[int], vectors: dict[int, np.ndarray[Any, Any]], threshold: float
 ) -> dict[int, frozenset[int]]:
-    """For each memory, the others in `ids` that say nearly the same thing. Only vectors the
-    query already returned are compared: a memory found by keyword alone is not close in
-    meaning to the question, and fetching its vector would cost another round trip."""
+    """For each memory, the others in `ids` that say nearly the same thing. Only memories the
+    vector query found are compared: one found by keyword alone is not close in meaning to
+    the question."""
     keys = [i for i in ids if i in vectors]
     if len(keys) < 2:
         return {}

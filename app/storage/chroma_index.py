@@ -206,10 +206,12 @@ class ChromaIndex:
         return self._count
 
     def query(
-        self, text: str, limit: int
+        self, text: str, limit: int, *, with_vectors: bool = True
     ) -> tuple[list[VectorHit], npt.NDArray[np.float32], dict[int, npt.NDArray[np.float32]]]:
         """Nearest documents of both views, the query's vector, and the text-view vectors of
-        the memories found (returned with the hits to save a second round trip)."""
+        the memories found (none with `with_vectors=False`: returning 100 vectors took
+        Chroma 3-4 ms of a 22 ms search at 10k memories, against ~1 ms to `vectors()` the
+        few that are needed)."""
         if self.tokens is None:
             vector = self.embed([text])[0]
         else:
@@ -221,16 +223,17 @@ class ChromaIndex:
         found = self.collection.query(
             query_embeddings=[vector],
             n_results=min(limit, total),
-            include=["distances", "embeddings"],
+            include=["distances", "embeddings"] if with_vectors else ["distances"],
         )
         hits = []
         vectors: dict[int, npt.NDArray[np.float32]] = {}
+        embeddings = found["embeddings"][0] if with_vectors else [None] * len(found["ids"][0])
         for doc_id, distance, embedding in zip(
-            found["ids"][0], found["distances"][0], found["embeddings"][0], strict=True
+            found["ids"][0], found["distances"][0], embeddings, strict=True
         ):
             memory_id, view = _parse_doc_id(doc_id)
             hits.append(VectorHit(memory_id, view, float(distance)))
-            if view == TEXT:
+            if view == TEXT and embedding is not None:
                 vectors[memory_id] = np.asarray(embedding, dtype=np.float32)
         return hits, vector, vectors
 

@@ -484,16 +484,44 @@ class SqliteMemoryStore:
         # 50, so ask for plenty at once, and for more only when even those were archived.
         wanted = 20 * limit
         while True:
-            rows = self.conn.execute(
-                "SELECT m.id, m.kind, m.archived_at FROM (SELECT rowid, rank FROM memories_fts"
-                " WHERE memories_fts MATCH ? ORDER BY rank LIMIT ?) f"
-                " JOIN memories m ON m.id = f.rowid ORDER BY f.rank",
-                (match, wanted),
-            ).fetchall()
-            live = [r[0] for r in rows if r[2] is None and (kind is None or r[1] == kind.value)]
-            if len(live) >= limit or len(rows) < wanted:
+            ranked = [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT rowid FROM memories_fts WHERE memories_fts MATCH ?"
+                    " ORDER BY rank LIMIT ?",
+                    (match, wanted),
+                )
+            ]
+            live = self._live_in_order(ranked, limit, kind)
+            if len(live) >= limit or len(ranked) < wanted:
                 return live[:limit]
             wanted *= 4
+
+    def _live_in_order(self, ids: Sequence[int], limit: int, kind: MemoryKind | None) -> list[int]:
+        """The first `limit` of `ids` that are live memories (of `kind`), in their order. Looked
+        up a few at a time: reading all 1,000 ranked rows cost 2.6 of a 22 ms search at 10k
+        memories, where the first 100 usually hold the 50 wanted."""
+        live: list[int] = []
+        step = 2 * limit
+        for start in range(0, len(ids), step):
+            chunk = list(ids[start : start + step])
+            marks = ",".join("?" * len(chunk))
+            state = {
+                r[0]: (r[1], r[2])
+                for r in self.conn.execute(
+                    f"SELECT id, kind, archived_at FROM memories WHERE id IN ({marks})", chunk
+                )
+            }
+            live += [
+                i
+                for i in chunk
+                if i in state
+                and state[i][1] is None
+                and (kind is None or state[i][0] == kind.value)
+            ]
+            if len(live) >= limit:
+                break
+        return live
 
     def _telling_words(self, query: str, column: str) -> list[str]:
         """The query's content words, less those in a large share of a big store's memories

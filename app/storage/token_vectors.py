@@ -205,10 +205,19 @@ class TokenVectorStore:
                     f" WHERE memory_id IN ({marks})",
                     chunk,
                 ).fetchall()
-                for memory_id, own, context, bits, pieces in rows:
-                    vectors = unpack(bits, own + context, self.dimensions)
+                # One unpack for the whole chunk, then a view per memory: unpacking memory by
+                # memory was half the rerank's 2.5 ms at 10k memories.
+                counts = [own + context for _, own, context, _, _ in rows]
+                vectors = unpack(b"".join(r[3] for r in rows), sum(counts), self.dimensions)
+                ends = np.cumsum(counts)
+                for (memory_id, own, _, _, pieces), end, count in zip(
+                    rows, ends, counts, strict=True
+                ):
+                    start = int(end) - count
                     found[memory_id] = MemoryTokens(
-                        vectors[:own], vectors[own:], _pieces_from(pieces)
+                        vectors[start : start + own],
+                        vectors[start + own : int(end)],
+                        _pieces_from(pieces),
                     )
         return found
 
