@@ -140,7 +140,7 @@ class AnswerView(QFrame):
         chip.setObjectName("citationChip")
         tip = f"“{excerpt}”\n" if excerpt else ""
         if open_it is None:
-            chip.setToolTip(f"{tip}Memory #{memory_id} was deleted for good since this answer")
+            chip.setToolTip(f"{tip}The memory it cited was deleted for good since this answer")
             chip.setEnabled(False)
         else:
             chip.setToolTip(

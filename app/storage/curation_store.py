@@ -169,8 +169,10 @@ class CurationStore:
                 conn.execute("UPDATE memories SET superseded_by = NULL WHERE superseded_by = ?",
                              (one,))  # fmt: skip
                 conn.execute("DELETE FROM memories WHERE id = ?", (one,))
-                # A chat answer's chip that quoted it keeps its place, not its words.
-                conn.execute("UPDATE chat_citations SET excerpt = '' WHERE memory_id = ?", (one,))
+                # A chat answer's chip that quoted it keeps its place, not its words, nor the
+                # id (SQLite may give the highest id to the next memory; 0 is never given).
+                conn.execute("UPDATE chat_citations SET excerpt = '', memory_id = 0"
+                             " WHERE memory_id = ?", (one,))  # fmt: skip
                 conn.execute(
                     "UPDATE history SET before = NULL, after = NULL, reason = ?"
                     " WHERE memory_id = ?",

@@ -44,7 +44,21 @@ def test_an_answers_citations_come_back_with_the_conversation(reverie: Reverie) 
     erase_memory(reverie.store, reverie.index, first.memory_id, NOW)
     gone = past_conversation(reverie.store, SESSION)[1].citations[0]
     assert gone.memory is None and gone.state == "deleted" and gone.excerpt == ""
-    assert gone.memory_id == first.memory_id
+
+
+def test_a_deleted_memorys_chip_never_opens_a_later_memory(reverie: Reverie) -> None:
+    talk = chat(reverie)
+    talk.say("My manager is Ana Lima.", NOW)
+    answer = talk.say("Who is my manager?", NOW)
+    cited = answer.citations[0].hit.memory.id
+    newest = reverie.store.conn.execute("SELECT max(id) FROM memories").fetchone()[0]
+    assert cited == newest  # so SQLite would give its id to the next memory
+    erase_memory(reverie.store, reverie.index, cited, NOW)
+    talk.say("My manager is Ben Ortiz.", NOW)
+    # The chips of the answers given before the erase (the last reply cites Ben's own).
+    before = past_conversation(reverie.store, SESSION)[:4]
+    chips = [c for m in before for c in m.citations]
+    assert chips and all(c.memory is None or "Ben" not in c.memory.text for c in chips)
 
 
 def test_a_statement_keeps_the_facts_it_cites(reverie: Reverie) -> None:
