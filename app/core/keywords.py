@@ -20,6 +20,7 @@ STOPWORDS = frozenset(
 # Words that say *when*, not *what*: the time filter handles them, word overlap should not.
 TIME_WORDS = frozenset(
     """today yesterday tomorrow tonight morning afternoon evening night week weeks weekend
+    weekends weekday weekdays weeknight weeknights mornings afternoons evenings nights
     month months year years day days ago last next recently lately earlier later past previous
     monday tuesday wednesday thursday friday saturday sunday january february march april may
     june july august september october november december""".split()  # noqa: SIM905

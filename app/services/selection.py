@@ -239,6 +239,11 @@ def _best_sentence_hit(
         if not told.strip() or someone_elses(q, told) or someone_else_said(q, h, speakers):
             continue
         text_share = coverage(q, close_together(q, told))
+        whole = said(h)
+        if told != whole and _gives_the_amount_asked(q, told):
+            # "Can I use my worsted weight yarn? I have a stash of 17 skeins": the question
+            # beside the answer names what the amount is of.
+            text_share = max(text_share, coverage(q, close_together(q, whole)))
         # What the assistant said answers the message before it: "Which shoes would you
         # suggest?" / "I'd suggest the Novablast 4".
         context = contexts.get(h.memory.id, "")
@@ -342,6 +347,14 @@ def _gives_what_is_asked(q: Question, text: str) -> bool:
     if q.wh in {"how many", "how much", "how long"}:
         return short_span(q, text) is not None
     return True
+
+
+def _gives_the_amount_asked(q: Question, text: str) -> bool:
+    """Whether a text gives the time of day or the amount a question asks for (not just any
+    words of it)."""
+    if _asks_clock(q):
+        return _CLOCK.search(text) is not None
+    return q.wh in {"how many", "how much", "how long"} and short_span(q, text) is not None
 
 
 def _clock_answer(q: Question, sentence: str) -> str | None:

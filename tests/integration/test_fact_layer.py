@@ -257,3 +257,33 @@ def test_a_question_about_the_previous_value_answers_what_was_replaced(
     # A question that tells ("remember when…?") is what the user said, and the newer amount.
     amount = ask("What amount was I pre-approved for by Wells Fargo?")
     assert "$400,000" in amount.text and "$350,000" not in amount.text
+
+
+def test_an_amount_said_beside_a_question_and_a_time_said_for_weekdays_answer(
+    reverie: Reverie, tmp_path: Path
+) -> None:
+    lines = [
+        ("1", "2026-05-27T11:00:00Z", "Can I use my worsted weight yarn for the amigurumi toys? "
+         "I have a stash of 17 skeins that I found recently."),
+        ("2", "2026-05-28T11:00:00Z", "I used some of my worsted weight yarn stash for gloves, "
+         "and I wonder if I should adjust them for different hand sizes."),
+        ("3", "2026-05-23T20:00:00Z", "I usually get home from work around 6:30 pm on weekdays, "
+         "then I make dinner."),
+        ("4", "2026-05-24T20:00:00Z", "I usually have about an hour between getting home from "
+         "work and starting dinner."),
+        ("5", "2026-05-25T20:00:00Z", "How many tote bags can I sew in a weekend?"),
+    ]  # fmt: skip
+    load_lines(reverie, tmp_path / "days.jsonl", lines)
+
+    def ask(question: str) -> Answer:
+        return answer_question(
+            question, store=reverie.store, index=reverie.index,
+            model=reverie.model, now=SCENARIO_NOW, params=reverie.params,
+        )  # fmt: skip
+
+    skeins = ask("How many skeins of worsted weight yarn did I find in my stash?")
+    assert skeins.text.startswith("17") and skeins.citations[0].hit.sources[0].original_id == "1"
+    home = ask("What time do I usually get home from work on weeknights?")
+    assert home.text.startswith("6:30 pm")
+    # The user's own question still answers nothing.
+    assert ask("How many tote bags can I sew in a weekend?").abstained
