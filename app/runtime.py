@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from app.blas_threads import use_one_blas_thread
 from app.core.errors import EnvironmentProblem
 from app.core.forgetting import ForgettingParams
 from app.core.ports import Clock, Progress
@@ -47,6 +48,7 @@ class Reverie:
     ) -> None:
         """`passphrase` unlocks a store kept with one (default: $REVERIE_PASSPHRASE); a store
         whose key is in the OS keyring needs none."""
+        use_one_blas_thread()
         self.home = resolve_home(home, writable=False)
         # A data folder that cannot be written (a read-only mount, a full disk's remount):
         # Reverie still opens it, to show and search, and says why nothing can change.
