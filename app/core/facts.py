@@ -272,11 +272,16 @@ class _Reader:
         self.offset = 0  # of the sentence being read, in the message
         self.people: list[tuple[int, str]] = []  # people named so far, by position
         self.known = {p.lower() for p in known_people}
+        # People the store already knows ("priscilla"), wherever this message names them, in
+        # any case: "fen says hi. she's a midwife" in an otherwise capitalised message.
+        self.known_at: list[tuple[int, str]] = sorted(
+            (m.start(), person)
+            for person in known_people
+            for m in re.finditer(rf"\b{re.escape(person.lower())}\b", message.lower())
+        )
+        self.last_person_at = -1
         if self.lowercase:
-            # People the store already knows ("priscilla"), wherever this message names them.
-            for person in known_people:
-                for m in re.finditer(rf"\b{re.escape(person.lower())}\b", message.lower()):
-                    self.people.append((m.start(), message[m.start() : m.end()]))
+            self.people.extend((at, message[at : at + len(p)]) for at, p in self.known_at)
             self.people.sort()
 
     def known_in(self, names: list[str]) -> list[str]:
@@ -329,7 +334,13 @@ class _Reader:
         # People already known (a cousin named earlier) before any capitalised word ("Kent").
         known = self.known_in(before)
         before = known or before
-        return before[-1] if before else self.last_person
+        if before:
+            return before[-1]
+        here = self.offset + at
+        mentioned = [(p, n) for p, n in self.known_at if p < here]
+        if mentioned and mentioned[-1][0] > self.last_person_at:
+            return mentioned[-1][1]
+        return self.last_person
 
     def read(self, sentence: str, offset: int) -> None:
         # "i'm", "i live": the rules read a capital I; same length, so spans still map back.
@@ -350,6 +361,7 @@ class _Reader:
         known = self.known_in(names)
         if known or names:
             self.last_person = (known or names)[-1]
+            self.last_person_at = offset
 
 
 def _my_relation_name(r: _Reader, s: str, o: int) -> None:

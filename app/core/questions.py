@@ -95,8 +95,19 @@ def term(word: str) -> str:
     return stemmed
 
 
+# "Rang Immy last night for her 30th", "Dad turns 60": a birthday, said without the word.
+_AGE_BIRTHDAY = re.compile(
+    r"\b(?:his|her|my|their|your)\s+(\d{1,3})(?:st|nd|rd|th)\b(?!\s+(?!birthday|bday)[a-z])"
+    r"|\bturn(?:ed|s|ing)?\s+(\d{1,3})\b",
+    re.I,
+)
+
+
 def terms(text: str) -> set[str]:
-    return {term(w) for w in keywords(fold(text))}
+    found = {term(w) for w in keywords(fold(text))}
+    for m in _AGE_BIRTHDAY.finditer(text):
+        found |= {term("birthday"), term("turn"), m[1] or m[2]}
+    return found
 
 
 @dataclass(frozen=True)

@@ -238,6 +238,8 @@ def _best_sentence_hit(
         told = statements(said(h))
         if not told.strip() or someone_elses(q, told) or someone_else_said(q, h, speakers):
             continue
+        if not _tells_the_deed_asked(q, told):
+            continue
         text_share = coverage(q, close_together(q, told))
         whole = said(h)
         if told != whole and _gives_the_amount_asked(q, told):
@@ -349,6 +351,31 @@ def _gives_what_is_asked(q: Question, text: str) -> bool:
     return True
 
 
+_ASKS_DEED = re.compile(
+    r"\bwhat\s+did\s+(?:i|we)\s+(get|buy|give|send|order|make|bake|cook)\b", re.I
+)
+_DEEDS = {
+    "get": "got|gotten|getting|bought|picked up|ordered",
+    "buy": "bought|buying|got|picked up|ordered",
+    "give": "gave|given|giving|got|bought",
+    "send": "sent|sending|posted|mailed",
+    "order": "ordered|ordering|got|bought",
+    "make": "made|making|baked|cooked|built|knitted|sewed",
+    "bake": "baked|baking|made",
+    "cook": "cooked|cooking|made",
+}
+
+
+def _tells_the_deed_asked(q: Question, text: str) -> bool:
+    """ "What did I get Immy for her 30th?" is answered by what the user got or bought, not by
+    a message that only names Immy's 30th ("she got bitten" is not the user getting)."""
+    asked = _ASKS_DEED.search(q.text)
+    if asked is None:
+        return True
+    verbs = _DEEDS[asked[1].lower()]
+    return re.search(rf"\b(?:I|we)\s+(?:\w+\s+)?(?:{verbs})\b", text, re.I) is not None
+
+
 def _gives_the_amount_asked(q: Question, text: str) -> bool:
     """Whether a text gives the time of day or the amount a question asks for (not just any
     words of it)."""
@@ -381,7 +408,7 @@ def _sentence_answer(q: Question, h: RecallHit) -> tuple[str, str]:
     if clock:
         return clock, sentence
     if q.asks_when and said_at is not None:
-        happened = when_it_happened(sentence, said_at)
+        happened = _when_near_focus(q, sentence, said_at)
         if happened:
             return happened[:1].upper() + happened[1:], sentence
         if _SAME_DAY.search(sentence):
@@ -392,6 +419,23 @@ def _sentence_answer(q: Question, h: RecallHit) -> tuple[str, str]:
     if span and span != sentence:
         return span, sentence
     return f"“{sentence}”" + (f" ({day})" if day else ""), sentence
+
+
+_CLAUSE = re.compile(r"\s[–—-]\s|;|\(|\)|,\s|\.\s")
+
+
+def _when_near_focus(q: Question, sentence: str, said_at: datetime) -> str | None:
+    """The time the clause holding the question's words gives ("Rang Immy last night for
+    her 30th – she got bitten by a rabbit last week": last night), else the sentence's."""
+    clauses = [c for c in _CLAUSE.split(sentence) if c.strip()]
+    ranked = sorted(clauses, key=lambda c: -coverage(q, c))
+    for clause in ranked:
+        if coverage(q, clause) == 0:
+            break
+        found = when_it_happened(clause, said_at)
+        if found:
+            return found
+    return when_it_happened(sentence, said_at)
 
 
 def _procedure_text(memory: Memory) -> str:

@@ -139,3 +139,11 @@ def test_a_new_employer_after_a_leaving_do_in_the_same_long_sentence_is_read() -
         " was very teary) – I'm now with Harbourlight as of this morning."
     )
     assert facts(said)[(ME, "employer")] == "Harbourlight"
+
+
+def test_a_pronoun_after_a_known_name_written_in_lower_case_is_that_person() -> None:
+    said = "fen says hi btw. she's a midwife at QA (Queen Alexandra) so her shifts vary"
+    found = {(f.subject, f.attribute, f.value) for f in read_facts(said, ["Fen"])}
+    assert ("Fen", "job", "midwife") in found
+    # Unknown lower-case words are not people.
+    assert not any(f.subject == "fen" for f in read_facts(said, []))

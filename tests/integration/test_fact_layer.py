@@ -287,3 +287,26 @@ def test_an_amount_said_beside_a_question_and_a_time_said_for_weekdays_answer(
     assert home.text.startswith("6:30 pm")
     # The user's own question still answers nothing.
     assert ask("How many tote bags can I sew in a weekend?").abstained
+
+
+def test_a_birthday_said_as_an_age_answers_when_and_a_gift_question_needs_a_gift(
+    reverie: Reverie, tmp_path: Path
+) -> None:
+    lines = [
+        ("1", "2025-09-20T15:00:00Z", "One jar's going in the post to my little sister Immy."),
+        ("2", "2025-10-04T09:00:00Z", "Rang Immy last night for her 30th – she'd had too much "
+         "prosecco. Still a vet nurse, she got bitten by an offended rabbit last week."),
+    ]  # fmt: skip
+    load_lines(reverie, tmp_path / "immy.jsonl", lines)
+
+    def ask(question: str) -> Answer:
+        return answer_question(
+            question, store=reverie.store, index=reverie.index,
+            model=reverie.model, now=SCENARIO_NOW, params=reverie.params,
+        )  # fmt: skip
+
+    # The day the clause with the question's words gives (last night), not "last week".
+    assert ask("When is my sister's birthday?").text.startswith("3 October 2025")
+    assert ask("When did Immy turn 30?").text.startswith("3 October 2025")
+    # Nothing says what the user got her: "she got bitten" is not a gift.
+    assert ask("What did I get Immy for her 30th birthday?").abstained
