@@ -51,8 +51,19 @@ def relation_mentions(text: str) -> list[Mention]:
     return found
 
 
+def is_label(text: str, mention: Mention) -> bool:
+    """A one-word field label the recogniser took for a name: "Goal: ..." in a how-to,
+    "Password:" on a captured login screen."""
+    return " " not in mention.name and text[mention.end : mention.end + 1] == ":"
+
+
 def with_patterns(text: str, recognised: list[Mention]) -> list[Mention]:
-    """The pattern mentions, plus what the recogniser found that does not overlap them."""
+    """The pattern mentions, plus what the recogniser found that does not overlap them (and
+    is not a field label)."""
     patterns = relation_mentions(text)
-    kept = [m for m in recognised if not any(m.start < p.end and p.start < m.end for p in patterns)]
+    kept = [
+        m
+        for m in recognised
+        if not any(m.start < p.end and p.start < m.end for p in patterns) and not is_label(text, m)
+    ]
     return sorted([*patterns, *kept], key=lambda m: m.start)
