@@ -46,6 +46,7 @@ class MiniLmEmbedder:
         self._tokenizer_path = tokenizer
         self._session: Any = None
         self._tokenizer: Any = None
+        self._shrink: Any = None
         self._lock = threading.Lock()
 
     def _load(self) -> None:
@@ -69,6 +70,13 @@ class MiniLmEmbedder:
                 sess_options=options,
                 providers=["CPUExecutionProvider"],
             )
+            # onnxruntime's memory arena keeps the largest batch's buffers for good: ~300 MB
+            # more held after an import's batches of long texts. Shrinking it after the last
+            # batch of each call hands that back (RSS +35-50 MB instead of +321 MB after 640
+            # texts, 64 a call) at no measurable cost; without the arena, batches cost 9 % more
+            # CPU.
+            self._shrink = onnxruntime.RunOptions()
+            self._shrink.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
             self._tokenizer = tokenizer
 
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
@@ -113,9 +121,11 @@ class MiniLmEmbedder:
                 n = len(encodings[i].ids)
                 ids[row, :n] = encodings[i].ids
                 mask[row, :n] = 1
+            last = start + BATCH_SIZE >= len(order)
             hidden = self._session.run(
                 ["last_hidden_state"],
                 {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
+                self._shrink if last else None,
             )[0]
             if sentences:
                 # Mean over real tokens only, then unit length, as sentence-transformers does.
