@@ -7,7 +7,10 @@ to 256 tokens (Chroma's own wrapper) is many times slower on two cores.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
+import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -78,6 +81,7 @@ class MiniLmEmbedder:
             self._shrink = onnxruntime.RunOptions()
             self._shrink.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
             self._tokenizer = tokenizer
+            _return_freed_memory()
 
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """Unit-length vectors, one row per text, in the order given."""
@@ -137,6 +141,17 @@ class MiniLmEmbedder:
                 for row, i in enumerate(chunk):
                     token_out[i] = _token_states(hidden[row], encodings[i], skip)
         return sentence_out, token_out
+
+
+def _return_freed_memory() -> None:
+    """Loading the model parses it and folds its int8 weights into float32: glibc keeps the
+    ~60 MB this frees on its heap unless asked to give it back (RSS of the scale benchmark's
+    search process at 100k memories: 686 -> 653 MB, at 10k 344 -> 307 MB)."""
+    if not sys.platform.startswith("linux"):
+        return
+    # Another C library (musl has no malloc_trim): nothing to give back.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _token_states(
