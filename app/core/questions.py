@@ -103,8 +103,18 @@ _AGE_BIRTHDAY = re.compile(
 )
 
 
+# A make names what it is: "drive the subaru" is about the user's car.
+_CAR_MAKES = frozenset(
+    """audi bmw buick cadillac chevy chevrolet chrysler citroen dacia dodge fiat ford honda
+    hyundai jeep kia lexus mazda mercedes mini mitsubishi nissan opel peugeot porsche renault
+    seat skoda subaru suzuki tesla toyota vauxhall volkswagen vw volvo""".split()  # noqa: SIM905
+)
+
+
 def terms(text: str) -> set[str]:
     found = {term(w) for w in keywords(fold(text))}
+    if found & _CAR_MAKES:
+        found.add(term("car"))
     for m in _AGE_BIRTHDAY.finditer(text):
         found |= {term("birthday"), term("turn"), m[1] or m[2]}
     return found

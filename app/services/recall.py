@@ -151,6 +151,13 @@ def search(
         {m: memories[m].event_time for m in head},
         _similar_pairs(head, _found_vectors(index, head, similarity), options.same_subject_cosine),
     )
+    # An assistant's reply restating what the user said ("Noted: you now drive a Leaf") is
+    # an echo, not an update: it never makes the user's own message outdated.
+    newer = {
+        older: newest
+        for older, newest in newer.items()
+        if memories[older].from_assistant or not memories[newest].from_assistant
+    }
     sources = store.evidence_for(order)
     slot_scores = sorted((scores[m] for m in order), reverse=True)
     matched = set(rankings[2]) | set(rankings[3])

@@ -310,3 +310,31 @@ def test_a_birthday_said_as_an_age_answers_when_and_a_gift_question_needs_a_gift
     assert ask("When did Immy turn 30?").text.startswith("3 October 2025")
     # Nothing says what the user got her: "she got bitten" is not a gift.
     assert ask("What did I get Immy for her 30th birthday?").abstained
+
+
+def test_an_assistants_echo_does_not_make_the_users_own_message_outdated(
+    reverie: Reverie, tmp_path: Path
+) -> None:
+    from app.services.recall import search
+
+    chat = tmp_path / "car.jsonl"
+    lines = [
+        ("1", "2026-05-09T09:00:00Z", "user", "Sold the Polo yesterday, a student drove it "
+         "off. Replaced it with a secondhand Nissan Leaf, 2019, grey."),
+        ("2", "2026-05-10T09:00:00Z", "assistant", "Noted: the Polo's gone and you now drive a "
+         "2019 Nissan Leaf."),
+    ]  # fmt: skip
+    chat.write_text("".join(
+        json.dumps({"id": i, "timestamp": t, "role": r, "content": c}) + "\n"
+        for i, t, r, c in lines
+    ))  # fmt: skip
+    load(reverie, chat)
+    hits = search(reverie.store, reverie.index, "What car do we drive?", now=SCENARIO_NOW,
+                  params=reverie.params)  # fmt: skip
+    own = next(h for h in hits if h.sources and h.sources[0].original_id == "1")
+    assert own.current
+    answer = answer_question(
+        "What car do we drive?", store=reverie.store, index=reverie.index,
+        model=reverie.model, now=SCENARIO_NOW, params=reverie.params,
+    )  # fmt: skip
+    assert answer.citations[0].hit.sources[0].original_id == "1" and "Leaf" in answer.text
