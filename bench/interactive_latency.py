@@ -234,11 +234,14 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="also write the JSON report here")
     skip = "skip 'before the gate' (with a forced model it waits minutes)"
     parser.add_argument("--no-before", action="store_true", help=skip)
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="ask the questions this many times (p95 of 10 is the slowest "
+                        "answer; more rounds make it a real 95th percentile)")  # fmt: skip
     args = parser.parse_args()
     kinds = ["rules", "model"] if args.extraction == "both" else [args.extraction]
     with tempfile.TemporaryDirectory() as folder:
         chat = Path(folder) / "chat.jsonl"
-        questions = generate_chat(chat)
+        questions = generate_chat(chat) * max(1, args.rounds)
         results = [run_kind(kind, chat, questions, args.think, not args.no_before)
                    for kind in kinds]  # fmt: skip
     note = ("extraction 'model' forces the bundled model to write memories on every batch "
