@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from app.core.extraction import stem
 from app.core.facts import ME, PERSON_RELATIONS, PETS, canonical_attribute
-from app.core.keywords import TIME_WORDS, keywords
+from app.core.keywords import STOPWORDS, TIME_WORDS, keywords
 from app.core.records import Memory
 
 # Irregular past forms people use in questions and statements ("grew up" / "grow up").
@@ -111,10 +111,21 @@ _CAR_MAKES = frozenset(
 )
 
 
+# Apps people name without saying "app": "switched from Spotify to Apple Music".
+_APPS = frozenset(
+    """spotify deezer tidal itunes audible netflix hulu disney youtube twitch whatsapp signal
+    telegram messenger slack discord teams zoom skype notion obsidian evernote trello todoist
+    strava duolingo headspace calm instagram tiktok facebook twitter snapchat reddit uber
+    lyft deliveroo doordash ubereats monzo revolut paypal venmo airbnb booking""".split()  # noqa: SIM905
+)
+
+
 def terms(text: str) -> set[str]:
     found = {term(w) for w in keywords(fold(text))}
     if found & _CAR_MAKES:
         found.add(term("car"))
+    if found & _APPS or re.search(r"\bapple music\b|\bgoogle maps\b", text, re.I):
+        found.add(term("app"))
     for m in _AGE_BIRTHDAY.finditer(text):
         found |= {term("birthday"), term("turn"), m[1] or m[2]}
     return found
@@ -519,15 +530,18 @@ _QUANTITY = re.compile(r"[£$€]\s?\d+(?:[.,]\d+)*(?:k\b)?|\b\d+(?:[.,]\d+)?\s*
 def nearest_to_focus(question: Question, sentence: str, found: list[re.Match[str]]) -> str:
     """Of several candidate answers in a sentence, the one nearest the question's own words:
     "the meeting at 2:00 pm ... the gym, which is usually at 6:00 pm" answers the gym."""
+    return _nearest(question, sentence, found).group().strip()
+
+
+def _nearest(question: Question, sentence: str, found: list[re.Match[str]]) -> re.Match[str]:
     anchors = [
         w.start()
         for w in re.finditer(r"[\wÀ-ÿ'’-]+", sentence)
         if term(w.group()) in question.focus
     ]
     if not anchors or len(found) == 1:
-        return found[0].group().strip()
-    best = min(found, key=lambda m: min(abs(m.start() - a) for a in anchors))
-    return best.group().strip()
+        return found[0]
+    return min(found, key=lambda m: min(abs(m.start() - a) for a in anchors))
 
 
 def short_span(question: Question, sentence: str) -> str | None:
@@ -564,9 +578,15 @@ def short_span(question: Question, sentence: str) -> str | None:
             if match.start() > 0
             and [w for w in match.group().split() if fold(w) not in asked]
             and fold(match.group().split()[0]) not in {"i", "i'm"}
-            # "in Old Portsmouth" is a place, not a person.
-            and not re.search(
-                r"\b(?:in|at|from|to|near|on|of)\s+(?:the\s+)?$", sentence[: match.start()], re.I
+            and not _sentence_start_word(sentence, match)
+            # "in Old Portsmouth" is a place, not a person ("engaged to Marta" is one).
+            and (
+                not re.search(
+                    r"\b(?:in|at|from|to|near|on|of)\s+(?:the\s+)?$",
+                    sentence[: match.start()],
+                    re.I,
+                )
+                or _PERSON_AFTER.search(sentence[: match.start()]) is not None
             )
         ]
         if not names:
@@ -575,7 +595,39 @@ def short_span(question: Question, sentence: str) -> str | None:
         chosen = nearest_to_focus(question, sentence, names)
         return " ".join(w for w in chosen.split() if fold(w) not in asked)
     if question.wh == "where":
-        for match in re.finditer(rf"\b(?:in|at|to|from|near)\s+(?:the\s+)?({_NAME})", sentence):
-            if fold(match[1]) not in asked:
-                return match[1]
+        places = [
+            m
+            for m in re.finditer(rf"\b(?:in|at|to|from|near)\s+(?:the\s+)?({_NAME})", sentence)
+            if fold(m[1]) not in asked and _PERSON_AFTER.search(sentence[: m.start(1)]) is None
+        ]
+        if _asks_workplace(question):
+            # "moved to Lisbon for a job at Feedzai": where someone works is the employer.
+            at_work = [m for m in places if _WORK_BEFORE.search(sentence[: m.start(1)])]
+            places = at_work or places
+        if places:
+            return _nearest(question, sentence, places)[1]
     return None
+
+
+# "engaged to Marta", "talked to Jonas": a person after the preposition, not a place.
+_PERSON_AFTER = re.compile(
+    r"\b(?:engaged|married|talk(?:ed|ing)?|spoke|speak(?:ing)?|introduced|wrote|writ(?:e|ing)|"
+    r"sen[dt]|g[ai]ve|said|say|went out|dating|proposed)\s+to\s+$",
+    re.I,
+)
+_WORK_BEFORE = re.compile(
+    r"\b(?:job|work(?:s|ed|ing)?|employed|internship|position|role|hired|joined|starts?|"
+    r"started)\b[^.,;]{0,25}\b(?:at|for|with)\s+(?:the\s+)?$",
+    re.I,
+)
+
+
+def _asks_workplace(question: Question) -> bool:
+    return re.search(r"\bwork(?:s|ing)?\b|\bjob\b|\bemploy", question.text, re.I) is not None
+
+
+def _sentence_start_word(sentence: str, match: re.Match[str]) -> bool:
+    """A capitalised common word opening a sentence ("… Marta! The wedding …"), not a name."""
+    first = fold(match.group().split()[0])
+    opens = re.search(r"(?:^|[.!?]\s+|\n\s*)$", sentence[: match.start()]) is not None
+    return opens and (first in STOPWORDS or first in GENERIC)

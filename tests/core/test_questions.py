@@ -17,6 +17,7 @@ from app.core.questions import (
     resolve_relations,
     short_span,
     statements,
+    terms,
 )
 from app.core.records import Memory, MemoryKind
 
@@ -182,3 +183,18 @@ def test_a_who_question_is_not_answered_by_a_place_or_an_employer() -> None:
     )
     assert short_span(analyse("Who is the studio director?"), sentence) == "Odile Marchetti"
     assert short_span(analyse("Who is my line manager?"), sentence) == "Callum Ferreira"
+
+
+def test_who_and_where_spans_take_the_person_and_the_place_the_question_is_about() -> None:
+    engaged = "Luca got engaged to Marta! The wedding is planned for next September in Porto."
+    assert short_span(analyse("Who is Luca marrying?"), engaged) == "Marta"  # not "The"
+    assert short_span(analyse("Where is Luca's wedding?"), engaged) == "Porto"
+    moved = "My brother Luca just moved to Lisbon for a job at Feedzai."
+    assert short_span(analyse("Where does Luca work?"), moved) == "Feedzai"
+    assert short_span(analyse("Where does my brother live?"), moved) == "Lisbon"
+
+
+def test_a_make_or_an_app_named_counts_as_the_thing_asked_about() -> None:
+    assert {"car"} <= terms("drove the subaru up to Denver")
+    assert "app" in terms("I switched from Spotify to Apple Music")
+    assert "car" not in terms("I switched from Spotify to Apple Music")
