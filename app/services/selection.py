@@ -124,9 +124,49 @@ def select_answer(
     chosen = _best_sentence_hit(q, hits, contexts, names)
     if chosen is None:
         return None
+    if not asks_before(q) and not q.to_assistant:
+        chosen = _restated_since(q, chosen, hits, index) or chosen
     others = [h for h in hits if h.memory.id != chosen.memory.id and h.current][: k - 1]
     text, excerpt = _sentence_answer(q, chosen)
     return Selection(f"{text} [1]", [chosen, *others], "sentence", excerpt)
+
+
+def _restated_since(
+    q: Question, chosen: RecallHit, hits: list[RecallHit], index: ChromaIndex
+) -> RecallHit | None:
+    """A later message of the user's on the same thing that also answers: what they said
+    last wins over what they said first, even in other words ("I'm on the 7:40 train" after
+    "I take the 8:10 bus"), without a fact rule having read either. Close in meaning to the
+    chosen one and holding enough of the question's words (and the kind of answer asked)."""
+    since = chosen.memory.event_time
+    if since is None or chosen.memory.from_assistant:
+        return None
+    told = statements(said(chosen))
+    needs_shape = _gives_what_is_asked(q, best_sentence(q, told))
+    later = []
+    for h in hits:
+        if not h.memory.raw or h.memory.from_assistant or h.memory.event_time is None:
+            continue
+        if h.memory.event_time <= since or h.memory.id == chosen.memory.id:
+            continue
+        text = statements(said(h))
+        if not text.strip() or not enough(q, coverage(q, close_together(q, text))):
+            continue
+        if needs_shape and not _gives_what_is_asked(q, best_sentence(q, text)):
+            continue
+        later.append(h)
+    if not later:
+        return None
+    vectors = index.vectors([chosen.memory.id, *(h.memory.id for h in later)])
+    if chosen.memory.id not in vectors:
+        return None
+    close = [
+        h
+        for h in later
+        if h.memory.id in vectors
+        and float(vectors[h.memory.id] @ vectors[chosen.memory.id]) >= SAME_THING_COSINE
+    ]
+    return max(close, key=lambda h: h.memory.event_time or since) if close else None
 
 
 def _said_since(fact: Memory, hits: list[RecallHit], index: ChromaIndex) -> RecallHit | None:

@@ -338,3 +338,21 @@ def test_an_assistants_echo_does_not_make_the_users_own_message_outdated(
         model=reverie.model, now=SCENARIO_NOW, params=reverie.params,
     )  # fmt: skip
     assert answer.citations[0].hit.sources[0].original_id == "1" and "Leaf" in answer.text
+
+
+def test_a_later_message_on_the_same_thing_answers_in_other_words(
+    reverie: Reverie, tmp_path: Path
+) -> None:
+    lines = [
+        ("1", "2026-01-05T09:00:00Z", "My PureGym membership costs £35 a month."),
+        ("2", "2026-03-02T09:00:00Z", "Heads up: the PureGym membership went up to £42 a "
+         "month."),
+        ("3", "2026-02-01T09:00:00Z", "Went to the cinema with Ana, the popcorn cost £9."),
+    ]  # fmt: skip
+    load_lines(reverie, tmp_path / "gym.jsonl", lines)
+    answer = answer_question(
+        "How much does my PureGym membership cost?", store=reverie.store,
+        index=reverie.index, model=reverie.model, now=SCENARIO_NOW, params=reverie.params,
+    )  # fmt: skip
+    assert answer.text.startswith("£42") and "£35" not in answer.text
+    assert answer.citations[0].hit.sources[0].original_id == "2"
