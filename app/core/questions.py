@@ -554,10 +554,15 @@ def short_span(question: Question, sentence: str) -> str | None:
             return duration.group().strip()
     if question.wh in {"how many", "how much", "how long"}:
         # "the 28th" is a day, not an amount; "how much" wants money or a unit.
+        # Nor is a number the question names itself ("pre-1920 coins", "Canon EOS 80D").
+        named = set(re.findall(r"\d+", question.text))
         amounts = [
             m
             for m in _QUANTITY.finditer(sentence)
             if not re.fullmatch(r"\d+(?:st|nd|rd|th)", m.group().strip())
+            and not set(re.findall(r"\d+", m.group())) & named
+            # A year is not an amount ("a 1915 Buffalo nickel").
+            and not re.fullmatch(r"(?:18|19|20)\d\d", m.group().strip())
         ]
         if question.wh == "how much":
             amounts = [

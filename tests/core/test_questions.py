@@ -198,3 +198,10 @@ def test_a_make_or_an_app_named_counts_as_the_thing_asked_about() -> None:
     assert {"car"} <= terms("drove the subaru up to Denver")
     assert "app" in terms("I switched from Spotify to Apple Music")
     assert "car" not in terms("I switched from Spotify to Apple Music")
+
+
+def test_an_amount_is_not_a_number_the_question_names_nor_a_year() -> None:
+    camera = analyse("How many trips have I taken my Canon EOS 80D camera on?")
+    assert short_span(camera, "I've had my Canon EOS 80D with me on 5 trips now") == "5 trips"
+    coins = analyse("How many pre-1920 American coins do I have?")
+    assert short_span(coins, "I added a 1915 quarter, so 38 coins now") == "38 coins"
