@@ -32,6 +32,13 @@ def load_lines(reverie: Reverie, chat: Path, lines: list[tuple[str, str, str]]) 
     load(reverie, chat)
 
 
+def ask(reverie: Reverie, question: str) -> Answer:
+    return answer_question(
+        question, store=reverie.store, index=reverie.index,
+        model=reverie.model, now=SCENARIO_NOW, params=reverie.params,
+    )  # fmt: skip
+
+
 def current(reverie: Reverie, attribute: str, subject: str = "me") -> list[str]:
     return [
         m.value or ""
@@ -156,20 +163,14 @@ def test_two_people_chatting_each_answer_for_their_own_words(
     ))  # fmt: skip
     load(reverie, chat)
 
-    def ask(question: str) -> Answer:
-        return answer_question(
-            question, store=reverie.store, index=reverie.index,
-            model=reverie.model, now=SCENARIO_NOW, params=reverie.params,
-        )  # fmt: skip
-
-    assert ask("Why did Gina shut down her bank account?").abstained
-    jon = ask("Why did Jon shut down his bank account?")
+    assert ask(reverie, "Why did Gina shut down her bank account?").abstained
+    jon = ask(reverie, "Why did Jon shut down his bank account?")
     assert not jon.abstained and "for my biz" in jon.text
     assert jon.citations[0].hit.sources[0].original_id == "1"
-    lost = ask("When did Jon lose his job as a banker?")
+    lost = ask(reverie, "When did Jon lose his job as a banker?")
     assert lost.text.startswith("2 April 2023")
     assert "Lost my job as a banker yesterday" in lost.citations[0].excerpt
-    assert ask("When is Gina hosting a fashion show?").text.startswith("May 2023")
+    assert ask(reverie, "When is Gina hosting a fashion show?").text.startswith("May 2023")
 
 
 def test_questions_about_time_between_remembered_events_are_computed(
@@ -241,21 +242,15 @@ def test_a_question_about_the_previous_value_answers_what_was_replaced(
     ]  # fmt: skip
     load_lines(reverie, tmp_path / "updates.jsonl", lines)
 
-    def ask(question: str) -> Answer:
-        return answer_question(
-            question, store=reverie.store, index=reverie.index,
-            model=reverie.model, now=SCENARIO_NOW, params=reverie.params,
-        )  # fmt: skip
-
-    assert "Ben Ortiz" in ask("Who is my manager?").text
-    before = ask("Who was my previous manager?")
+    assert "Ben Ortiz" in ask(reverie, "Who is my manager?").text
+    before = ask(reverie, "Who was my previous manager?")
     assert before.text.startswith("Your manager was Ana Lima until 7 April 2026")
     assert before.citations[0].hit.sources[0].original_id == "1"
-    best = ask("What was my previous personal best time for the charity 5K?")
+    best = ask(reverie, "What was my previous personal best time for the charity 5K?")
     assert "27 minutes" in best.text and "26 minutes" not in best.text
-    assert "26 minutes" in ask("What is my personal best time for the charity 5K?").text
+    assert "26 minutes" in ask(reverie, "What is my personal best time for the charity 5K?").text
     # A question that tells ("remember when…?") is what the user said, and the newer amount.
-    amount = ask("What amount was I pre-approved for by Wells Fargo?")
+    amount = ask(reverie, "What amount was I pre-approved for by Wells Fargo?")
     assert "$400,000" in amount.text and "$350,000" not in amount.text
 
 
@@ -275,18 +270,12 @@ def test_an_amount_said_beside_a_question_and_a_time_said_for_weekdays_answer(
     ]  # fmt: skip
     load_lines(reverie, tmp_path / "days.jsonl", lines)
 
-    def ask(question: str) -> Answer:
-        return answer_question(
-            question, store=reverie.store, index=reverie.index,
-            model=reverie.model, now=SCENARIO_NOW, params=reverie.params,
-        )  # fmt: skip
-
-    skeins = ask("How many skeins of worsted weight yarn did I find in my stash?")
+    skeins = ask(reverie, "How many skeins of worsted weight yarn did I find in my stash?")
     assert skeins.text.startswith("17") and skeins.citations[0].hit.sources[0].original_id == "1"
-    home = ask("What time do I usually get home from work on weeknights?")
+    home = ask(reverie, "What time do I usually get home from work on weeknights?")
     assert home.text.startswith("6:30 pm")
     # The user's own question still answers nothing.
-    assert ask("How many tote bags can I sew in a weekend?").abstained
+    assert ask(reverie, "How many tote bags can I sew in a weekend?").abstained
 
 
 def test_a_birthday_said_as_an_age_answers_when_and_a_gift_question_needs_a_gift(
@@ -299,17 +288,11 @@ def test_a_birthday_said_as_an_age_answers_when_and_a_gift_question_needs_a_gift
     ]  # fmt: skip
     load_lines(reverie, tmp_path / "immy.jsonl", lines)
 
-    def ask(question: str) -> Answer:
-        return answer_question(
-            question, store=reverie.store, index=reverie.index,
-            model=reverie.model, now=SCENARIO_NOW, params=reverie.params,
-        )  # fmt: skip
-
     # The day the clause with the question's words gives (last night), not "last week".
-    assert ask("When is my sister's birthday?").text.startswith("3 October 2025")
-    assert ask("When did Immy turn 30?").text.startswith("3 October 2025")
+    assert ask(reverie, "When is my sister's birthday?").text.startswith("3 October 2025")
+    assert ask(reverie, "When did Immy turn 30?").text.startswith("3 October 2025")
     # Nothing says what the user got her: "she got bitten" is not a gift.
-    assert ask("What did I get Immy for her 30th birthday?").abstained
+    assert ask(reverie, "What did I get Immy for her 30th birthday?").abstained
 
 
 def test_an_assistants_echo_does_not_make_the_users_own_message_outdated(
