@@ -89,29 +89,22 @@ class MaintenanceScheduler:
         self._closing = threading.Event()
         self.extraction_paused = False  # the user cancelled it; resumes on request
         self._scheduler = BackgroundScheduler(timezone="UTC")
-        self._scheduler.add_job(
-            lambda: self.run_soon("decay"),
-            "interval",
-            seconds=decay_every_s,
-            id="decay",
-            coalesce=True,
-        )
-        self._scheduler.add_job(
-            lambda: self.run_soon("extract"),
-            "interval",
-            seconds=extract_every_s,
-            id="extract",
-            coalesce=True,
-        )
-        # Also soon after start: a laptop opened for an hour a day still gets its backup.
-        self._scheduler.add_job(
-            lambda: self.run_soon("backup"),
-            "interval",
-            seconds=backup_every_s,
-            id="backup",
-            coalesce=True,
-            next_run_time=datetime.now(UTC) + timedelta(seconds=min(120, backup_every_s)),
-        )
+        # The backup also runs soon after start: a laptop opened for an hour a day still gets it.
+        soon = datetime.now(UTC) + timedelta(seconds=min(120, backup_every_s))
+        for job, every, first in (
+            ("decay", decay_every_s, None),
+            ("extract", extract_every_s, None),
+            ("backup", backup_every_s, soon),
+        ):
+            extra: dict[str, Any] = {"next_run_time": first} if first is not None else {}
+            self._scheduler.add_job(
+                lambda job=job: self.run_soon(job),
+                "interval",
+                seconds=every,
+                id=job,
+                coalesce=True,
+                **extra,
+            )
 
     def start(self) -> None:
         self._scheduler.start()
