@@ -29,6 +29,7 @@ from app.core.questions import (
     sentences,
     short_span,
     statements,
+    term,
     terms,
 )
 from app.core.records import Memory
@@ -280,6 +281,10 @@ def _best_sentence_hit(
             continue
         if not _tells_the_deed_asked(q, told):
             continue
+        if _misses_a_name(q, told):
+            # "my apartment in Shinjuku" is not answered by the user's flat elsewhere: a name
+            # the question gives must be in the answer (a false premise abstains).
+            continue
         text_share = coverage(q, close_together(q, told))
         whole = said(h)
         if told != whole and _gives_the_amount_asked(q, told):
@@ -404,6 +409,30 @@ _DEEDS = {
     "bake": "baked|baking|made",
     "cook": "cooked|cooking|made",
 }
+
+
+def _names_asked(q: Question) -> list[set[str]]:
+    """The names a question gives (capitalised runs of its specific words, not its first
+    word), each as the set of its words: "Callum Ferreira" is named by either."""
+    runs: list[set[str]] = []
+    previous_end = -2
+    for w in list(re.finditer(r"[\wÀ-ÿ'’-]+", q.text))[1:]:
+        word = w.group()
+        if not word[:1].isupper() or word in {"I", "I'm", "I've"}:
+            continue
+        if term(word) not in q.focus:
+            continue
+        if runs and q.text[previous_end : w.start()].strip() == "":
+            runs[-1].add(term(word))
+        else:
+            runs.append({term(word)})
+        previous_end = w.end()
+    return runs
+
+
+def _misses_a_name(q: Question, text: str) -> bool:
+    said_terms = terms(text)
+    return any(not name & said_terms for name in _names_asked(q))
 
 
 def _tells_the_deed_asked(q: Question, text: str) -> bool:

@@ -339,3 +339,18 @@ def test_a_later_message_on_the_same_thing_answers_in_other_words(
     )  # fmt: skip
     assert answer.text.startswith("£42") and "£35" not in answer.text
     assert answer.citations[0].hit.sources[0].original_id == "2"
+
+
+def test_a_question_naming_a_place_never_said_abstains(reverie: Reverie, tmp_path: Path) -> None:
+    lines = [
+        ("1", "2026-02-01T09:00:00Z", "I've been living in my current apartment in Osaka for "
+         "a month now, the light is lovely."),
+        ("2", "2026-03-01T09:00:00Z", "My new line manager is Callum Ferreira."),
+        ("3", "2026-03-02T09:00:00Z", "Callum lives in Southsea, five minutes from the dock."),
+    ]  # fmt: skip
+    load_lines(reverie, tmp_path / "flat.jsonl", lines)
+    assert not ask(reverie, "How long have I been living in my apartment in Osaka?").abstained
+    # A false premise: the question's own name is in no message.
+    assert ask(reverie, "How long have I been living in my apartment in Shinjuku?").abstained
+    # Either word of a full name names the person.
+    assert "Southsea" in ask(reverie, "Where does Callum Ferreira live?").text
