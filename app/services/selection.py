@@ -281,9 +281,11 @@ def _best_sentence_hit(
             continue
         if not _tells_the_deed_asked(q, told):
             continue
-        if _misses_a_name(q, told):
-            # "my apartment in Shinjuku" is not answered by the user's flat elsewhere: a name
-            # the question gives must be in the answer (a false premise abstains).
+        # "my apartment in Shinjuku" is not answered by the user's flat elsewhere: a name the
+        # question gives must be in the answer (a false premise abstains), or, for what the
+        # assistant said, in the message it answered ("a walk in Edinburgh?" / "the Water of
+        # Leith walk").
+        if _misses_a_name(q, told + " " + contexts.get(h.memory.id, "")):
             continue
         text_share = coverage(q, close_together(q, told))
         whole = said(h)
