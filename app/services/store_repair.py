@@ -228,8 +228,8 @@ def _copy_by_key(old: Any, new: Any, table: str, names: str, insert: str) -> int
     order = ", ".join(f'"{k}"' for k in key) or "1"
     failed = 0
     for direction in ("ASC", "DESC"):
-        cursor = old.execute(f'SELECT 0, {names} FROM "{table}" ORDER BY {order} {direction}')
-        try:
+        try:  # the first step already reads pages: a damaged one fails here too
+            cursor = old.execute(f'SELECT 0, {names} FROM "{table}" ORDER BY {order} {direction}')
             for row in cursor:
                 _insert(new, insert, row)
         except sqlcipher.Error:

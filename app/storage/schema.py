@@ -301,7 +301,23 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE INDEX chat_citations_by_memory ON chat_citations(memory_id);
     """,
+    # 14: a memory's id is never given again after it is deleted for good (SQLite reuses the
+    # highest id otherwise, and the erased memory's history rows would then belong to the new
+    # one). The highest id ever deleted is kept; inserts take the next id above both.
+    """
+    CREATE TABLE id_watermark (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+    INSERT INTO id_watermark (name, value) VALUES ('memories', 0);
+    CREATE TRIGGER memories_watermark AFTER DELETE ON memories BEGIN
+        UPDATE id_watermark SET value = max(value, old.id) WHERE name = 'memories';
+    END;
+    """,
 ]
+
+# The id for a new memory: above every memory there is and every one deleted (migration 14).
+NEXT_MEMORY_ID = (
+    "(SELECT max(coalesce((SELECT max(id) FROM memories), 0),"
+    " (SELECT value FROM id_watermark WHERE name = 'memories')) + 1)"
+)
 
 SCHEMA_VERSION = len(MIGRATIONS)
 

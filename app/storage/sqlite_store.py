@@ -37,7 +37,7 @@ from app.storage.rows import (
     memory_snapshot,
     to_text,
 )
-from app.storage.schema import SCHEMA_VERSION, migrate
+from app.storage.schema import NEXT_MEMORY_ID, SCHEMA_VERSION, migrate
 
 CONTEXT_CHARS = 300  # how much of the previous message travels with a memory as its context
 DEFAULT_IMPORTANCE = 0.5  # until the model (or the user) says otherwise
@@ -310,9 +310,9 @@ class SqliteMemoryStore:
         transaction)."""
         stability = initial_stability(kind, importance, params)
         cursor = conn.execute(
-            "INSERT INTO memories (kind, text, context, event_time, observed_at, valid_from,"
+            "INSERT INTO memories (id, kind, text, context, event_time, observed_at, valid_from,"
             " importance, stability_days, origin, subject, role, attribute, value)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f" VALUES ({NEXT_MEMORY_ID}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 kind.value,
                 text,

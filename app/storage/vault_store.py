@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.merge_policy import KINDS, Prefer
+from app.storage.schema import NEXT_MEMORY_ID
 
 MEMORY_FIELDS = (
     "kind", "text", "context", "subject", "event_time", "observed_at", "valid_from", "valid_to",
@@ -491,8 +492,8 @@ class Merger:
 
     def _insert_memory(self, r: dict[str, Any], evidence: list[int | None]) -> None:
         cursor = self.conn.execute(
-            f"INSERT INTO memories (uid, {', '.join(MEMORY_FIELDS)})"
-            f" VALUES (?, {', '.join('?' * len(MEMORY_FIELDS))})",
+            f"INSERT INTO memories (id, uid, {', '.join(MEMORY_FIELDS)})"
+            f" VALUES ({NEXT_MEMORY_ID}, ?, {', '.join('?' * len(MEMORY_FIELDS))})",
             [r["uid"], *(r[f] for f in MEMORY_FIELDS)],
         )
         local = cursor.lastrowid

@@ -57,6 +57,9 @@ NOT_CARRIED = {
     "memories_fts_data",
     "memories_fts_docsize",
     "memories_fts_idx",
+    # The highest memory id ever deleted here, so this store never gives it again; a vault
+    # names memories by uid, not by these ids.
+    "id_watermark",
 }
 
 
