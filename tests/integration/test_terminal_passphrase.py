@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import pty
 import select
+import signal
 import sys
 import time
 from pathlib import Path
@@ -20,6 +21,7 @@ def _at_a_terminal(home: Path, args: list[str], answers: list[str]) -> tuple[int
         os.chdir(ROOT)
         os.execve(sys.executable, [sys.executable, "-m", "app", *args], env)
     seen, pending, deadline = b"", list(answers), time.monotonic() + 240
+    answered_at = 0  # how much had been seen when the last answer was typed
     while time.monotonic() < deadline:
         ready, _, _ = select.select([fd], [], [], 0.5)
         if ready:
@@ -30,8 +32,15 @@ def _at_a_terminal(home: Path, args: list[str], answers: list[str]) -> tuple[int
             if not chunk:
                 break
             seen += chunk
-            if pending and seen.rstrip().endswith(b":"):
+            # Answer a new prompt only: the newline echoed after an answer leaves the last
+            # prompt's ':' at the end, and an answer typed before getpass's next prompt is
+            # flushed by it (TCSAFLUSH), which left the CLI waiting for good.
+            fresh = seen[answered_at:].rstrip()
+            if pending and fresh.endswith(b":"):
                 os.write(fd, pending.pop(0).encode() + b"\n")
+                answered_at = len(seen)
+    else:
+        os.kill(pid, signal.SIGKILL)  # never wait for good on a CLI that still waits
     _, status = os.waitpid(pid, 0)
     return os.waitstatus_to_exitcode(status), seen.decode(errors="replace")
 
