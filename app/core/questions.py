@@ -216,7 +216,7 @@ def enough(question: Question, covered: float) -> bool:
 _ATTRIBUTE_CUES = (
     (r"\b(?:live|lives|living|reside|based|hometown|city|town|moved)\b|\bmy home\b", "home city"),
     (
-        r"\bwork(?:s|ing)?\s+(?:for|at)\b|\bemploy|\bcompany\b|\bemployer\b|\bwhere\s+do(?:es)?\s+\w+\s+work\b",
+        r"\bwork(?:s|ing)?\s+(?:for|at)\b|\bemploy|\bcompany\b|\bemployer\b|\bwhere\s+do(?:es)?\s+\w+\s+work\b(?!\s+out)",
         "employer",
     ),
     (
@@ -622,7 +622,7 @@ _PERSON_AFTER = re.compile(
 )
 _WORK_BEFORE = re.compile(
     r"\b(?:job|work(?:s|ed|ing)?|employed|internship|position|role|hired|joined|starts?|"
-    r"started)\b[^.,;]{0,25}\b(?:at|for|with)\s+(?:the\s+)?$",
+    r"started|starting)\b[^.,;]{0,25}\b(?:at|for|with)\s+(?:the\s+)?$",
     re.I,
 )
 

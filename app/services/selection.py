@@ -112,7 +112,9 @@ def select_answer(
             was = describe_fact(older.subject, older.attribute or "", older.value or "", True)
             return Selection(f"{was[:-1]}{until}. [1]", [hit(older), hit(fact)], "earlier fact")
     elif fact is not None:
-        newer = _said_since(fact, hits, index)
+        value_hits = search(store, index, fact.value or "", now=now, params=params,
+                            options=RecallOptions(k=RETRIEVE)) if fact.value else []  # fmt: skip
+        newer = _said_since(fact, [*hits, *value_hits], index)
         if newer is None:
             return Selection(f"{fact_sentence(fact)} [1]", [hit(fact)], "fact")
         # The rules did not read the update, but a later message is about the same thing:
@@ -175,13 +177,18 @@ def _said_since(fact: Memory, hits: list[RecallHit], index: ChromaIndex) -> Reca
     the fact's own sentence and naming its attribute ("these days I catch the ferry to
     work" after "I take the tram to work", in words the rules did not read)."""
     since = fact.valid_from or fact.observed_at
-    later = [
-        h for h in hits
+    later = list({
+        h.memory.id: h for h in hits
         if h.memory.raw and not h.memory.from_assistant and h.memory.event_time
         and h.memory.event_time > since and not set(h.memory.evidence_ids) & set(fact.evidence_ids)
-    ]  # fmt: skip
+    }.values())  # fmt: skip
     if not later:
         return None
+    # "Last day at Monzo today! Starting at Wise on Monday": the old value right after a word
+    # of leaving it is an update, whatever else the message says.
+    changed = [h for h in later if _leaves(fact.value or "", said(h))]
+    if changed:
+        return max(changed, key=lambda h: h.memory.event_time or since)
     vectors = index.vectors([fact.id, *(h.memory.id for h in later)])
     if fact.id not in vectors:
         return None
@@ -189,10 +196,37 @@ def _said_since(fact: Memory, hits: list[RecallHit], index: ChromaIndex) -> Reca
     close = [
         h for h in later
         if h.memory.id in vectors
-        and float(vectors[h.memory.id] @ vectors[fact.id]) >= SAME_THING_COSINE
+        and float(vectors[h.memory.id] @ vectors[fact.id])
+        >= (CHANGED_COSINE if _CHANGE.search(said(h)) else SAME_THING_COSINE)
         and about & terms(said(h))
     ]  # fmt: skip
     return max(close, key=lambda h: h.memory.event_time or since) if close else None
+
+
+# Words that say a thing was replaced: with the attribute, a looser closeness in meaning will
+# do ("Dropped my phone in the sea, so I got a Pixel 8" after "My phone is an iPhone 12").
+_CHANGE = re.compile(
+    r"\b(?:switched|swapped|traded|replaced|sold|upgraded|no longer|gave up|so I got|"
+    r"got a new|bought a new|now I have)\b",
+    re.I,
+)
+_LEAVING = (
+    r"\b(?:last day (?:at|with)|left|quit|resigned from|leaving|sold|traded(?: in)?|"
+    r"cancell?ed|switched from|swapped|replaced|moved out of|no longer (?:at|with|in)|gave up)"
+    r"\s+(?:(?:the|my|our|a|an)\s+)?"
+)
+
+
+def _leaves(value: str, text: str) -> bool:
+    """Whether `text` says the user left or got rid of `value` ("Last day at Monzo",
+    "Traded the Golf in", "Cancelled PureGym")."""
+    value = value.strip()
+    if len(value) < 2:
+        return False
+    return re.search(_LEAVING + re.escape(value) + r"\b", text, re.I) is not None
+
+
+CHANGED_COSINE = 0.35
 
 
 def close_together(q: Question, text: str) -> str:

@@ -354,3 +354,20 @@ def test_a_question_naming_a_place_never_said_abstains(reverie: Reverie, tmp_pat
     assert ask(reverie, "How long have I been living in my apartment in Shinjuku?").abstained
     # Either word of a full name names the person.
     assert "Southsea" in ask(reverie, "Where does Callum Ferreira live?").text
+
+
+def test_leaving_a_fact_s_value_in_other_words_is_an_update(
+    reverie: Reverie, tmp_path: Path
+) -> None:
+    lines = [
+        ("1", "2026-01-10T09:00:00Z", "I work at Monzo as a backend engineer."),
+        ("2", "2026-05-29T17:00:00Z", "Last day at Monzo today! Starting at Wise on Monday."),
+        ("3", "2026-01-25T09:00:00Z", "My phone is an iPhone 12."),
+        ("4", "2026-06-11T09:00:00Z", "Dropped my phone in the sea, so I got a Pixel 8."),
+        ("5", "2026-02-01T09:00:00Z", "At Monzo the team uses Kafka instead of RabbitMQ now."),
+    ]  # fmt: skip
+    load_lines(reverie, tmp_path / "changes.jsonl", lines)
+    work = ask(reverie, "Where do I work?")
+    assert work.text.startswith("Wise") and work.citations[0].hit.sources[0].original_id == "2"
+    phone = ask(reverie, "What phone do I have?")
+    assert "Pixel 8" in phone.text and "iPhone" not in phone.text
