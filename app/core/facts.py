@@ -741,6 +741,9 @@ _MONTHS = (
 DATE = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+(?:{_MONTHS})|(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?)(?:,?\s+\d{{4}})?"
 
 
+_DIETS = r"vegetarian|vegan|pescatarian|teetotal|gluten[- ]free|lactose intolerant|coeliac|celiac"
+
+
 def _personal(r: _Reader, s: str, o: int) -> None:
     for m in re.finditer(
         r"\bI(?:'m|’m| am)\s+(?:very\s+|severely\s+|really\s+|mildly\s+)?allergic\s+to\s+(.+?)"
@@ -751,11 +754,14 @@ def _personal(r: _Reader, s: str, o: int) -> None:
     for m in re.finditer(r"\bI\s+have\s+(?:a|an)\s+([a-z]+(?:\s[a-z]+)?)\s+allergy\b", s, re.I):
         r.add(ME, "allergy", m[1], s, o + m.start(1))
     for m in re.finditer(
-        r"\bI(?:'m|’m| am|'ve gone|’ve gone| have gone| went| turned|'ve become| became)\s+(?:now\s+|still\s+|fully\s+)?(?:a\s+)?(vegetarian|vegan|pescatarian|teetotal|gluten[- ]free|lactose intolerant|coeliac|celiac)\b",
+        rf"\bI(?:'m|’m| am|'ve gone|’ve gone| have gone| went| turned|'ve become| became)\s+(?:now\s+|still\s+|fully\s+)?(?:a\s+)?({_DIETS})\b"
+        # "Started eating fish again, so pescatarian now I guess"
+        rf"|(?:^|[,;–-]\s*)so\s+(?:I'm\s+|I’m\s+)?(?:a\s+)?({_DIETS})\s+now\b",
         s,
         re.I,
     ):
-        r.add(ME, "diet", m[1], s, o + m.start(1))
+        diet = m[1] or m[2]
+        r.add(ME, "diet", diet, s, o + m.start(1 if m[1] else 2))
     for m in re.finditer(
         rf"\b({r.possessor}|[Mm]y|[Hh]is|[Hh]er)(?:'s|’s)?\s+(?i:birthday|bday|b-day)\s+(?:is|was|'s)\s+(?:on\s+)?(?:(?i:yesterday|today|tomorrow),?\s+)?((?i:{DATE}))",
         s,

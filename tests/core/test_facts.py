@@ -147,3 +147,9 @@ def test_a_pronoun_after_a_known_name_written_in_lower_case_is_that_person() -> 
     assert ("Fen", "job", "midwife") in found
     # Unknown lower-case words are not people.
     assert not any(f.subject == "fen" for f in read_facts(said, []))
+
+
+def test_a_diet_said_as_what_it_is_now_is_read() -> None:
+    said = "Started eating fish again, so pescatarian now I guess."
+    assert [(f.attribute, f.value) for f in read_facts(said)] == [("diet", "pescatarian")]
+    assert read_facts("The new place round the corner is so vegan now.") == []
