@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from app.core.answer_spans import best_sentence
 from app.core.date_questions import Elapsed, WhichFirst, elapsed_in
-from app.core.questions import Question, analyse, best_sentence
+from app.core.questions import Question, analyse
 from app.core.time_expressions import day_it_happened
 from app.services.recall import RecallHit
 

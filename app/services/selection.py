@@ -10,6 +10,13 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from app.core.answer_spans import (
+    best_sentence,
+    nearest_to_focus,
+    sentences,
+    short_span,
+    statements,
+)
 from app.core.date_questions import parse_date_question
 from app.core.facts import ME, PERSON_RELATIONS, PETS
 from app.core.forgetting import ForgettingParams, memory_retention
@@ -18,17 +25,12 @@ from app.core.questions import (
     Question,
     analyse,
     attribute_words,
-    best_sentence,
     coverage,
     enough,
     fold,
     match_fact,
     match_procedure,
-    nearest_to_focus,
     resolve_relations,
-    sentences,
-    short_span,
-    statements,
     term,
     terms,
 )

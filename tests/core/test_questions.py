@@ -6,17 +6,15 @@ from datetime import UTC, datetime
 
 import pytest
 
+from app.core.answer_spans import best_sentence, short_span, statements
 from app.core.facts import ME
 from app.core.questions import (
     analyse,
-    best_sentence,
     coverage,
     enough,
     match_fact,
     match_procedure,
     resolve_relations,
-    short_span,
-    statements,
     terms,
 )
 from app.core.records import Memory, MemoryKind
