@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.core.facts import PERSON_RELATIONS, PETS
+from app.core.fact_words import PERSON_RELATIONS, PETS
 
 # spaCy's labels, as the kinds Reverie keeps (the rest, dates and numbers, are not entities).
 KINDS = {

@@ -15,107 +15,27 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.core.keywords import STOPWORDS
-
-ME = "me"  # the subject of whatever the user says about themselves
-
-_NAME_WORD = r"[A-ZÀ-Ý][\wÀ-ÿ\-]*(?:['’][A-Z][\wÀ-ÿ]*)?"
-NAME = rf"{_NAME_WORD}(?:\s+(?:de |da |do |van |von )?{_NAME_WORD}){{0,3}}"
-_END = r"(?=\s*(?:[.,;:!?\n()]|\s-\s|\s(?:and|but|so|because|which|who|since|although|though|while|when|if|as|for|with|from|after|before|until)\s|$))"
-# Words after a value that are about when or how sure, not part of the value.
-_TRAILING = re.compile(
-    r"\s+(?:now|there|here|too|again|already|anymore|these days|nowadays|for now|at the moment"
-    r"|currently|today|finally|instead|as well|by the way|actually)$",
-    re.I,
+from app.core.fact_words import (
+    _BREED_RE,
+    _COMMON,
+    _END,
+    _JOB_WORD,
+    _MODIFIER,
+    _NAME_WORD,
+    _PET_RE,
+    _REL_RE,
+    ME,
+    NAME,
+    PERSON_RELATIONS,
+    PETS,
+    _namey,
+    _sentences,
+    _species,
+    _value_at,
+    canonical_attribute,
+    lower_case_style,
+    names_in,
 )
-
-# Relations between people (and pets) that are named right after "my": "my sister Inês".
-PERSON_RELATIONS = (
-    "sister", "brother", "mum", "mom", "mother", "dad", "father", "partner", "wife", "husband",
-    "boyfriend", "girlfriend", "fiancé", "fiancée", "fiance", "fiancee", "son", "daughter",
-    "cousin", "aunt", "uncle", "niece", "nephew", "grandma", "grandmother", "grandpa",
-    "grandfather", "friend", "best friend", "flatmate", "roommate", "housemate", "neighbour",
-    "neighbor", "colleague", "coworker", "boss", "manager", "line manager", "team lead",
-    "mentor", "therapist", "doctor", "dentist", "gp", "landlord", "landlady", "running partner",
-    "climbing partner", "tutor", "teacher", "coach", "trainer", "accountant", "lawyer",
-)  # fmt: skip
-PETS = (
-    "cat", "dog", "kitten", "puppy", "rabbit", "bunny", "hamster", "guinea pig", "parrot",
-    "budgie", "tortoise", "turtle", "horse", "pony", "fish", "ferret", "snake", "lizard",
-)  # fmt: skip
-_REL_RE = "|".join(sorted((*PERSON_RELATIONS, *PETS), key=len, reverse=True))
-_MODIFIER = r"(?i:(?:new|little|older|younger|big|best|old|college|childhood|school|uni|twin|baby|ex|former)\s+){0,2}"
-DOG_BREEDS = (
-    "beagle", "labrador", "lab", "retriever", "poodle", "terrier", "collie", "spaniel",
-    "greyhound", "whippet", "husky", "corgi", "pug", "dachshund", "shepherd", "schnauzer",
-    "boxer", "bulldog", "chihuahua", "sheepdog", "rottweiler", "doberman", "lurcher",
-    "cockapoo", "labradoodle", "spaniel mix", "mutt", "pup",
-)  # fmt: skip
-CAT_BREEDS = ("tabby", "siamese", "persian", "maine coon", "ragdoll", "bengal", "moggy")
-_BREED_RE = "|".join(sorted((*DOG_BREEDS, *CAT_BREEDS), key=len, reverse=True))
-_JOB_WORD = (
-    r"(?:[a-z]+(?:eer|ist|ian|ger|ner|ter|ser|ker|der|ler|ver|rer|tor|sor|nor|ic)"
-    r"|nurse|chef|cook|vet|medic|paramedic|firefighter|cop|officer|doctor|pilot|barista|teacher"
-    r"|driver|lawyer|engineer|designer|developer|analyst|manager|director|instructor|coach"
-    r"|pharmacist|dentist|surgeon|midwife|carer|cleaner|baker|butcher|farmer|plumber"
-    r"|electrician|builder|architect|accountant|librarian|professor|lecturer|researcher"
-    r"|scientist|writer|editor|journalist|artist|musician|photographer|consultant|clerk"
-    r"|receptionist|waiter|waitress|bartender|student|intern|ceo|cto|founder)"
-)
-
-
-def _species(word: str) -> str:
-    word = word.lower()
-    if word in DOG_BREEDS:
-        return "dog"
-    if word in CAT_BREEDS:
-        return "cat"
-    return word
-
-
-_PET_RE = "|".join(sorted(PETS, key=len, reverse=True))
-
-# Different words for the same attribute; facts and questions are both mapped through this.
-ATTRIBUTE_SYNONYMS = {
-    "boss": "manager",
-    # One current partner, whatever the word: a new girlfriend replaces the old boyfriend.
-    "girlfriend": "partner",
-    "boyfriend": "partner",
-    "line manager": "manager",
-    "new manager": "manager",
-    "current manager": "manager",
-    "team lead": "manager",
-    "mom": "mum",
-    "mother": "mum",
-    "father": "dad",
-    "neighbor": "neighbour",
-    "coworker": "colleague",
-    "kitten": "cat",
-    "puppy": "dog",
-    "bunny": "rabbit",
-    "roommate": "flatmate",
-    "housemate": "flatmate",
-    "fiance": "fiancé",
-    "fiancee": "fiancée",
-    "favorite": "favourite",
-    "job title": "job",
-    "job": "job",
-    "role": "job",
-    "position": "job",
-    "occupation": "job",
-    "profession": "job",
-    "mobile": "phone",
-    "mobile phone": "phone",
-    "cell phone": "phone",
-    "smartphone": "phone",
-    "company": "employer",
-    "workplace": "employer",
-    "home town": "home city",
-    "hometown": "home city",
-    "city": "home city",
-    "home": "home city",
-    "address": "home city",
-}
 
 
 @dataclass(frozen=True)
@@ -138,120 +58,6 @@ class Fact:
         """A short readable form, in the user's terms ("manager: Ana Lima")."""
         who = "" if self.subject == ME else f"{self.subject}'s "
         return f"{who}{self.attribute}: {self.value}"
-
-
-def canonical_attribute(words: str) -> str:
-    words = " ".join(words.lower().replace("favorite", "favourite").split())
-    words = re.sub(r"^(?:new|current|old|former|previous|present|latest|own)\s+", "", words)
-    words = re.sub(r"\s+(?:there|now|here)$", "", words)
-    return ATTRIBUTE_SYNONYMS.get(words, words)
-
-
-def _clean_value(value: str) -> str:
-    value = value.strip(" \t\"'“”‘’")
-    value = re.sub(r"^(?:now|currently|still|actually)\s+", "", value, flags=re.I)
-    previous = None
-    while previous != value:
-        previous = value
-        value = _TRAILING.sub("", value).strip()
-    value = re.sub(r"^(?:a|an|the|some)\s+", "", value, flags=re.I)
-    return value.strip(" ,")
-
-
-def _value_at(message: str, offset: int, raw: str) -> tuple[str, int, int] | None:
-    """The cleaned value and its span in the message, or None when nothing is left."""
-    value = _clean_value(raw)
-    if not value or len(value) > 80:
-        return None
-    start = message.find(value, offset)
-    if start < 0:
-        return None
-    return value, start, start + len(value)
-
-
-def _sentences(message: str) -> list[tuple[int, str]]:
-    """(offset, sentence) pairs; a numbered list stays one sentence with its heading."""
-    if re.search(r"\n\s*(?:\d{1,2}[.)]|[-*•])\s", message):
-        return [(0, message)]
-    out: list[tuple[int, str]] = []
-    for match in re.finditer(r"[^.!?\n]+(?:[.!?]+|$)", message):
-        text = match.group().strip()
-        if text:
-            out.append((match.start() + match.group().find(text), text))
-    return out
-
-
-def lower_case_style(message: str) -> bool:
-    """Written without capitals for names: sentences start in lower case, and no Titlecase
-    word stands past a sentence's start."""
-    starts = [t[0] for t in re.split(r"(?<=[.!?\n])\s+", message.strip()) if t and t[0].isalpha()]
-    if not starts or sum(c.islower() for c in starts) * 2 < len(starts):
-        return False
-    for sentence in re.split(r"(?<=[.!?\n])\s+", message):
-        words = sentence.split()[1:]
-        if any(re.fullmatch(r"[A-ZÀ-Ý][a-zà-ÿ'’\-]+[,;:!?.)]*", w) for w in words if w != "I"):
-            return False
-    return True
-
-
-def _namey(text: str, most: int) -> str:
-    """The leading words of `text` that can be a name (no common word), at most `most`."""
-    kept: list[str] = []
-    for word in text.split():
-        bare = word.strip(",.;:!?()\"'").lower()
-        if not bare or bare in _COMMON or not re.match(r"[^\W\d_]", bare):
-            break
-        kept.append(word.strip(",.;:!?()\"'"))
-        if len(kept) == most:
-            break
-    return " ".join(kept)
-
-
-def names_in(sentence: str) -> list[str]:
-    """Capitalised names in a sentence; its first word only when it does not look like an
-    ordinary word capitalised to start the sentence ("Starting", "The")."""
-    found = []
-    for m in re.finditer(rf"\b({NAME})", sentence):
-        name = m[1]
-        if m.start() == len(sentence) - len(sentence.lstrip()):
-            first = name.split()[0].lower()
-            if first in STOPWORDS or first.endswith(("ing", "ed", "ly")) or first in _OPENERS:
-                rest = name.split()[1:]
-                if not rest:
-                    continue
-                name = " ".join(rest)
-        found.append(name)
-    return found
-
-
-_OPENERS = frozenset(
-    [
-        "got",
-        "went",
-        "saw",
-        "had",
-        "called",
-        "booked",
-        "sold",
-        "back",
-        "big",
-        "heads",
-        "lunch",
-        "dinner",
-        "accepted",
-        "first",
-        "starting",
-        "here",
-        "when",
-        "to",
-        "thanks",
-        "yes",
-        "no",
-        "ok",
-        "okay",
-        "sure",
-    ]
-)
 
 
 class _Reader:
@@ -592,26 +398,6 @@ def _home(r: _Reader, s: str, o: int) -> None:
 _ORG = rf"({NAME}(?:\s+(?:&|and)\s+{_NAME_WORD})?)"
 _LOWER_NAME = r"[^\W\d_][\w'’\-]*(?:\s+[^\W\d_][\w'’\-]*){0,2}"
 # Words that follow "my boss is" or "my sister" in lower-case chat but are no name.
-_COMMON = STOPWORDS | frozenset(
-    """great nice good bad fine ok okay cool chill amazing awesome lovely sweet kind busy
-    away sick home back out here there new old young older younger little big best super
-    really very so pretty kinda sorta totally honestly literally actually basically just
-    also always never sometimes usually still even though tho btw lol haha omg ugh yeah yes
-    no not now then today tomorrow yesterday tonight later soon again finally too annoying
-    strict mad upset angry happy sad tired stressed worried excited nervous hands hand off
-    on in at to from with for and or but is was are were be been being has have had said
-    says told tells thinks thought wants wanted called calls came comes went goes got gets
-    getting going coming moving moved living lives lived works working worked started
-    starting leaving left visiting visited staying stayed one two three four five first
-    second last next other another same whole half bit lot lots thing things stuff guy
-    girl man woman person people friend friends family everyone someone anyone nobody
-    wife husband partner boyfriend girlfriend sister brother mum mom dad mother father
-    boss manager team job work office company school college uni university city town
-    place house flat apartment car dog cat baby kid kids son daughter named called name
-    who which that what where when how why whose he she they it we you i me him her them
-    us my your his our their its this these those a an the i'm he's she's they're we're
-    it's there's that's""".split()  # noqa: SIM905
-)
 
 
 def _work(r: _Reader, s: str, o: int) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from xml.sax.saxutils import escape, quoteattr
 
-from app.core.facts import PERSON_RELATIONS, PETS
+from app.core.fact_words import PERSON_RELATIONS, PETS
 
 ENTITY = "entity"
 MEMORY_KINDS = ("episodic", "semantic", "procedural")

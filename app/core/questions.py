@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from app.core.extraction import stem
-from app.core.facts import ME, PERSON_RELATIONS, PETS, canonical_attribute
+from app.core.fact_words import ME, PERSON_RELATIONS, PETS, canonical_attribute
 from app.core.keywords import TIME_WORDS, keywords
 from app.core.records import Memory
 

@@ -11,7 +11,8 @@ from datetime import datetime
 from typing import Protocol
 
 from app.core.entities import Mention
-from app.core.facts import ME, NAME_SLOTS, PETS, Fact, read_facts
+from app.core.fact_words import ME, PETS
+from app.core.facts import NAME_SLOTS, Fact, read_facts
 from app.core.forgetting import ForgettingParams
 from app.core.ports import NoProgress, Progress
 from app.core.procedures import Procedure, read_procedure

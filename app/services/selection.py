@@ -18,7 +18,7 @@ from app.core.answer_spans import (
     statements,
 )
 from app.core.date_questions import parse_date_question
-from app.core.facts import ME, PERSON_RELATIONS, PETS
+from app.core.fact_words import ME, PERSON_RELATIONS, PETS
 from app.core.forgetting import ForgettingParams, memory_retention
 from app.core.questions import (
     ATTRIBUTE_WORDS,

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from app.core.entities import Mention
 from app.core.entity_merge import ME_NAME, USER, Choice, Group, Surface, group_kind
-from app.core.facts import ME
+from app.core.fact_words import ME
 from app.core.graph import entity_kind_for, relation_for
 from app.core.records import Evidence, Memory
 from app.storage.rows import evidence_from_row, from_text, memory_from_row, to_text

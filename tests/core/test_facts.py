@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.facts import ME, read_facts
+from app.core.fact_words import ME
+from app.core.facts import read_facts
 from app.core.procedures import read_procedure
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from app.core.answer_spans import best_sentence, short_span, statements
-from app.core.facts import ME
+from app.core.fact_words import ME
 from app.core.questions import (
     analyse,
     coverage,
