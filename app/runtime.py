@@ -23,7 +23,8 @@ from app.services.index_sync import sync_index
 from app.settings import Settings
 from app.storage.chroma_index import ChromaIndex
 from app.storage.snapshots import SNAPSHOTS_DIR
-from app.storage.sqlite_store import SqliteMemoryStore, snapshot_before_upgrade
+from app.storage.sqlite_store import SqliteMemoryStore
+from app.storage.store_health import snapshot_before_upgrade
 from app.storage.token_vectors import TokenVectorStore
 from app.store_key import open_store_key
 

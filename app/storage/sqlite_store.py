@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -16,9 +15,8 @@ from typing import Any
 
 import sqlite_utils
 
-from app.core.errors import EnvironmentProblem, NotFoundError
+from app.core.errors import NotFoundError
 from app.core.forgetting import ForgettingParams, initial_stability
-from app.core.keywords import fts5_query, keywords
 from app.core.records import (
     Evidence,
     HistoryAction,
@@ -29,6 +27,7 @@ from app.core.records import (
 )
 from app.core.time_expressions import event_time
 from app.storage import sqlcipher
+from app.storage.keyword_search import keyword_search
 from app.storage.message_names import imported_from
 from app.storage.rows import (
     evidence_from_row,
@@ -37,7 +36,14 @@ from app.storage.rows import (
     memory_snapshot,
     to_text,
 )
-from app.storage.schema import NEXT_MEMORY_ID, SCHEMA_VERSION, migrate
+from app.storage.schema import NEXT_MEMORY_ID, migrate
+from app.storage.store_health import (
+    DamagedStore,
+    ReadOnlyStore,
+    integrity_problems,
+    open_checked,
+    write_problem,
+)
 
 CONTEXT_CHARS = 300  # how much of the previous message travels with a memory as its context
 DEFAULT_IMPORTANCE = 0.5  # until the model (or the user) says otherwise
@@ -71,72 +77,6 @@ class IndexWork:
     context: str
 
 
-class DamagedStore(EnvironmentProblem):
-    """The store file cannot be read (damaged, or not a store): Reverie does not start on it."""
-
-    def __init__(self, path: Path, detail: str) -> None:
-        self.path = path
-        super().__init__(
-            f"the memory store {path} cannot be read ({detail}): it is damaged. Reverie will "
-            "not start on it. Run `reverie doctor --repair` to restore the last snapshot or "
-            "salvage what is readable, then rebuild the index."
-        )
-
-
-UPGRADE_SNAPSHOTS_KEPT = 3
-
-
-def snapshot_before_upgrade(
-    path: Path, key: bytes | None, folder: Path, now: datetime
-) -> Path | None:
-    """Copy a store that is about to be upgraded to a newer schema into `folder` (named as
-    app.storage.snapshots lists them, so `doctor --repair` can restore it), keeping the last
-    few such copies. None when no upgrade is due (or there is no store yet)."""
-    if not path.exists() or path.stat().st_size == 0:
-        return None
-    conn = sqlcipher.connect(path, key)
-    try:
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        if not 0 < version < SCHEMA_VERSION:
-            return None
-        folder.mkdir(parents=True, exist_ok=True)
-        stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
-        target = folder / f"memory-{stamp}-before-schema-{SCHEMA_VERSION}.sqlite3"
-        partial = target.with_name(target.name + ".partial")
-        partial.unlink(missing_ok=True)
-        conn.execute("VACUUM INTO ?", (str(partial),))  # keeps the store's key
-        os.replace(partial, target)
-    finally:
-        conn.close()
-    earlier = sorted(folder.glob("memory-*-before-schema-*.sqlite3"), reverse=True)
-    for old in earlier[UPGRADE_SNAPSHOTS_KEPT:]:
-        old.unlink()
-    return target
-
-
-class ReadOnlyStore(EnvironmentProblem):
-    """The data folder cannot be written: Reverie shows what it has and changes nothing."""
-
-    def __init__(self, path: Path, detail: str) -> None:
-        super().__init__(
-            f"the data folder {path.parent} is read-only: {detail}. Reverie can show and "
-            "search your memories but not change them until the folder is writable again."
-        )
-
-
-def write_problem(path: Path, error: Exception) -> Exception:
-    """What a failed write means to the user; the transaction was rolled back whole."""
-    text = str(error).lower()
-    if "full" in text:
-        return EnvironmentProblem(
-            f"the disk holding {path.parent} is full: the change being saved was undone "
-            "whole (everything saved before it is kept). Free some space and try again."
-        )
-    if "readonly" in text or "read-only" in text:
-        return ReadOnlyStore(path, "the change was not saved")
-    return error
-
-
 def dedup_key(source_kind: str, session: str, original_id: str) -> str:
     return hashlib.sha256(f"{source_kind}\x1f{session}\x1f{original_id}".encode()).hexdigest()
 
@@ -149,30 +89,12 @@ class SqliteMemoryStore:
         self.path = path
         self.key = key  # snapshots of an encrypted store are opened with it
         self.encrypted = key is not None
-        # A WAL file at open means the last run did not close the store (a crash, a kill, a
-        # power cut): only then is the whole file checked, which a clean start does not pay.
-        unclean = Path(f"{path}-wal").exists()
-        try:
-            conn = sqlcipher.connect(path, key, read_only=read_only)
-            if unclean and not read_only:
-                verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
-                if verdict != "ok":
-                    conn.close()
-                    raise DamagedStore(path, verdict)
-        except sqlcipher.DatabaseError as error:
-            raise DamagedStore(path, str(error)) from None
-        except sqlcipher.Error as error:
-            raise EnvironmentProblem(f"cannot open the memory store {path}: {error}") from None
+        conn = open_checked(path, key, read_only=read_only)
         conn.row_factory = sqlcipher.Row
         self.db = sqlite_utils.Database(conn)
         self.conn = conn
         self._lock = threading.RLock()  # one writer at a time, whichever thread asks
         if read_only:
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            if version != SCHEMA_VERSION:
-                conn.close()
-                raise ReadOnlyStore(path, f"it needs an upgrade (schema {version} to "
-                                    f"{SCHEMA_VERSION}), which cannot be written")  # fmt: skip
             return
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA journal_mode = WAL")
@@ -474,74 +396,7 @@ class SqliteMemoryStore:
         self, query: str, column: str, limit: int, kind: MemoryKind | None = None
     ) -> list[int]:
         """Ids of live memories whose `column` matches the query's words, best BM25 first."""
-        match = fts5_query(" ".join(self._telling_words(query, column)), column)
-        if match is None:
-            return []
-        # FTS5 ranks first (`rank` is bm25 here) and only then are the best looked up in
-        # memories: joined before ranking, SQLite scored every match through the join, 10x
-        # slower at 100k memories (p50 ~360 ms against ~45 ms under load). Archived memories
-        # (most of an old store) are skipped: the ranking costs the same for 1,000 rows as for
-        # 50, so ask for plenty at once, and for more only when even those were archived.
-        wanted = 20 * limit
-        while True:
-            ranked = [
-                r[0]
-                for r in self.conn.execute(
-                    "SELECT rowid FROM memories_fts WHERE memories_fts MATCH ?"
-                    " ORDER BY rank LIMIT ?",
-                    (match, wanted),
-                )
-            ]
-            live = self._live_in_order(ranked, limit, kind)
-            if len(live) >= limit or len(ranked) < wanted:
-                return live[:limit]
-            wanted *= 4
-
-    def _live_in_order(self, ids: Sequence[int], limit: int, kind: MemoryKind | None) -> list[int]:
-        """The first `limit` of `ids` that are live memories (of `kind`), in their order. Looked
-        up a few at a time: reading all 1,000 ranked rows cost 2.6 of a 22 ms search at 10k
-        memories, where the first 100 usually hold the 50 wanted."""
-        live: list[int] = []
-        step = 2 * limit
-        for start in range(0, len(ids), step):
-            chunk = list(ids[start : start + step])
-            marks = ",".join("?" * len(chunk))
-            state = {
-                r[0]: (r[1], r[2])
-                for r in self.conn.execute(
-                    f"SELECT id, kind, archived_at FROM memories WHERE id IN ({marks})", chunk
-                )
-            }
-            live += [
-                i
-                for i in chunk
-                if i in state
-                and state[i][1] is None
-                and (kind is None or state[i][0] == kind.value)
-            ]
-            if len(live) >= limit:
-                break
-        return live
-
-    def _telling_words(self, query: str, column: str) -> list[str]:
-        """The query's content words, less those in a large share of a big store's memories
-        (a first name said every day, "work"): FTS5 scores every match of an OR query, so one
-        such word made a search rank tens of thousands of rows at 100k memories, for a word
-        whose BM25 weight is small anyway. The rarest word stays when every word is common.
-        Stores under 50,000 memories drop only words in over 1,000 of them."""
-        words = keywords(query)
-        if len(words) < 2:
-            return words
-        size = self.conn.execute("SELECT max(rowid) FROM memories").fetchone()[0] or 0
-        common = max(1000, size // 50)
-        counts = {
-            word: self.conn.execute(
-                "SELECT count(*) FROM memories_fts WHERE memories_fts MATCH ?",
-                (f'{column} : "{word}"',),
-            ).fetchone()[0]
-            for word in words
-        }
-        return [w for w in words if counts[w] <= common] or [min(words, key=counts.__getitem__)]
+        return keyword_search(self.conn, query, column, limit, kind)
 
     def evidence_for(self, memory_ids: Sequence[int]) -> dict[int, list[Evidence]]:
         memories = self.get_memories(memory_ids)
@@ -587,30 +442,7 @@ class SqliteMemoryStore:
         }
 
     def integrity_problems(self) -> list[str]:
-        problems: list[str] = []
-        try:
-            result = self.conn.execute("PRAGMA integrity_check").fetchone()[0]
-        except sqlcipher.DatabaseError as error:  # a page that does not decrypt
-            result = str(error)
-        if result != "ok":
-            return [f"SQLite integrity check: {result} (fix: reverie doctor --repair)"]
-        try:
-            if not self.read_only:  # the check is a command written as an INSERT
-                self.conn.execute(
-                    "INSERT INTO memories_fts(memories_fts) VALUES ('integrity-check')"
-                )
-        except sqlcipher.DatabaseError as error:
-            problems.append(f"keyword index is out of step with the memories: {error}")
-        orphans = self.conn.execute(
-            "SELECT count(*) FROM memories m WHERE NOT EXISTS"
-            " (SELECT 1 FROM memory_evidence e WHERE e.memory_id = m.id)"
-        ).fetchone()[0]
-        if orphans:
-            problems.append(f"{orphans} memories have no evidence (provenance lost)")
-        fk = self.conn.execute("PRAGMA foreign_key_check").fetchall()
-        if fk:
-            problems.append(f"{len(fk)} rows point at missing rows (foreign keys)")
-        return problems
+        return integrity_problems(self.conn, read_only=self.read_only)
 
     # ------------------------------------------------- changes, with history
 

@@ -11,7 +11,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app.runtime import Reverie
-from app.storage.sqlite_store import ReadOnlyStore
+from app.storage.store_health import ReadOnlyStore
 from tests.helpers import NOW
 from tests.ui.conftest import load_sample, opened
 
