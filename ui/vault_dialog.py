@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 from app.capture.keys import keyring_available
 from app.core.passphrase_strength import passphrase_strength
 from app.runtime import Reverie
-from app.services import vault
+from app.services import vault, vault_passphrase
+from app.services.vault_summary import describe_import
 from ui.tasks import EngineRunner, Job
 
 
@@ -73,7 +74,7 @@ class VaultDialog(QDialog):
         if not keyring_available():
             self.remember.setToolTip("There is no secure system keyring here.")
         form.addRow("", self.remember)
-        remembered = vault.remembered_passphrase(reverie.home)
+        remembered = vault_passphrase.remembered_passphrase(reverie.home)
         if remembered:
             self.passphrase.setText(remembered)
             self.again.setText(remembered)
@@ -227,9 +228,9 @@ class VaultDialog(QDialog):
 
     def _keep_passphrase(self) -> None:
         if self.remember.isChecked():
-            vault.remember_passphrase(self.reverie.home, self.passphrase.text())
+            vault_passphrase.remember_passphrase(self.reverie.home, self.passphrase.text())
         elif self.remember.isEnabled():
-            vault.remember_passphrase(self.reverie.home, None)
+            vault_passphrase.remember_passphrase(self.reverie.home, None)
 
     def start(self) -> Job | None:
         target = self._target()
@@ -263,7 +264,7 @@ class VaultDialog(QDialog):
         key = self._thumbnail_key()
 
         def done(report: vault.ImportReport) -> None:
-            self.summary.setPlainText(vault.describe_import(report.to_dict()))
+            self.summary.setPlainText(describe_import(report.to_dict()))
             if dry_run:
                 self._previewed_for = inputs
                 self.status.setText("Preview ready: nothing was changed. Import to apply it.")

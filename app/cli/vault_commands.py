@@ -91,8 +91,8 @@ def cmd_vault(args: argparse.Namespace, reverie: Reverie) -> int:
 
 
 def _backup(args: argparse.Namespace, reverie: Reverie) -> int:
-    from app.services.vault import backup, remembered_passphrase
-    from app.services.vault_backup import record_backup, written
+    from app.services.vault_backup import backup, record_backup, written
+    from app.services.vault_passphrase import remembered_passphrase
     from app.settings import BACKUP_PERIODS
 
     settings = reverie.settings
@@ -184,7 +184,8 @@ def _export(args: argparse.Namespace, reverie: Reverie) -> int:
 
 
 def _import(args: argparse.Namespace, reverie: Reverie) -> int:
-    from app.services.vault import describe_import, import_vault
+    from app.services.vault import import_vault
+    from app.services.vault_summary import describe_import
 
     secret = passphrase(args, confirm=False)
     report = import_vault(reverie, Path(args.file), secret, mode=args.mode, prefer=args.prefer,
@@ -198,7 +199,7 @@ def _import(args: argparse.Namespace, reverie: Reverie) -> int:
 
 
 def _restore(args: argparse.Namespace, reverie: Reverie) -> int:
-    from app.services.vault import restore_snapshot, snapshots
+    from app.services.snapshots import restore_snapshot, snapshots
 
     if args.list:
         found = [{"path": str(s.path), "reason": s.reason, "taken_at": s.taken_at}

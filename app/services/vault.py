@@ -17,7 +17,6 @@ import secrets
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, fields, replace
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,29 +27,21 @@ from app.core.ports import NoProgress, Progress
 from app.embed.model_files import MODEL_ID
 from app.home import DB_NAME
 from app.runtime import Reverie
-from app.services.index_sync import rebuild_index, sync_index
+from app.services.index_sync import sync_index
 from app.services.vault_vectors import VectorExport, reuse_vectors
 from app.settings import Settings
 from app.storage.rows import to_text
 from app.storage.schema import SCHEMA_VERSION
 from app.storage.snapshots import (
     SNAPSHOTS_DIR,
-    Snapshot,
-    list_snapshots,
     open_like,
     restore_into,
     take_snapshot,
 )
 from app.storage.sqlite_store import SqliteMemoryStore
-from app.storage.vault_store import (
-    REPORTED_KINDS,
-    Merger,
-    MergeReport,
-    ThumbnailSink,
-    VaultMergeError,
-    export_records,
-    record_counts,
-)
+from app.storage.vault_export import export_records, record_counts
+from app.storage.vault_merge import Merger, MergeReport, ThumbnailSink, VaultMergeError
+from app.storage.vault_records import REPORTED_KINDS
 from app.vault.container import VaultReader, VaultWriter
 from app.vault.errors import VaultDamaged, VaultTooNew
 from app.vault.header import KdfParams
@@ -561,152 +552,3 @@ def _vault_settings(path: Path, passphrase: str, keys: Any) -> dict[str, Any]:
 def _remove_store_files(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(str(path) + suffix).unlink(missing_ok=True)
-
-
-def describe_import(report: dict[str, Any]) -> str:
-    """The import's outcome (or a dry run's forecast) as a few lines for people."""
-    would = report["dry_run"]
-    lines = [
-        ("Dry run, nothing changed. " if would else "")
-        + ("Replacing the store with " if report["mode"] == "replace" else "Merging ")
-        + f"{report['path']} (written {report['vault'].get('created_at') or '?'} by Reverie "
-        f"{report['vault'].get('app') or '?'}):"
-    ]
-    for kind, counts in report["counts"].items():
-        if any(counts.values()):
-            lines.append(
-                f"  {kind:<13} {counts['added']:>7} {'to add' if would else 'added'}, "
-                f"{counts['updated']:>6} {'to update' if would else 'updated'}, "
-                f"{counts['conflicting']:>4} conflicting, {counts['unchanged']:>7} unchanged"
-            )
-    for conflict in report["conflicts"][:20]:
-        lines.append(f"  conflict: {conflict['text']!r}: kept {conflict['kept']}")
-    if len(report["conflicts"]) > 20:
-        lines.append(f"  ... and {len(report['conflicts']) - 20} more conflicts (see --json)")
-    if report.get("replaced"):
-        kept = f"; kept in {report['snapshot']} (`reverie vault restore-snapshot` brings them back)"
-        lines.append(f"  the store's current {report['replaced']['memories']} memories are "
-                     "replaced" + ("" if would else kept))  # fmt: skip
-    for note in dict.fromkeys(report["notes"]):
-        lines.append(f"  note: {note}")
-    if not would:
-        reused = report.get("reused_vectors") or 0
-        lines.append(f"  vector index updated for {report['indexed']} memories"
-                     + (f" ({reused} from the vault's vectors)" if reused else ""))  # fmt: skip
-    return "\n".join(lines)
-
-
-# ------------------------------------------------------------------ snapshots
-
-
-def snapshots(reverie: Reverie) -> list[Snapshot]:
-    return list_snapshots(reverie.home / SNAPSHOTS_DIR)
-
-
-def restore_snapshot(reverie: Reverie, chosen: Path | None = None) -> tuple[Snapshot, Snapshot]:
-    """Put back a snapshot (the newest if none is named), after taking one of the store as it
-    is now, so the restore itself can be undone. Returns (restored, kept)."""
-    found = snapshots(reverie)
-    if chosen is None:
-        if not found:
-            raise NotFoundError("there is no snapshot to restore (one is kept before a vault "
-                                "replaces the store)")  # fmt: skip
-        target = found[0]
-    else:
-        target = next((s for s in found if s.path == chosen.expanduser()), None) or Snapshot(
-            chosen.expanduser(), "chosen", ""
-        )
-    kept = take_snapshot(reverie.store, reverie.home / SNAPSHOTS_DIR, reverie.now(),
-                         "before-restore")  # fmt: skip
-    with reverie.work_lock:
-        restore_into(reverie.store, target.path)
-        rebuild_index(reverie.store, reverie.index, reverie.now())
-    return target, kept
-
-
-# ------------------------------------------------------------------ remembered passphrase
-
-
-def _keyring_account(home: Path) -> str:
-    return f"vault passphrase {home.resolve()}"
-
-
-def remembered_passphrase(home: Path) -> str | None:
-    """The vault passphrase the user chose to keep in the OS keyring (never anywhere else)."""
-    from app.capture.keys import SERVICE, keyring_available
-
-    if not keyring_available():
-        return None
-    import keyring
-
-    try:
-        value = keyring.get_password(SERVICE, _keyring_account(home))
-    except Exception:  # keyring backends raise their own error types
-        return None
-    return value if isinstance(value, str) else None
-
-
-def remember_passphrase(home: Path, passphrase: str | None) -> bool:
-    """Keep the passphrase in the OS keyring (None: forget it). False when there is no secure
-    keyring: then it is not kept at all."""
-    from app.capture.keys import SERVICE, keyring_available
-
-    if not keyring_available():
-        return False
-    import keyring
-
-    try:
-        if passphrase is None:
-            if keyring.get_password(SERVICE, _keyring_account(home)) is not None:
-                keyring.delete_password(SERVICE, _keyring_account(home))
-        else:
-            keyring.set_password(SERVICE, _keyring_account(home), passphrase)
-    except Exception:
-        return False
-    return True
-
-
-# ------------------------------------------------------------------ backups
-
-BACKUP_PREFIX = "reverie-backup-"
-
-
-def backups(folder: Path) -> list[Path]:
-    """The vaults `backup` wrote in `folder`, oldest first (their names sort by time)."""
-    if not folder.is_dir():
-        return []
-    return sorted(folder.glob(f"{BACKUP_PREFIX}*{SUFFIX}"))
-
-
-def backup(
-    reverie: Reverie,
-    folder: Path,
-    passphrase: str,
-    *,
-    every_days: float = 0,
-    keep: int = 5,
-    kdf: KdfParams | None = None,
-    progress: Progress | None = None,
-) -> ExportReport | None:
-    """Write a vault to `folder` unless the newest backup there is younger than `every_days`
-    (None then), then remove the oldest backups beyond `keep`. Only files this function
-    named are ever removed, and only after the new one was written and checked."""
-    if keep < 1:
-        raise InputError("keep at least one backup")
-    folder = folder.expanduser()
-    folder.mkdir(parents=True, exist_ok=True)
-    now = reverie.now()
-    existing = backups(folder)
-    if existing and every_days > 0:
-        stamp = existing[-1].name.removeprefix(BACKUP_PREFIX).removesuffix(SUFFIX)
-        try:
-            newest = datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-        except ValueError:
-            newest = None
-        if newest is not None and now - newest < timedelta(days=every_days):
-            return None
-    target = folder / f"{BACKUP_PREFIX}{now.astimezone(UTC):%Y%m%dT%H%M%SZ}{SUFFIX}"
-    report = export_vault(reverie, target, passphrase, kdf=kdf, progress=progress)
-    for old in backups(folder)[:-keep]:
-        old.unlink(missing_ok=True)
-    return report

@@ -1,9 +1,9 @@
-"""Scheduled backups: a vault written to the folder chosen in Settings when the newest there is
-older than the chosen period, the oldest beyond the number to keep removed (see
-`vault.backup`). Run by the scheduler's backup job and by `reverie vault backup` without a
-folder. The outcome of the last attempt is kept beside the settings, so that Settings can say
-when the last backup was written, or why it was not; a failure is recorded, never raised
-into the scheduler.
+"""Backups: a vault written to a folder unless the newest there is younger than a period, the
+oldest beyond the number to keep removed (`backup`). Scheduled backups use the folder and
+period chosen in Settings, run by the scheduler's backup job and by `reverie vault backup`
+without a folder. The outcome of the last attempt is kept beside the settings, so that
+Settings can say when the last backup was written, or why it was not; a failure is recorded,
+never raised into the scheduler.
 """
 
 from __future__ import annotations
@@ -13,12 +13,14 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from app.core.errors import ReverieError
+from app.core.errors import InputError, ReverieError
+from app.core.ports import Progress
 from app.runtime import Reverie
-from app.services.vault import ExportReport
+from app.services.vault import SUFFIX, ExportReport, export_vault
+from app.services.vault_passphrase import remembered_passphrase
 from app.settings import BACKUP_PERIODS
 from app.storage.rows import to_text
 from app.vault.header import KdfParams
@@ -32,6 +34,50 @@ NO_PASSPHRASE = (
 log = logging.getLogger(__name__)
 
 Passphrase = Callable[[], str | None]
+
+
+BACKUP_PREFIX = "reverie-backup-"
+
+
+def backups(folder: Path) -> list[Path]:
+    """The vaults `backup` wrote in `folder`, oldest first (their names sort by time)."""
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob(f"{BACKUP_PREFIX}*{SUFFIX}"))
+
+
+def backup(
+    reverie: Reverie,
+    folder: Path,
+    passphrase: str,
+    *,
+    every_days: float = 0,
+    keep: int = 5,
+    kdf: KdfParams | None = None,
+    progress: Progress | None = None,
+) -> ExportReport | None:
+    """Write a vault to `folder` unless the newest backup there is younger than `every_days`
+    (None then), then remove the oldest backups beyond `keep`. Only files this function
+    named are ever removed, and only after the new one was written and checked."""
+    if keep < 1:
+        raise InputError("keep at least one backup")
+    folder = folder.expanduser()
+    folder.mkdir(parents=True, exist_ok=True)
+    now = reverie.now()
+    existing = backups(folder)
+    if existing and every_days > 0:
+        stamp = existing[-1].name.removeprefix(BACKUP_PREFIX).removesuffix(SUFFIX)
+        try:
+            newest = datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        except ValueError:
+            newest = None
+        if newest is not None and now - newest < timedelta(days=every_days):
+            return None
+    target = folder / f"{BACKUP_PREFIX}{now.astimezone(UTC):%Y%m%dT%H%M%SZ}{SUFFIX}"
+    report = export_vault(reverie, target, passphrase, kdf=kdf, progress=progress)
+    for old in backups(folder)[:-keep]:
+        old.unlink(missing_ok=True)
+    return report
 
 
 @dataclass(frozen=True)
@@ -67,8 +113,6 @@ def _save_status(home: Path, status: BackupStatus) -> None:
 
 
 def keyring_passphrase(reverie: Reverie) -> Passphrase:
-    from app.services.vault import remembered_passphrase
-
     return lambda: remembered_passphrase(reverie.home)
 
 
@@ -80,8 +124,6 @@ def run_scheduled_backup(
 ) -> BackupStatus | None:
     """Back up if Settings ask for it and one is due. None when backups are off or the newest
     is recent enough (nothing recorded); otherwise the outcome, also recorded for Settings."""
-    from app.services.vault import backup
-
     settings = reverie.settings
     if not settings.backup_enabled or not settings.backup_folder:
         return None

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.services.vault import backups
+from app.services.vault_backup import backups
 from app.settings import Settings
 from ui.main_window import MainWindow
 

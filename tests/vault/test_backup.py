@@ -7,7 +7,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from app.services.vault import backup, backups, import_vault
+from app.services.vault import import_vault
+from app.services.vault_backup import backup, backups
 from app.vault.header import CHEAP_KDF
 from tests.helpers import NOW
 from tests.vault.conftest import PASSPHRASE, open_home

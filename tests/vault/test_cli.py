@@ -74,8 +74,7 @@ def test_a_wrong_passphrase_is_a_clear_error(
 def test_backup_without_a_folder_uses_the_settings(rich_home: Path, tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from app.services.vault import backups
-    from app.services.vault_backup import last_status
+    from app.services.vault_backup import backups, last_status
     from app.settings import Settings
 
     home = copy_home(rich_home, tmp_path / "home")

@@ -18,7 +18,7 @@ from app.services.graph import (
     save_positions,
 )
 from app.storage.review_store import ReviewStore
-from app.storage.vault_store import export_records
+from app.storage.vault_export import export_records
 from tests.helpers import NOW
 from tests.vault.conftest import copy_home, open_home
 
@@ -75,7 +75,7 @@ def test_every_table_is_carried_or_deliberately_left_out(tmp_path: Path, embedde
     undecided = found - set(CARRIED) - NOT_CARRIED
     assert not undecided, (
         f"tables {sorted(undecided)} are neither carried by the vault (app/storage/"
-        "vault_store.py) nor listed in NOT_CARRIED here with the reason"
+        "vault_export.py) nor listed in NOT_CARRIED here with the reason"
     )
     assert set(CARRIED) | NOT_CARRIED == found, "a table listed here no longer exists"
 

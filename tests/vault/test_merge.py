@@ -15,7 +15,8 @@ import pytest
 from app.core.records import MemoryKind
 from app.runtime import Reverie
 from app.services.ingest import ingest_file
-from app.services.vault import export_vault, import_vault, restore_snapshot, snapshots
+from app.services.snapshots import restore_snapshot, snapshots
+from app.services.vault import export_vault, import_vault
 from app.vault.header import CHEAP_KDF
 from tests.helpers import NOW
 from tests.vault.conftest import (

@@ -14,8 +14,8 @@ import pytest
 
 from app.core.errors import InputError
 from app.scheduler.jobs import JobResult, MaintenanceScheduler
-from app.services.vault import backups, import_vault
-from app.services.vault_backup import last_status
+from app.services.vault import import_vault
+from app.services.vault_backup import backups, last_status
 from app.settings import Settings
 from tests.helpers import NOW
 from tests.vault.conftest import PASSPHRASE, copy_home, open_home
