@@ -120,10 +120,28 @@ _APPS = frozenset(
 )
 
 
+# Languages people learn: "I'm learning Spanish" answers "Which language am I learning?".
+_LANGUAGES = frozenset(
+    """arabic cantonese catalan chinese czech danish dutch english finnish french german greek
+    hebrew hindi hungarian icelandic indonesian irish italian japanese korean latin mandarin
+    norwegian polish portuguese romanian russian spanish swahili swedish thai turkish
+    ukrainian urdu vietnamese welsh""".split()  # noqa: SIM905
+)
+# Models named without their make, and "drive a (2012) Golf": the user's car.
+_CAR_MODELS = frozenset(
+    "corolla civic prius outback niro yaris camry qashqai octavia clio fiesta".split()  # noqa: SIM905
+)
+_DRIVES_A = re.compile(r"\bdriv(?:e|es|ing)\s+(?:a|an|the|my|our)\s+(?:\d{4}\s+)?[A-Z]")
+# "Where do I work out?" is about exercise, not about work.
+_WORK_OUT = re.compile(r"\bwork(?:s|ing|ed)?[\s-]?outs?\b|\bexercis", re.I)
+
+
 def terms(text: str) -> set[str]:
-    found = {term(w) for w in keywords(fold(text))}
-    if found & _CAR_MAKES:
+    found = {term(w) for w in keywords(fold(_WORK_OUT.sub(" gym ", text)))}
+    if found & _CAR_MAKES or found & _CAR_MODELS or _DRIVES_A.search(text):
         found.add(term("car"))
+    if found & _LANGUAGES:
+        found.add(term("language"))
     if found & _APPS or re.search(r"\bapple music\b|\bgoogle maps\b", text, re.I):
         found.add(term("app"))
     for m in _AGE_BIRTHDAY.finditer(text):
@@ -153,6 +171,7 @@ def analyse(question: str, user_names: Iterable[str] = ()) -> Question:
     question = re.sub(
         r"\bdo(?:es)?\s+for\s+(?:a\s+living|work|money)\b", "do for work", question, flags=re.I
     )
+    question = _WORK_OUT.sub("go to the gym", question)
     # "I'm planning my trip to Speyer again and wanted to confirm, what's the phone number
     # of the tourism board?": the question is the part after the preamble.
     asking = question

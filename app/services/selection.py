@@ -148,28 +148,34 @@ def _restated_since(
         return None
     told = statements(said(chosen))
     needs_shape = _gives_what_is_asked(q, best_sentence(q, told))
-    later = []
+    later: list[RecallHit] = []
+    left: list[RecallHit] = []  # a later message that says the thing named was left
     for h in hits:
         if not h.memory.raw or h.memory.from_assistant or h.memory.event_time is None:
             continue
         if h.memory.event_time <= since or h.memory.id == chosen.memory.id:
             continue
         text = statements(said(h))
+        if text.strip() and _left_since(best_sentence(q, told), text):
+            left.append(h)
+            continue
         if not text.strip() or not enough(q, coverage(q, close_together(q, text))):
             continue
         if needs_shape and not _gives_what_is_asked(q, best_sentence(q, text)):
             continue
         later.append(h)
-    if not later:
+    if not later and not left:
         return None
-    vectors = index.vectors([chosen.memory.id, *(h.memory.id for h in later)])
+    left_ids = {h.memory.id for h in left}
+    vectors = index.vectors([chosen.memory.id, *(h.memory.id for h in [*later, *left])])
     if chosen.memory.id not in vectors:
         return None
     close = [
         h
-        for h in later
+        for h in [*later, *left]
         if h.memory.id in vectors
-        and float(vectors[h.memory.id] @ vectors[chosen.memory.id]) >= SAME_THING_COSINE
+        and float(vectors[h.memory.id] @ vectors[chosen.memory.id])
+        >= (CHANGED_COSINE if h.memory.id in left_ids else SAME_THING_COSINE)
     ]
     return max(close, key=lambda h: h.memory.event_time or since) if close else None
 
@@ -221,11 +227,33 @@ _LEAVING = (
 
 def _leaves(value: str, text: str) -> bool:
     """Whether `text` says the user left or got rid of `value` ("Last day at Monzo",
-    "Traded the Golf in", "Cancelled PureGym")."""
+    "Traded the Golf in", "Cancelled PureGym"), named in full or by its head ("PureGym" of
+    "PureGym on the high street", "Golf" of "2012 Golf")."""
+    return any(
+        re.search(_LEAVING + re.escape(head) + r"\b", text, re.I) is not None
+        for head in _heads(value)
+    )
+
+
+_NAMED = r"(?:[A-Z][\w'-]*|[a-z]+[A-Z][\w-]*)"  # "PureGym", "Golf", "iPhone"
+
+
+def _heads(value: str) -> set[str]:
     value = value.strip()
-    if len(value) < 2:
-        return False
-    return re.search(_LEAVING + re.escape(value) + r"\b", text, re.I) is not None
+    heads = {value}
+    # The run of capitalised words it starts with, after a year or count.
+    named = re.match(rf"(?:\d+\s+)?({_NAMED}(?:\s+(?:{_NAMED}|\d+))*)", value)
+    if named:
+        heads.add(named[1])
+    return {h for h in heads if len(h) >= 2}
+
+
+def _left_since(chosen: str, later: str) -> bool:
+    """Whether `later` says the user left or got rid of a thing `chosen` names ("I drive a
+    2012 Golf" / "Traded the Golf in for a Kia Niro"; "I'm learning Spanish" / "Switched from
+    Spanish to Italian")."""
+    named = re.findall(rf"(?<![.!?]\s)(?<!^)\b{_NAMED}", chosen)
+    return any(_leaves(n, later) for n in set(named) - {"I", "I'm", "I've"})
 
 
 CHANGED_COSINE = 0.35
@@ -362,7 +390,10 @@ def _best_sentence_hit(
 
 
 _BEFORE = re.compile(
-    r"\b(?:previous(?:ly)?|former(?:ly)?|used to|my old|originally|at first|initially)\b", re.I
+    r"\b(?:previous(?:ly)?|former(?:ly)?|used to|my old|originally|at first|initially)\b"
+    # "Who was my manager before?", "... before that?" (not "before the wedding")
+    r"|\bbefore(?:\s+(?:that|then|now|this))?\s*[?.!]*\s*$",
+    re.I,
 )
 
 

@@ -371,3 +371,36 @@ def test_leaving_a_fact_s_value_in_other_words_is_an_update(
     assert work.text.startswith("Wise") and work.citations[0].hit.sources[0].original_id == "2"
     phone = ask(reverie, "What phone do I have?")
     assert "Pixel 8" in phone.text and "iPhone" not in phone.text
+
+
+def test_a_thing_left_later_in_other_words_is_not_stated_as_current(
+    reverie: Reverie, tmp_path: Path
+) -> None:
+    lines = [
+        ("1", "2026-01-20T09:00:00Z", "My gym is the PureGym on the high street."),
+        ("2", "2026-05-01T09:00:00Z", "Cancelled PureGym and joined the climbing wall in "
+         "Hackney instead."),
+        ("3", "2026-01-22T09:00:00Z", "I drive a 2012 Golf."),
+        ("4", "2026-07-01T09:00:00Z", "Traded the Golf in for an electric Kia Niro."),
+        ("5", "2026-02-01T09:00:00Z", "I'm learning Spanish on Duolingo."),
+        ("6", "2026-05-15T09:00:00Z", "Switched from Spanish to Italian for the trip to Rome."),
+        ("7", "2026-01-10T09:00:00Z", "I work at Monzo as a backend engineer."),
+        ("8", "2026-02-03T09:00:00Z", "My manager is Priya."),
+        ("9", "2026-06-01T09:00:00Z", "Priya left, so Tom is my boss now."),
+    ]  # fmt: skip
+    load_lines(reverie, tmp_path / "left.jsonl", lines)
+    expected = {
+        # the fact's head ("PureGym" of "PureGym on the high street") is what was left
+        "Which gym do I go to?": ("2", "climbing wall", "high street"),
+        # exercise, not the employer
+        "Where do I work out?": ("2", "Hackney", "Monzo"),
+        # "drive a Golf" is a car; trading it in replaces it, with no fact rule for either
+        "What car do I drive?": ("4", "Kia Niro", "2012"),
+        # a language named is a language; "switched from" leaves it
+        "Which language am I learning?": ("6", "Italian", "Duolingo"),
+        "Who was my manager before?": ("8", "Priya", "Tom"),
+    }
+    for question, (cited, said, stale) in expected.items():
+        answer = ask(reverie, question)
+        assert said in answer.text and stale not in answer.text, (question, answer.text)
+        assert answer.citations[0].hit.sources[0].original_id == cited, question
