@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import tempfile
@@ -32,6 +33,8 @@ from app.storage.sqlite_store import ImportRequest
 from bench.data import lme_haystack, load_locomo, load_longmemeval, normalise_evidence
 from bench.embedding_cache import CachedEmbedder
 
+# A new store is encrypted; without an OS keyring its key comes from a passphrase.
+os.environ.setdefault("REVERIE_PASSPHRASE", "benchmark only")
 RESULTS = Path(__file__).parent / "results"
 CATEGORY = {1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop", 5: "adversarial"}
 
@@ -185,17 +188,26 @@ def run_locomo(
 
 
 def run_longmemeval(
-    split: str, ks: list[int], cached: bool, limit: int | None, depths: list[int]
+    split: str,
+    ks: list[int],
+    cached: bool,
+    limit: int | None,
+    depths: list[int],
+    types: list[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """One report per rerank depth, all searched on the same ingest."""
+    """One report per rerank depth, all searched on the same ingest. `types` keeps only those
+    question types (e.g. multi-session), to iterate on one kind of question."""
     embedder = CachedEmbedder(RESULTS / "embeddings.sqlite3") if cached else None
     instances = [i for i in load_longmemeval(split) if not i["question_id"].endswith("_abs")]
+    if types:
+        instances = [i for i in instances if i["question_type"] in types]
     if limit:
         instances = instances[:: max(1, len(instances) // limit)][:limit]
     by_type: dict[int, dict[str, dict[str, list[float]]]] = {
         d: defaultdict(lambda: defaultdict(list)) for d in depths
     }
     latencies: dict[int, list[float]] = {d: [] for d in depths}
+    rows: dict[int, list[dict[str, Any]]] = {d: [] for d in depths}
     ingest_seconds: list[float] = []
     started_all = time.perf_counter()
     for n, instance in enumerate(instances, start=1):
@@ -242,6 +254,19 @@ def run_longmemeval(
                 scores = by_type[depth][instance["question_type"]]
                 scores[f"all@{k}"].append(float(gold <= top))
                 scores[f"any@{k}"].append(float(bool(gold & top)))
+            # Per question, where each gold session ranked (None: not in the results), so
+            # misses can be studied without a rerun.
+            rows[depth].append(
+                {
+                    "question_id": instance["question_id"],
+                    "type": instance["question_type"],
+                    "gold_ranks": {
+                        str(g): sessions.index(g) + 1 if g in sessions else None
+                        for g in sorted(gold)
+                    },
+                    "top": sessions[: max(ks)],
+                }
+            )
         if n % 25 == 0:
             print(
                 f"  {n}/{len(instances)} questions, {time.perf_counter() - started_all:.0f} s",
@@ -271,6 +296,7 @@ def run_longmemeval(
                     "p95": round(percentile(ingest_seconds, 0.95), 2),
                 },
                 "search_ms": _latency(latencies[depth]),
+                "rows": rows[depth],
             }
         )
     return reports
@@ -281,6 +307,7 @@ def main() -> None:
     parser.add_argument("--dataset", choices=["locomo", "longmemeval", "both"], default="both")
     parser.add_argument("--split", choices=["dev", "heldout"], default="dev")
     parser.add_argument("--limit", type=int, help="LongMemEval: evenly spaced subset")
+    parser.add_argument("--types", nargs="+", help="LongMemEval: only these question types")
     parser.add_argument(
         "--no-cache",
         action="store_true",
@@ -310,14 +337,16 @@ def main() -> None:
                               graphs)  # fmt: skip
     if args.dataset in ("longmemeval", "both"):
         reports += run_longmemeval(
-            args.split, [5, 10], not args.no_cache, args.limit, args.rerank_depth
+            args.split, [5, 10], not args.no_cache, args.limit, args.rerank_depth, args.types
         )
     for report in reports:
-        print(json.dumps(report, indent=2))
+        print(json.dumps({k: v for k, v in report.items() if k != "rows"}, indent=2))
         default = report["rerank_depth"] == RecallOptions().rerank_depth
         suffix = "" if default else f"-rerank{report['rerank_depth']}"
         if report.get("graph", RecallOptions().graph) != RecallOptions().graph:
             suffix += "-graph" if report["graph"] else "-nograph"
+        if report["dataset"] == "longmemeval_s" and (args.types or args.limit):
+            suffix += "-subset"  # never overwrites the full run's figures
         name = f"{report['dataset']}-{report['split']}{suffix}.json"
         (RESULTS / name).write_text(json.dumps(report, indent=2))
 
