@@ -10,7 +10,7 @@ import re
 from app.core.keywords import STOPWORDS
 from app.core.questions import GENERIC, Question, fold, term, terms
 
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+_SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?=\w))+(?:[.!?]+|$)")
 
 
 def sentences(text: str) -> list[str]:

@@ -144,7 +144,7 @@ def _sentences(message: str) -> list[tuple[int, str]]:
     if re.search(r"\n\s*(?:\d{1,2}[.)]|[-*•])\s", message):
         return [(0, message)]
     out: list[tuple[int, str]] = []
-    for match in re.finditer(r"[^.!?\n]+(?:[.!?]+|$)", message):
+    for match in re.finditer(r"(?:[^.!?\n]|[.!?](?=\w))+(?:[.!?]+|$)", message):
         text = match.group().strip()
         if text:
             out.append((match.start() + match.group().find(text), text))
@@ -170,6 +170,8 @@ def _namey(text: str, most: int) -> str:
     for word in text.split():
         bare = word.strip(",.;:!?()\"'").lower()
         if not bare or bare in _COMMON or not re.match(r"[^\W\d_]", bare):
+            break
+        if bare.endswith("ied"):  # "my mum cried on the phone", "my sister married Tom"
             break
         kept.append(word.strip(",.;:!?()\"'"))
         if len(kept) == most:
@@ -234,7 +236,9 @@ _COMMON = STOPWORDS | frozenset(
     on in at to from with for and or but is was are were be been being has have had said
     says told tells thinks thought wants wanted called calls came comes went goes got gets
     getting going coming moving moved living lives lived works working worked started
-    starting leaving left visiting visited staying stayed one two three four five first
+    starting leaving left visiting visited staying stayed laughed loved loves hated asked
+    texted rang phoned messaged emailed helped proposed agreed decided dropped picked bought
+    made took gave sent seems looks sounds misses one two three four five first
     second last next other another same whole half bit lot lots thing things stuff guy
     girl man woman person people friend friends family everyone someone anyone nobody
     wife husband partner boyfriend girlfriend sister brother mum mom dad mother father

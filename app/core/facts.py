@@ -542,12 +542,14 @@ def _personal(r: _Reader, s: str, o: int) -> None:
     for m in re.finditer(
         rf"\bI(?:'m|’m| am|'ve gone|’ve gone| have gone| went| turned|'ve become| became)\s+(?:now\s+|still\s+|fully\s+)?(?:a\s+)?({_DIETS})\b"
         # "Started eating fish again, so pescatarian now I guess"
-        rf"|(?:^|[,;–-]\s*)so\s+(?:I'm\s+|I’m\s+)?(?:a\s+)?({_DIETS})\s+now\b",
+        rf"|(?:^|[,;–-]\s*)(?:so\s+)?(?:I'm\s+|I’m\s+)?(?:a\s+)?({_DIETS})\s+now\b"
+        # "been vegetarian since i was 19"
+        rf"|(?:^|\bI(?:'ve|’ve| have)\s+|[,;–-]\s*)been\s+(?:a\s+)?({_DIETS})\s+(?:since|for)\b",
         s,
         re.I,
     ):
-        diet = m[1] or m[2]
-        r.add(ME, "diet", diet, s, o + m.start(1 if m[1] else 2))
+        group = next(i for i in (1, 2, 3) if m[i])
+        r.add(ME, "diet", m[group], s, o + m.start(group))
     for m in re.finditer(
         rf"\b({r.possessor}|[Mm]y|[Hh]is|[Hh]er)(?:'s|’s)?\s+(?i:birthday|bday|b-day)\s+(?:is|was|'s)\s+(?:on\s+)?(?:(?i:yesterday|today|tomorrow),?\s+)?((?i:{DATE}))",
         s,

@@ -60,7 +60,7 @@ def _goal(raw: str) -> str:
     goal = raw.strip().rstrip(":,")
     goal = re.sub(r"\([^)]*\)", " ", goal)  # "IPA recipe (5 gal batch)"
     goal = re.split(r"[.!?]\s+", goal)[-1]  # the heading's last sentence
-    parts = re.split(r"\s+(?:so|because|since|bc|for future me|for later)\b", goal, flags=re.I)
+    parts = re.split(r"\s+(?:so|because|since|bc|for future me|for later)\b|,\s+", goal, flags=re.I)
     # "Work thing I keep forgetting, so here's my checklist for when a loan object comes in":
     # the part that names the how-to, else the first.
     named = [
@@ -70,6 +70,13 @@ def _goal(raw: str) -> str:
     ]
     goal = named[0] if named else parts[0]
     goal = re.sub(r"^(?:here(?:'s| is)\s+)?how\s+I\s+", "", goal, flags=re.I)
+    # "writing down the pill thing for pistache": the thing, not the writing
+    goal = re.sub(
+        r"^(?:writing|jotting|noting|putting|saving)\s+(?:it\s+|this\s+)?down\s+",
+        "",
+        goal,
+        flags=re.I,
+    )
 
     goal = re.sub(r"^(?:my|the|our)\s+", "", goal, flags=re.I)
     goal = re.sub(r"\bmy\b", "your", goal, flags=re.I)
@@ -124,6 +131,20 @@ def read_procedure(message: str) -> Procedure | None:
             if heading.count(":") == 1 and heading.rstrip().endswith(":")
             else " ".join(re.sub(r"[:–—-]", " ", heading).split()[:24])
         )
+    elif numbered and len(re.findall(r"\n\s*(?:\d{1,2}[.)]|[-*•])\s", text)) >= 3:
+        # "writing down the pill thing for pistache bc idris never remembers. she gets ...
+        # \n1) hide the pill ...": the heading's first sentence names it
+        first, body = text.split("\n", 1)
+        goal = _goal(re.split(r"(?<=[.!?])\s+", first.strip())[0].rstrip(".!?"))
+    elif (
+        lined := re.search(r"\bhow\s+I\s+(?P<a>[^:\n]+?)\s*(?:\([^)]*\))?\s*:\s*\n", text, re.I)
+    ) and len([line for line in text[lined.end() :].split("\n") if line.strip()]) >= 3:
+        # "this is how i do handover at the end of a shift (SBAR):\nS – situation: ...": one
+        # step a line
+        goal = _goal(lined["a"])
+        lines = [line.strip(" -*•") for line in text[lined.end() :].split("\n")]
+        body = "\n".join(f"{i}. {line}" for i, line in enumerate(filter(None, lines), start=1))
+        body = "\n" + body
     elif worded:
         marker = _WORD_STEPS.search(text)
         assert marker is not None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.core.extraction import stem
 from app.core.fact_words import ME, PERSON_RELATIONS, PETS, canonical_attribute
@@ -103,45 +103,57 @@ _AGE_BIRTHDAY = re.compile(
 )
 
 
-# A make names what it is: "drive the subaru" is about the user's car.
-_CAR_MAKES = frozenset(
+def _lexicon(words: str) -> frozenset[str]:
+    """Words as `terms` gives them (stemmed: "mercedes" is "merced" there)."""
+    return frozenset(term(w) for w in words.split())
+
+
+# Things people name without saying what they are, and the word for what they are: "drive
+# the subaru" is about the user's car, "went with a pixel 8" about their phone, "switched
+# from Spotify to Apple Music" about an app, "I'm learning Spanish" about a language.
+_CAR_MAKES = _lexicon(
     """audi bmw buick cadillac chevy chevrolet chrysler citroen dacia dodge fiat ford honda
     hyundai jeep kia lexus mazda mercedes mini mitsubishi nissan opel peugeot porsche renault
-    seat skoda subaru suzuki tesla toyota vauxhall volkswagen vw volvo""".split()  # noqa: SIM905
+    seat skoda subaru suzuki tesla toyota vauxhall volkswagen vw volvo
+    corolla civic prius outback niro yaris camry qashqai octavia clio fiesta"""
 )
-
-
-# Apps people name without saying "app": "switched from Spotify to Apple Music".
-_APPS = frozenset(
+_APPS = _lexicon(
     """spotify deezer tidal itunes audible netflix hulu disney youtube twitch whatsapp signal
-    telegram messenger slack discord teams zoom skype notion obsidian evernote trello todoist
+    telegram messenger slack discord zoom skype notion obsidian evernote trello todoist
     strava duolingo headspace calm instagram tiktok facebook twitter snapchat reddit uber
-    lyft deliveroo doordash ubereats monzo revolut paypal venmo airbnb booking""".split()  # noqa: SIM905
+    lyft deliveroo doordash ubereats monzo revolut paypal venmo airbnb"""
 )
-
-
-# Languages people learn: "I'm learning Spanish" answers "Which language am I learning?".
-_LANGUAGES = frozenset(
+_LANGUAGES = _lexicon(
     """arabic cantonese catalan chinese czech danish dutch english finnish french german greek
     hebrew hindi hungarian icelandic indonesian irish italian japanese korean latin mandarin
     norwegian polish portuguese romanian russian spanish swahili swedish thai turkish
-    ukrainian urdu vietnamese welsh""".split()  # noqa: SIM905
+    ukrainian urdu vietnamese welsh"""
 )
-# Models named without their make, and "drive a (2012) Golf": the user's car.
-_CAR_MODELS = frozenset(
-    "corolla civic prius outback niro yaris camry qashqai octavia clio fiesta".split()  # noqa: SIM905
-)
+_PHONES = _lexicon("iphone pixel galaxy android oneplus xperia fairphone")
+_DIETS = _lexicon("vegetarian vegan pescatarian pescetarian")
+# "I drive a 2012 Golf": a model the lists do not know.
 _DRIVES_A = re.compile(r"\bdriv(?:e|es|ing)\s+(?:a|an|the|my|our)\s+(?:\d{4}\s+)?[A-Z]")
+# "doing italian now, with an actual tutor": a language being learnt.
+_LEARNING = re.compile(
+    r"\b(?:duolingo|tutor|lesson|class|course|practi[cs]|stud|learn|doing)", re.I
+)
 # "Where do I work out?" is about exercise, not about work.
 _WORK_OUT = re.compile(r"\bwork(?:s|ing|ed)?[\s-]?outs?\b|\bexercis", re.I)
 
 
 def terms(text: str) -> set[str]:
     found = {term(w) for w in keywords(fold(_WORK_OUT.sub(" gym ", text)))}
-    if found & _CAR_MAKES or found & _CAR_MODELS or _DRIVES_A.search(text):
-        found.add(term("car"))
+    if found & _CAR_MAKES or _DRIVES_A.search(text) or term("car") in found:
+        # a car is what the user drives: "we bought a car!" answers "What do I drive?"
+        found |= {term("car"), term("drive")}
     if found & _LANGUAGES:
         found.add(term("language"))
+        if _LEARNING.search(text):
+            found.add(term("learn"))
+    if found & _PHONES:
+        found.add(term("phone"))
+    if found & _DIETS:
+        found.add(term("diet"))
     if found & _APPS or re.search(r"\bapple music\b|\bgoogle maps\b", text, re.I):
         found.add(term("app"))
     for m in _AGE_BIRTHDAY.finditer(text):
@@ -436,10 +448,19 @@ def match_fact(
     return max(about, key=lambda m: (m.valid_from or m.observed_at, m.id))
 
 
+_HOW_TO_WORDS = frozenset(
+    terms("step steps recipe routine process procedure method checklist workflow instructions")
+)
+
+
 def match_procedure(question: Question, procedures: Sequence[Memory]) -> Memory | None:
     """The how-to whose goal holds the question's specific words (most of them)."""
     if not question.procedure or not question.focus:
         return None
+    # "What are my steps for centering clay?": the words that ask for a how-to are not
+    # what it is about.
+    focus = question.focus - _HOW_TO_WORDS
+    question = replace(question, focus=focus or question.focus)
     best: tuple[float, float, int] | None = None
     chosen: Memory | None = None
     for memory in procedures:
@@ -457,6 +478,13 @@ def match_procedure(question: Question, procedures: Sequence[Memory]) -> Memory 
         # A long goal read from a rambling message holds other words too: two shared words
         # are enough there.
         precise = precision >= 0.5 or (shared >= 2 and len(goal) > 6)
+        if shared and not (share >= 0.66 and precise):
+            # "centering finally clicked: 1. wedge the clay ... 3. wheel fast": the goal
+            # names one of the words and its steps all the others.
+            steps = terms(memory.text)
+            if all(w in goal or w in steps for w in question.focus):
+                share, precise = 0.66, True
+                key = (share, precision, memory.id)
         if share >= 0.66 and precise and (best is None or key > best):
             best, chosen = key, memory
     return chosen

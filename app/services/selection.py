@@ -220,7 +220,8 @@ _CHANGE = re.compile(
 )
 _LEAVING = (
     r"\b(?:last day (?:at|with)|left|quit|resigned from|leaving|sold|traded(?: in)?|"
-    r"cancell?ed|switched from|swapped|replaced|moved out of|no longer (?:at|with|in)|gave up)"
+    r"cancell?ed|switched from|swapped|replaced|moved out of|no longer (?:at|with|in)|gave up|"
+    r"ditch(?:ed|ing)|dropp(?:ed|ing)|stopp(?:ed|ing)|quitting)"
     r"\s+(?:(?:the|my|our|a|an)\s+)?"
 )
 

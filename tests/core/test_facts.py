@@ -154,3 +154,37 @@ def test_a_diet_said_as_what_it_is_now_is_read() -> None:
     said = "Started eating fish again, so pescatarian now I guess."
     assert [(f.attribute, f.value) for f in read_facts(said)] == [("diet", "pescatarian")]
     assert read_facts("The new place round the corner is so vegan now.") == []
+
+
+def test_numbered_steps_under_a_heading_without_a_colon() -> None:
+    procedure = read_procedure(
+        "writing down the pill thing for pistache bc idris never remembers. she gets 2.5mg.\n"
+        "1) hide the pill in a tiny bit of pill pocket\n2) give her a plain treat first\n"
+        "3) then the one with the pill\n4) another plain treat right after"
+    )
+    assert procedure is not None and procedure.goal == "pill thing for pistache"
+    assert procedure.steps[0] == "hide the pill in a tiny bit of pill pocket"
+
+
+def test_one_step_a_line_after_how_i_do_it() -> None:
+    procedure = read_procedure(
+        "so for my own sanity, this is how i do handover at the end of a shift (SBAR):\n"
+        "S – situation: one sentence\nB – background: admission reason\n"
+        "A – assessment: vitals trend\nR – recommendation: what needs doing next"
+    )
+    assert procedure is not None and procedure.goal == "do handover at the end of a shift"
+    assert len(procedure.steps) == 4 and procedure.steps[3].startswith("R – recommendation")
+
+
+def test_a_diet_said_without_i_am() -> None:
+    assert [(f.attribute, f.value) for f in read_facts(
+        "been vegetarian since i was 19 so lentils are basically my personality")] == [
+        ("diet", "vegetarian")]  # fmt: skip
+    assert [(f.attribute, f.value) for f in read_facts(
+        "i've started eating fish again. pescatarian now, mostly bc of idris' family")] == [
+        ("diet", "pescatarian")]  # fmt: skip
+
+
+def test_a_verb_after_my_relation_is_no_name_in_lower_case_chat() -> None:
+    facts = read_facts("i'm engaged! my mum cried on the phone for 20 minutes")
+    assert not [f for f in facts if f.attribute == "mum"]

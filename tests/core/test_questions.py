@@ -15,6 +15,7 @@ from app.core.questions import (
     match_fact,
     match_procedure,
     resolve_relations,
+    term,
     terms,
 )
 from app.core.records import Memory, MemoryKind
@@ -203,3 +204,30 @@ def test_an_amount_is_not_a_number_the_question_names_nor_a_year() -> None:
     assert short_span(camera, "I've had my Canon EOS 80D with me on 5 trips now") == "5 trips"
     coins = analyse("How many pre-1920 American coins do I have?")
     assert short_span(coins, "I added a 1915 quarter, so 38 coins now") == "38 coins"
+
+
+def test_a_how_to_is_found_by_its_goal_and_steps_together() -> None:
+    centering = Memory(
+        32, MemoryKind.PROCEDURAL, "How to centering finally clicked: 1. wedge the clay 2. slam "
+        "it on a damp wheel head 3. wheel fast, wet hands", T, T, 0.7, 30.0,
+        subject="centering finally clicked", attribute="procedure",
+    )  # fmt: skip
+    knafeh = Memory(33, MemoryKind.PROCEDURAL, "How to mum's knafeh: 1. shred the kataifi ...",
+                    T, T, 0.7, 30.0, subject="mum's knafeh", attribute="procedure")  # fmt: skip
+    steps = analyse("What are my steps for centering clay on the wheel?")
+    assert match_procedure(steps, [knafeh, centering]) is centering
+    assert match_procedure(analyse("What's my mum's knafeh recipe?"), [centering, knafeh]) is knafeh
+    # one word of the goal is not enough when the steps lack the others
+    assert match_procedure(analyse("How do I center a div on a web page?"), [centering]) is None
+
+
+def test_things_named_without_saying_what_they_are() -> None:
+    assert {"car", "driv"} <= terms("we bought a car! second hand kia e-niro")
+    assert "car" in terms("I drive a 2012 Golf.") and "car" in terms("sold the old yaris")
+    assert term("phone") in terms("went with a pixel 8 in the end")
+    assert "diet" in terms("pescatarian now, mostly bc of the fish")
+    assert {"languag", "learn"} <= terms("doing italian now, with an actual tutor on zoom")
+    assert "learn" not in terms("my grandmother was italian")
+    assert "car" in terms("Mercedes") and "app" in terms("switched to YouTube Music")
+    # working out is exercise, not work
+    assert analyse("Where do I work out?").focus == {"gym"}
