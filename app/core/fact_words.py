@@ -43,7 +43,10 @@ DOG_BREEDS = (
     "boxer", "bulldog", "chihuahua", "sheepdog", "rottweiler", "doberman", "lurcher",
     "cockapoo", "labradoodle", "spaniel mix", "mutt", "pup",
 )  # fmt: skip
-CAT_BREEDS = ("tabby", "siamese", "persian", "maine coon", "ragdoll", "bengal", "moggy")
+CAT_BREEDS = (
+    "tabby", "siamese", "persian", "maine coon", "ragdoll", "bengal", "moggy", "shorthair",
+    "longhair", "sphynx", "abyssinian", "burmese", "birman",
+)  # fmt: skip
 _BREED_RE = "|".join(sorted((*DOG_BREEDS, *CAT_BREEDS), key=len, reverse=True))
 _JOB_WORD = (
     r"(?:[a-z]+(?:eer|ist|ian|ger|ner|ter|ser|ker|der|ler|ver|rer|tor|sor|nor|ic)"

@@ -52,7 +52,7 @@ GENERIC = frozenset(
     want wanted like need please give me details detail exactly home remind reminder follow
     conversation conversations chat chatted discussion discussed discuss earlier provide
     provided
-    wondering wonder""".split()  # noqa: SIM905
+    wondering wonder moment main""".split()  # noqa: SIM905
 )
 _FIRST_PERSON = re.compile(r"\b(i|my|me|mine|myself|we|our|us)\b", re.I)
 _TO_ASSISTANT = re.compile(

@@ -154,6 +154,20 @@ def _relative(text: str, now: datetime) -> tuple[datetime, datetime] | None:
     return None
 
 
+# Days with a name, as the text reads with punctuation removed ("new year s day").
+_HOLIDAYS = {
+    r"new years? day|new year s day": (1, 1),
+    r"new years? eve|new year s eve|nye": (12, 31),
+    r"christmas eve": (12, 24),
+    # not "the Christmas lights switch-on", "christmas party"
+    r"(?:christmas|xmas) day"
+    r"|(?:on|at|over) (?:christmas|xmas)(?! (?:lights?|tree|party|market|eve|day)\b)": (12, 25),
+    r"boxing day": (12, 26),
+    r"valentine s day|valentines day|valentines": (2, 14),
+    r"halloween": (10, 31),
+}
+
+
 def _absolute(text: str, now: datetime) -> tuple[datetime, datetime] | None:
     day_month = re.search(
         rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?: of)? ({_MONTH_RE})\b,?(?: (\d{{4}}))?", text
@@ -166,6 +180,10 @@ def _absolute(text: str, now: datetime) -> tuple[datetime, datetime] | None:
             found = _day(year, month, day)
             if found:
                 return found
+    for pattern, (month, day) in _HOLIDAYS.items():
+        if holiday := re.search(rf"\b(?:{pattern})\b(?: (\d{{4}}))?", text):
+            year = int(holiday[1]) if holiday[1] else _past_year_for(month, day, now)
+            return _day(year, month, day)
     month_year = re.search(rf"\b({_MONTH_RE}),? (\d{{4}})\b", text)
     if month_year:
         return _month_range(int(month_year[2]), _month_number(month_year[1]))

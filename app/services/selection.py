@@ -180,10 +180,17 @@ def _restated_since(
     return max(close, key=lambda h: h.memory.event_time or since) if close else None
 
 
+# What does not change later ("What breed is Biscuit?"): a later message naming a corgi is
+# about another dog, not an update.
+_LIFELONG = frozenset({"breed", "birthday", "grew up in", "blood type"})
+
+
 def _said_since(fact: Memory, hits: list[RecallHit], index: ChromaIndex) -> RecallHit | None:
     """A message of the user's, later than the fact, on the same thing: close in meaning to
     the fact's own sentence and naming its attribute ("these days I catch the ferry to
     work" after "I take the tram to work", in words the rules did not read)."""
+    if fact.attribute in _LIFELONG:
+        return None
     since = fact.valid_from or fact.observed_at
     later = list({
         h.memory.id: h for h in hits

@@ -231,3 +231,7 @@ def test_things_named_without_saying_what_they_are() -> None:
     assert "car" in terms("Mercedes") and "app" in terms("switched to YouTube Music")
     # working out is exercise, not work
     assert analyse("Where do I work out?").focus == {"gym"}
+
+
+def test_at_the_moment_is_not_what_is_asked_about() -> None:
+    assert analyse("What phone do I have at the moment?").focus == {term("phone")}

@@ -75,3 +75,22 @@ def test_a_statement_is_dated_by_the_time_it_names_resolved_against_when_it_was_
     assert when_it_happened("my interview is on 21 May", said) == "21 May 2023"
     assert when_it_happened("we move in on the 28th", said) == "28 April 2023"
     assert when_it_happened("I just launched an ad campaign", said) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "day"),
+    [
+        ("What did I do on New Year's Day?", datetime(2024, 1, 1, tzinfo=UTC)),
+        ("what did we do on new years eve", datetime(2023, 12, 31, tzinfo=UTC)),
+        ("What did I get at Christmas?", datetime(2023, 12, 25, tzinfo=UTC)),
+        ("Where was I on Christmas Day 2022?", datetime(2022, 12, 25, tzinfo=UTC)),
+        ("What did we do on Valentine's Day?", datetime(2024, 2, 14, tzinfo=UTC)),
+    ],
+)
+def test_days_with_a_name_are_the_last_such_day(question: str, day: datetime) -> None:
+    found = find_time_range(question, NOW)
+    assert found is not None and found.start == day
+
+
+def test_christmas_as_a_word_of_something_else_is_no_date() -> None:
+    assert find_time_range("Rang a peal for the Christmas lights switch-on", NOW) is None
