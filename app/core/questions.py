@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from app.core.extraction import stem
 from app.core.fact_words import ME, PERSON_RELATIONS, PETS, canonical_attribute
-from app.core.keywords import TIME_WORDS, keywords
+from app.core.keywords import STOPWORDS, TIME_WORDS, keywords
 from app.core.records import Memory
 
 # Irregular past forms people use in questions and statements ("grew up" / "grow up").
@@ -129,7 +129,7 @@ _LANGUAGES = _lexicon(
     norwegian polish portuguese romanian russian spanish swahili swedish thai turkish
     ukrainian urdu vietnamese welsh"""
 )
-_PHONES = _lexicon("iphone pixel galaxy android oneplus xperia fairphone")
+_PHONES = _lexicon("iphone pixel galaxy oneplus xperia fairphone")
 _DIETS = _lexicon("vegetarian vegan pescatarian pescetarian")
 # "I drive a 2012 Golf": a model the lists do not know.
 _DRIVES_A = re.compile(r"\bdriv(?:e|es|ing)\s+(?:a|an|the|my|our)\s+(?:\d{4}\s+)?[A-Z]")
@@ -139,6 +139,49 @@ _LEARNING = re.compile(
 )
 # "Where do I work out?" is about exercise, not about work.
 _WORK_OUT = re.compile(r"\bwork(?:s|ing|ed)?[\s-]?outs?\b|\bexercis", re.I)
+
+
+_KINDS = {"phone": _PHONES, "car": _CAR_MAKES, "language": _LANGUAGES, "diet": _DIETS}
+_KIND_ASKED = re.compile(
+    r"\b(?:what|which)\s+(?:kind\s+of\s+|type\s+of\s+|make\s+of\s+)?(phone|car|language|diet)s?\b"
+    r"|\bwhat\s+(?:do|did)\s+(?:i|we)\s+(drive)\b",
+    re.I,
+)
+
+
+def kind_asked(question: Question) -> str | None:
+    """The kind of thing a question asks to be named ("What phone do I have?": a phone),
+    when the lexicons know its members."""
+    m = _KIND_ASKED.search(question.text)
+    if m is None:
+        return None
+    return "car" if m[2] else m[1].lower()
+
+
+def kind_members(kind: str, text: str) -> list[str]:
+    """The words of `text` that name a member of `kind`, in order ("pixel", "italian"),
+    with a model number after them ("pixel 8")."""
+    members = _KINDS[kind]
+    found: list[str] = []
+    words = list(re.finditer(r"[\w'-]+", text))
+    i = 0
+    while i < len(words):
+        if term(words[i].group()) not in members:
+            i += 1
+            continue
+        # with a model after it: "pixel 8", "kia e-niro", "Kia Niro"
+        end = i + 1
+        if end < len(words) and (
+            words[end].group()[:1].isdigit()
+            or (kind == "car" and words[end].group().lower() not in STOPWORDS)
+        ):
+            end += 1
+        found.append(text[words[i].start() : words[end - 1].end()])
+        i = end
+    if kind == "car" and not found and (drives := _DRIVES_A.search(text)):
+        model = re.match(r"[\w'-]+(?:\s+[A-Z][\w'-]*)*", text[drives.end() - 1 :])
+        found = [model.group()] if model else []
+    return found
 
 
 def terms(text: str) -> set[str]:

@@ -28,6 +28,8 @@ from app.core.questions import (
     coverage,
     enough,
     fold,
+    kind_asked,
+    kind_members,
     match_fact,
     match_procedure,
     resolve_relations,
@@ -470,6 +472,8 @@ def _gives_what_is_asked(q: Question, text: str) -> bool:
         return _CLOCK.search(text) is not None
     if q.wh in {"how many", "how much", "how long"}:
         return short_span(q, text) is not None
+    if kind := kind_asked(q):  # "What phone do I have?": one that names a phone
+        return bool(kind_members(kind, text))
     return True
 
 
@@ -561,10 +565,21 @@ def _sentence_answer(q: Question, h: RecallHit) -> tuple[str, str]:
             return f"On {day}", sentence
         # The sentence does not date what it tells: say when it was said, not when it was.
         return f"Mentioned on {day}", sentence
-    span = short_span(q, sentence)
+    span = short_span(q, sentence) or _member_named(q, sentence)
     if span and span != sentence:
         return span, sentence
     return f"“{sentence}”" + (f" ({day})" if day else ""), sentence
+
+
+def _member_named(q: Question, sentence: str) -> str | None:
+    """ "Which language am I learning?" / "ditching duolingo spanish ... doing italian now":
+    the last one named that the sentence does not say was left ("from X to Y", "traded X in
+    for Y": the newer comes last)."""
+    kind = kind_asked(q)
+    if kind is None:
+        return None
+    kept = [m for m in kind_members(kind, sentence) if not _leaves(m, sentence)]
+    return kept[-1][:1].upper() + kept[-1][1:] if kept else None
 
 
 _CLAUSE = re.compile(r"\s[–—-]\s|;|\(|\)|,\s|\.\s")

@@ -12,6 +12,8 @@ from app.core.questions import (
     analyse,
     coverage,
     enough,
+    kind_asked,
+    kind_members,
     match_fact,
     match_procedure,
     resolve_relations,
@@ -235,3 +237,15 @@ def test_things_named_without_saying_what_they_are() -> None:
 
 def test_at_the_moment_is_not_what_is_asked_about() -> None:
     assert analyse("What phone do I have at the moment?").focus == {term("phone")}
+
+
+def test_the_kind_of_thing_asked_and_its_members_named() -> None:
+    language = analyse("Which language am I learning?")
+    assert kind_asked(language) == "language"
+    said = "ok im ditching duolingo spanish. doing italian now, with an actual tutor"
+    assert kind_members("language", said) == ["spanish", "italian"]
+    assert kind_asked(analyse("What do I drive these days?")) == "car"
+    assert kind_members("car", "we bought a car! second hand kia e-niro") == ["kia e-niro"]
+    assert kind_members("car", "I drive a 2012 Golf.") == ["Golf"]
+    assert kind_members("phone", "went with a pixel 8 in the end") == ["pixel 8"]
+    assert kind_asked(analyse("Where do I live?")) is None
