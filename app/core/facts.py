@@ -90,6 +90,15 @@ class _Reader:
             self.people.extend((at, message[at : at + len(p)]) for at, p in self.known_at)
             self.people.sort()
 
+    def name_before(self, words: str) -> str:
+        """The name that ends `words` ("with my friend Yasmin" -> "Yasmin"): in lower-case
+        chat the last word, else the capitalised run at the end."""
+        if self.lowercase:
+            last = words.split()[-1] if words.split() else ""
+            return last if _namey(last, 1) == last else ""
+        run = re.search(rf"({NAME})\s*$", words)
+        return run[1] if run else ""
+
     def known_in(self, names: list[str]) -> list[str]:
         """The known people among capitalised names ("Rang Immy" holds "Immy")."""
         found = []
@@ -170,7 +179,20 @@ class _Reader:
             self.last_person_at = offset
 
 
+_ASIDE = re.compile(rf"\(\s*(?i:my|our)\s+{_MODIFIER}(?i:({_REL_RE}))\s*\)")
+
+
 def _my_relation_name(r: _Reader, s: str, o: int) -> None:
+    # "yasmin (my big sister) and her husband pieter": the aside names the relation of the
+    # name before it, and is blanked (same length) so "yasmin ... and her husband pieter"
+    # reads on.
+    for m in _ASIDE.finditer(s):
+        before = re.search(rf"\b({r.name})\s*$", s[: m.start()])
+        if before:
+            name = r.name_before(before[1])
+            if name:
+                r.add(ME, m[1], name, s, o + before.end(1) - len(name))
+    s = _ASIDE.sub(lambda m: " " * len(m.group()), s)
     # "my sister Inês", "our cat Pixel", "my running partner Jonas"
     for m in re.finditer(
         rf"\b(?i:my|our)\s+{_MODIFIER}(?i:({_REL_RE}))(?:,)?\s+(?:called\s+|named\s+)?({r.name})",
@@ -429,6 +451,14 @@ def _work(r: _Reader, s: str, o: int) -> None:
             r.add(who, "job", m[2], s, o + m.start(2))
             if m[3]:
                 r.add(who, "employer", m[3], s, o + m.start(3))
+    # "pieter finally got his licence as a harbour pilot", "Tom qualified as a vet"
+    for m in re.finditer(
+        rf"\b({r.name}|[Hh]e|[Ss]he)\s+(?:(?:finally|just|has|have|'s)\s+)*(?:got\s+(?:his|her|their)\s+(?:licen[cs]e|qualification|papers)\s+as|qualified\s+as|became)\s+(?:a|an)\s+((?:[a-z]+\s+)?{_JOB_WORD})\b",
+        s,
+    ):
+        who = r.person(m[1], s, m.start())
+        if who and who != "I":
+            r.add(who, "job", m[2], s, o + m.start(2))
     # "She's doing really well, still a vet nurse in York"
     for m in re.finditer(
         rf"\b([Hh]e|[Ss]he)(?:'s|’s|\s+is)\b[^.!?]*?\bstill\s+(?:a|an)\s+((?:[a-z]+\s+){{0,2}}{_JOB_WORD})\b",

@@ -276,7 +276,10 @@ def when_it_happened(sentence: str, said_at: datetime) -> str | None:
         if re.search(pattern, text):
             return phrase.format(said)
     absolute = _absolute(text, said_at)
-    the_nth = re.search(r"\bon the (\d{1,2})(?:st|nd|rd|th)\b", text)
+    # "on the 28th", "on saturday (the 22nd)"
+    the_nth = re.search(
+        r"\b(?:on|(?:mon|tues|wednes|thurs|fri|satur|sun)day) the (\d{1,2})(?:st|nd|rd|th)\b", text
+    )
     if absolute is None and the_nth:
         # "we move in on the 28th": a day of the month it was said in.
         found_day = _day(said_at.year, said_at.month, int(the_nth[1]))

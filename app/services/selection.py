@@ -158,6 +158,8 @@ def _restated_since(
         if h.memory.event_time <= since or h.memory.id == chosen.memory.id:
             continue
         text = statements(said(h))
+        if someone_elses(q, text):
+            continue
         if text.strip() and _left_since(best_sentence(q, told), text):
             left.append(h)
             continue
@@ -302,6 +304,16 @@ def someone_elses(q: Question, text: str) -> bool:
         said_for = re.findall(rf"\b([\w-]+)'s\s+{re.escape(thing)}\b", lowered)
         if said_for and owner not in said_for:
             return True
+        # "When is Idris's birthday?" is not answered by "idris' grandma turned 90": the
+        # message names them only as someone's owner.
+        mentions = list(re.finditer(rf"\b{re.escape(owner)}(?:'s|')?\s+([\w-]+)", lowered))
+        if (
+            mentions
+            and thing not in RELATION_WORDS
+            and all(m.group().split()[0] != owner and m[1] in RELATION_WORDS for m in mentions)
+            and len(mentions) == len(re.findall(rf"\b{re.escape(owner)}\b", lowered))
+        ):
+            return True
     return False
 
 
@@ -400,7 +412,7 @@ def _best_sentence_hit(
 
 
 _BEFORE = re.compile(
-    r"\b(?:previous(?:ly)?|former(?:ly)?|used to|my old|originally|at first|initially)\b"
+    r"\b(?:previous(?:ly)?|former(?:ly)?|used to|my old|originally(?!\s+from)|at first|initially)\b"
     # "Who was my manager before?", "... before that?" (not "before the wedding")
     r"|\bbefore(?:\s+(?:that|then|now|this))?\s*[?.!]*\s*$",
     re.I,
@@ -582,7 +594,8 @@ def _member_named(q: Question, sentence: str) -> str | None:
     return kept[-1][:1].upper() + kept[-1][1:] if kept else None
 
 
-_CLAUSE = re.compile(r"\s[–—-]\s|;|\(|\)|,\s|\.\s")
+# Not at "(the 22nd)", which dates the clause before it.
+_CLAUSE = re.compile(r"\s[–—-]\s|;|\((?!the \d{1,2}(?:st|nd|rd|th)\))|(?<!st|nd|rd|th)\)|,\s|\.\s")
 
 
 def _when_near_focus(q: Question, sentence: str, said_at: datetime) -> str | None:

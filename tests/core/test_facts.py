@@ -188,3 +188,20 @@ def test_a_diet_said_without_i_am() -> None:
 def test_a_verb_after_my_relation_is_no_name_in_lower_case_chat() -> None:
     facts = read_facts("i'm engaged! my mum cried on the phone for 20 minutes")
     assert not [f for f in facts if f.attribute == "mum"]
+
+
+def test_a_relation_in_an_aside_and_the_relation_after_it() -> None:
+    facts = read_facts("also yasmin (my big sister) and her husband pieter came over after")
+    assert {(f.subject, f.attribute, f.value) for f in facts} >= {
+        (ME, "sister", "yasmin"),
+        ("yasmin", "husband", "pieter"),
+    }
+
+
+def test_a_job_qualified_for_and_a_fiance_is_the_partner() -> None:
+    facts = read_facts("pieter finally got his licence as a harbour pilot!!", ["pieter"])
+    assert [(f.subject, f.attribute, f.value) for f in facts] == [
+        ("pieter", "job", "harbour pilot")
+    ]
+    said = {(f.attribute, f.value) for f in read_facts("My fiancé Sam is a nurse.")}
+    assert ("partner", "Sam") in said

@@ -94,3 +94,8 @@ def test_days_with_a_name_are_the_last_such_day(question: str, day: datetime) ->
 
 def test_christmas_as_a_word_of_something_else_is_no_date() -> None:
     assert find_time_range("Rang a peal for the Christmas lights switch-on", NOW) is None
+
+
+def test_a_weekday_with_its_date_is_that_date() -> None:
+    said = datetime(2025, 3, 20, 12, tzinfo=UTC)  # a Thursday
+    assert when_it_happened("idris turns 35 on saturday (the 22nd)", said) == "22 March 2025"

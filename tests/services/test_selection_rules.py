@@ -1,0 +1,20 @@
+"""Pure rules of answer selection: whose thing a message tells of, and what asks for the past."""
+
+from __future__ import annotations
+
+from app.core.questions import analyse
+from app.services.selection import asks_before, someone_elses
+
+
+def test_a_name_only_as_someones_owner_is_not_about_them() -> None:
+    question = analyse("When is Idris's birthday?")
+    assert someone_elses(question, "back from marrakech! idris' grandma turned 90")
+    assert not someone_elses(question, "idris turns 35 on saturday (the 22nd)")
+    assert not someone_elses(question, "idris' grandma turned 90 and idris turns 35 in march")
+
+
+def test_originally_from_does_not_ask_for_an_older_value() -> None:
+    assert not asks_before(analyse("Where is my manager originally from?"))
+    assert asks_before(analyse("What did I originally plan for the trip?"))
+    assert asks_before(analyse("Who was my manager before?"))
+    assert not asks_before(analyse("What did I do before the wedding?"))
