@@ -18,7 +18,7 @@ from app.core.answer_spans import (
     statements,
 )
 from app.core.date_questions import parse_date_question
-from app.core.fact_words import ME, PERSON_RELATIONS, PETS
+from app.core.fact_words import ME, PERSON_RELATIONS, PETS, canonical_attribute
 from app.core.forgetting import ForgettingParams, memory_retention
 from app.core.questions import (
     ATTRIBUTE_WORDS,
@@ -288,6 +288,14 @@ _MY_RELATION = re.compile(r"\b(?:my|our)\s+([\w-]+)", re.I)
 def someone_elses(q: Question, text: str) -> bool:
     """ "What's my brother's name?" is not answered by "Fen's brother Tomasz": the message
     names the relation only as someone else's."""
+    # "When is my birthday?" is not answered by "lina turned 6 today".
+    if re.search(r"\bmy\s+(?:birthday|bday|b-day)\b", q.text, re.I) and not re.search(
+        r"\b(?:my\s+(?:\w+\s+)?(?:birthday|bday|b-day)|I(?:'m|\s+am)?\s+(?:\w+\s+)?turn(?:ed|ing|s)?"
+        r"|my\s+\d+(?:st|nd|rd|th))\b",
+        text,
+        re.I,
+    ):
+        return True
     for match in _MY_RELATION.finditer(q.text):
         relation = match[1].lower()
         if relation not in RELATION_WORDS:
@@ -304,6 +312,17 @@ def someone_elses(q: Question, text: str) -> bool:
         said_for = re.findall(rf"\b([\w-]+)'s\s+{re.escape(thing)}\b", lowered)
         if said_for and owner not in said_for:
             return True
+        # "What is Idris's mother's name?" is not answered by "my mum cried on the phone".
+        if thing in RELATION_WORDS:
+            kin = canonical_attribute(thing)
+            mine = [
+                w for w in re.findall(r"\bmy\s+([\w-]+)", lowered) if canonical_attribute(w) == kin
+            ]
+            theirs = re.search(
+                rf"\b(?:{re.escape(owner)}(?:'s|')?|his|her|their)\s+([\w-]+)", lowered
+            )
+            if mine and not (theirs and canonical_attribute(theirs[1]) == kin):
+                return True
         # "When is Idris's birthday?" is not answered by "idris' grandma turned 90": the
         # message names them only as someone's owner.
         mentions = list(re.finditer(rf"\b{re.escape(owner)}(?:'s|')?\s+([\w-]+)", lowered))

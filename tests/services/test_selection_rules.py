@@ -18,3 +18,13 @@ def test_originally_from_does_not_ask_for_an_older_value() -> None:
     assert asks_before(analyse("What did I originally plan for the trip?"))
     assert asks_before(analyse("Who was my manager before?"))
     assert not asks_before(analyse("What did I do before the wedding?"))
+
+
+def test_the_users_own_birthday_and_someone_elses_mother() -> None:
+    mine = analyse("When is my birthday?")
+    assert someone_elses(mine, "lina turned 6 today, we facetimed")
+    assert not someone_elses(mine, "My birthday is on 3 May")
+    assert not someone_elses(mine, "i turn 34 next week, no fuss please")
+    mother = analyse("What is Idris's mother's name?")
+    assert someone_elses(mother, "idris proposed last friday. my mum cried on the phone")
+    assert not someone_elses(mother, "idris' mum is called Samira, she's lovely")
