@@ -52,7 +52,7 @@ GENERIC = frozenset(
     want wanted like need please give me details detail exactly home remind reminder follow
     conversation conversations chat chatted discussion discussed discuss earlier provide
     provided
-    wondering wonder moment main""".split()  # noqa: SIM905
+    wondering wonder moment main status""".split()  # noqa: SIM905
 )
 _FIRST_PERSON = re.compile(r"\b(i|my|me|mine|myself|we|our|us)\b", re.I)
 _TO_ASSISTANT = re.compile(
@@ -129,6 +129,11 @@ _LANGUAGES = _lexicon(
     norwegian polish portuguese romanian russian spanish swahili swedish thai turkish
     ukrainian urdu vietnamese welsh"""
 )
+# "I'M ENGAGED" answers "What's my relationship status with Idris?"
+_TOGETHER = _lexicon(
+    """engaged married dating divorced separated single boyfriend girlfriend partner fiance
+    fiancee husband wife wedding proposed"""
+)
 _PHONES = _lexicon("iphone pixel galaxy oneplus xperia fairphone")
 _DIETS = _lexicon("vegetarian vegan pescatarian pescetarian")
 # "I drive a 2012 Golf": a model the lists do not know.
@@ -195,6 +200,8 @@ def terms(text: str) -> set[str]:
             found.add(term("learn"))
     if found & _PHONES:
         found.add(term("phone"))
+    if found & _TOGETHER:
+        found.add(term("relationship"))
     if found & _DIETS:
         found.add(term("diet"))
     if found & _APPS or re.search(r"\bapple music\b|\bgoogle maps\b", text, re.I):

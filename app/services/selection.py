@@ -413,6 +413,10 @@ def _best_sentence_hit(
             # Among those that hold the question's words, one that holds the kind of answer
             # asked for comes first.
             shaped = 0.2 if _gives_what_is_asked(q, best_sentence(q, told)) else 0.0
+            if q.to_assistant and "?" in context and enough(q, coverage(q, context)):
+                # "What did you suggest for sleeping after night shifts?": the reply to the
+                # user's own question on it ("any tips for sleeping after a night shift?").
+                shaped += 0.1
             scored.append((share + shaped - 0.001 * rank, h))
     if not scored:
         return None

@@ -404,3 +404,29 @@ def test_a_thing_left_later_in_other_words_is_not_stated_as_current(
         answer = ask(reverie, question)
         assert said in answer.text and stale not in answer.text, (question, answer.text)
         assert answer.citations[0].hit.sources[0].original_id == cited, question
+
+
+def test_what_the_assistant_suggested_is_its_reply_to_the_users_own_question(
+    reverie: Reverie, tmp_path: Path
+) -> None:
+    chat = tmp_path / "sleep.jsonl"
+    lines = [
+        ("1", "2025-03-07T09:00:00Z", "user", "any tips for actually sleeping after a night "
+         "shift? i wake up at 11 every single time"),
+        ("2", "2025-03-07T09:00:30Z", "assistant", "A few things that help night workers: "
+         "blackout curtains plus earplugs, and an anchor block of 4 hours of sleep."),
+        ("3", "2025-12-03T09:00:00Z", "user", "bram put me on early shifts, 7 to 15:30"),
+        ("4", "2025-12-03T09:00:30Z", "assistant", "Early shifts from 7 to 15:30, that should "
+         "do wonders for your sleep."),
+        ("5", "2025-11-10T09:00:00Z", "user", "I'M ENGAGED. idris proposed last friday"),
+        ("6", "2025-03-03T09:00:00Z", "user", "live in a small flat with my boyfriend idris"),
+    ]  # fmt: skip
+    chat.write_text("".join(
+        json.dumps({"id": i, "timestamp": t, "role": r, "content": c}) + "\n"
+        for i, t, r, c in lines
+    ))  # fmt: skip
+    load(reverie, chat)
+    tips = ask(reverie, "What did you suggest for sleeping after night shifts?")
+    assert "blackout" in tips.text and tips.citations[0].hit.sources[0].original_id == "2"
+    status = ask(reverie, "What's my relationship status with Idris?")
+    assert "ENGAGED" in status.text and status.citations[0].hit.sources[0].original_id == "5"
