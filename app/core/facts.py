@@ -179,7 +179,16 @@ class _Reader:
             self.last_person_at = offset
 
 
-_ASIDE = re.compile(rf"\(\s*(?i:my|our)\s+{_MODIFIER}(?i:({_REL_RE}))\s*\)")
+# "yasmin (my big sister)", "femke (bestie since nursing school)"
+_ASIDE = re.compile(
+    rf"\(\s*(?:(?i:my|our)\s+{_MODIFIER}(?i:({_REL_RE}))\b[^()]*"
+    rf"|{_MODIFIER}(?i:({_REL_RE}))(?:\s+(?i:since|from)\b[^()]*)?)\)"
+)
+# "an actual tutor on zoom. her name is giulia"
+_NAMED_LATER = re.compile(
+    rf"\b(?i:my|our|a|an)\s+(?:[\w-]+\s+)?(?i:({_REL_RE}))\b[^.!?]{{0,40}}[.!?,]?\s+"
+    rf"(?i:(?:her|his|their)\s+name(?:'s|’s|\s+is))\s+"
+)
 
 
 def _my_relation_name(r: _Reader, s: str, o: int) -> None:
@@ -191,8 +200,14 @@ def _my_relation_name(r: _Reader, s: str, o: int) -> None:
         if before:
             name = r.name_before(before[1])
             if name:
-                r.add(ME, m[1], name, s, o + before.end(1) - len(name))
+                r.add(ME, m[1] or m[2], name, s, o + before.end(1) - len(name))
     s = _ASIDE.sub(lambda m: " " * len(m.group()), s)
+    for m in _NAMED_LATER.finditer(r.message):
+        given = re.match(rf"({r.name})", r.message[m.end() :])
+        if given and o <= m.end() < o + len(s):
+            value = _namey(given[1], 2) if r.lowercase else given[1]
+            if value:
+                r.add(ME, m[1], value, r.message[m.start() : m.end() + len(value)], m.end())
     # "my sister Inês", "our cat Pixel", "my running partner Jonas"
     for m in re.finditer(
         rf"\b(?i:my|our)\s+{_MODIFIER}(?i:({_REL_RE}))(?:,)?\s+(?:called\s+|named\s+)?({r.name})",
@@ -318,6 +333,15 @@ def _my_x_is(r: _Reader, s: str, o: int) -> None:
         s,
     ):
         r.add(ME, _species(m[2]), m[1], s, o + m.start(1))
+    # "our cat pistache (grey british shorthair, 9 yrs old)": its breed
+    for m in re.finditer(rf"\b(?i:my|our)\s+(?i:{_PET_RE})\s+({r.name})\s*\(([^()]*)\)", s):
+        breed = re.search(
+            rf"\b((?:(?i:british|american|exotic|scottish|norwegian|german|golden|border|cocker|"
+            rf"springer|jack)\s+)?(?i:{_BREED_RE}))\b",
+            m[2],
+        )
+        if breed:
+            r.add(m[1], "breed", breed[1], s, o + m.start(2) + breed.start(1))
     # "her name is Pixel" after "we adopted a cat": the pet's name
     pet = re.search(rf"\b({_PET_RE})\b", s, re.I) or re.search(rf"\b({_PET_RE})\b", r.message, re.I)
     for m in re.finditer(rf"\b(?i:her|his|its|their)\s+name\s+is\s+({r.name})", s):
@@ -418,7 +442,11 @@ def _home(r: _Reader, s: str, o: int) -> None:
 
 
 _ORG = rf"({NAME}(?:\s+(?:&|and)\s+{_NAME_WORD})?)"
-_LOWER_NAME = r"[^\W\d_][\w'’\-]*(?:\s+[^\W\d_][\w'’\-]*){0,2}"
+# A lower-case name does not run on over a joining word: "my boyfriend idris and our cat
+# pistache" leaves "our cat pistache" to be read too.
+_LOWER_NAME = (
+    r"[^\W\d_][\w'’\-]*(?:\s+(?!(?:and|or|with|my|our|but|so|the|a|an)\b)[^\W\d_][\w'’\-]*){0,2}"
+)
 # Words that follow "my boss is" or "my sister" in lower-case chat but are no name.
 
 

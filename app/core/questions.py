@@ -52,7 +52,7 @@ GENERIC = frozenset(
     want wanted like need please give me details detail exactly home remind reminder follow
     conversation conversations chat chatted discussion discussed discuss earlier provide
     provided
-    wondering wonder moment main status""".split()  # noqa: SIM905
+    wondering wonder moment main status going""".split()  # noqa: SIM905
 )
 _FIRST_PERSON = re.compile(r"\b(i|my|me|mine|myself|we|our|us)\b", re.I)
 _TO_ASSISTANT = re.compile(
@@ -234,6 +234,13 @@ def analyse(question: str, user_names: Iterable[str] = ()) -> Question:
         r"\bdo(?:es)?\s+for\s+(?:a\s+living|work|money)\b", "do for work", question, flags=re.I
     )
     question = _WORK_OUT.sub("go to the gym", question)
+    # "Which city is Giulia from?" asks where she is from, whatever the place is.
+    question = re.sub(
+        r"\bwhich\s+(?:city|town|country|place|part\s+of\s+\w+)\s+(is|are|was|were)\b(?=.*\bfrom\b)",
+        r"where \1",
+        question,
+        flags=re.I,
+    )
     # "I'm planning my trip to Speyer again and wanted to confirm, what's the phone number
     # of the tourism board?": the question is the part after the preamble.
     asking = question

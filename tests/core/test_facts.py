@@ -205,3 +205,21 @@ def test_a_job_qualified_for_and_a_fiance_is_the_partner() -> None:
     ]
     said = {(f.attribute, f.value) for f in read_facts("My fiancé Sam is a nurse.")}
     assert ("partner", "Sam") in said
+
+
+def test_names_given_later_in_asides_and_after_a_joining_word() -> None:
+    def said(text: str) -> set[tuple[str, str, str]]:
+        return {(f.subject, f.attribute, f.value) for f in read_facts(text)}
+
+    assert (ME, "tutor", "giulia") in said(
+        "doing italian now, with an actual tutor on zoom. her name is giulia"
+    )
+    assert (ME, "best friend", "femke") in said("kingsday with femke (bestie since nursing school)")
+    # an aside that only mentions a relation is not one
+    assert not said("how i warm up before a run (coach at the running club drilled this):")
+    # "idris and our" is no name: the cat after it is read too, with the breed in its aside
+    assert said("with my boyfriend idris and our cat pistache (grey british shorthair, 9)") >= {
+        (ME, "partner", "idris"),
+        (ME, "cat", "pistache"),
+        ("pistache", "breed", "british shorthair"),
+    }

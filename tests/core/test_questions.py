@@ -249,3 +249,9 @@ def test_the_kind_of_thing_asked_and_its_members_named() -> None:
     assert kind_members("car", "I drive a 2012 Golf.") == ["Golf"]
     assert kind_members("phone", "went with a pixel 8 in the end") == ["pixel 8"]
     assert kind_asked(analyse("Where do I live?")) is None
+
+
+def test_which_city_someone_is_from_asks_where_they_are_from() -> None:
+    question = analyse("Which city is Giulia from?")
+    assert question.wh == "where" and question.focus == {term("giulia")}
+    assert analyse("Which city am I living in?").wh == "which"
