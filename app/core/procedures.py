@@ -53,13 +53,29 @@ _DONE = {
     "cooked": "cook", "made": "make", "baked": "bake", "brewed": "brew", "fixed": "fix",
     "built": "build", "cleaned": "clean", "planted": "plant", "sowed": "sow", "bled": "bleed",
     "prepped": "prep", "prepared": "prepare", "repaired": "repair", "set up": "set up",
+    "smoked": "smoke", "grilled": "grill", "roasted": "roast", "painted": "paint",
+    "sharpened": "sharpen", "replaced": "replace", "installed": "install",
 }  # fmt: skip
+
+
+_FILLER = re.compile(
+    r"(?:,?\s*(?:and\s+)?I\s+want\s+(?:the|this|it|my)\s*(?:recipe|steps|routine|checklist)?\s*"
+    r"(?:saved|written\s+down|down|recorded|somewhere)"
+    r"|,?\s*so\s+I\s+(?:have|keep)\s+it\s+(?:in\s+one\s+place|somewhere|handy)"
+    r"|(?:^|(?<=[.!?])\s+)(?:writing|jotting|noting|putting|saving)\s+(?:it|this)\s+down"
+    r"|(?:^|(?<=[.!?])\s+)for\s+(?:next\s+time|the\s+record|future\s+reference|future\s+me))",
+    re.I,
+)
 
 
 def _goal(raw: str) -> str:
     goal = raw.strip().rstrip(":,")
     goal = re.sub(r"\([^)]*\)", " ", goal)  # "IPA recipe (5 gal batch)"
-    goal = re.split(r"[.!?]\s+", goal)[-1]  # the heading's last sentence
+    # "I want the recipe saved", "so I have it in one place": why it is written down
+    goal = _FILLER.sub(" ", goal).strip(" ,.;:")
+    # the heading's last sentence that says more than "Writing it down"
+    said = [t for t in re.split(r"(?<=[.!?])\s+", goal) if t.strip(" .!?")]
+    goal = said[-1].rstrip(".!?") if said else goal
     parts = re.split(r"\s+(?:so|because|since|bc|for future me|for later)\b|,\s+", goal, flags=re.I)
     # "Work thing I keep forgetting, so here's my checklist for when a loan object comes in":
     # the part that names the how-to, else the first.
@@ -70,6 +86,19 @@ def _goal(raw: str) -> str:
     ]
     goal = named[0] if named else parts[0]
     goal = re.sub(r"^(?:here(?:'s| is)\s+)?how\s+I\s+", "", goal, flags=re.I)
+    # "Dr. Kowalski showed me how to clean Bruno's ears", "I want to write down how I
+    # sharpen my chisels": what comes after "how to" / "how I"
+    goal = re.sub(r"^.*?\bhow\s+(?:to|I|we)\s+", "", goal, flags=re.I)
+    # "Here is my checklist for getting the Whaler ready": what it is for
+    goal = re.sub(
+        r"^(?:(?:here(?:'s| is)|this is)\s+)?(?:my|your|our|the)\s+(?:\w+\s+)?"
+        r"(?:checklist|routine|steps|process|procedure|method)\s+(?:for|to)\s+",
+        "",
+        goal,
+        flags=re.I,
+    )
+    # "Sunday mornings I make masala chai for Meena": what I do
+    goal = re.sub(r"^(?:[\w-]+\s+){0,3}?I\s+(?=[a-z]+\s)", "", goal)
     # "writing down the pill thing for pistache": the thing, not the writing
     goal = re.sub(
         r"^(?:writing|jotting|noting|putting|saving)\s+(?:it\s+|this\s+)?down\s+",
@@ -103,6 +132,17 @@ _EMBEDDED = re.compile(
     r"drill|procedure)\b[^.!?\n:]{0,60}?|[^.!?\n:]{0,60}?\b(?:the\s+way\s+I\s+do\s+it|"
     r"here'?s\s+how|writing\s+it\s+down[^.!?\n:]{0,40}?))\s*(?::|–|—|\s-\s)\s*"
     r"|(?P<works>[^.!?\n:]{0,60}?\b(?:what\s+works\s+for\s+me\s+is|what\s+I\s+do\s+is))\s*",
+    re.I,
+)
+
+
+_INLINE_MARK = re.compile(r"(?:^|\s)\d{1,2}\)\s+")
+_INLINE_STEPS = re.compile(r"(?:^|\s)1\)\s+")
+# A first sentence that names a how-to, then the steps in prose.
+_TOLD_HOW = re.compile(
+    r"^(?P<goal>[^.!?:\n]*?\bhow\s+(?:I|we|to)\s+[^.!?:\n]+?)[.!?:]\s+"
+    r"|^(?P<done>(?:yesterday|today|last\s+\w+|this\s+\w+)?,?\s*I\s+[a-z]+ed\s+[^.!?:\n]+?)"
+    r"[.!?]\s+(?:for\s+(?:next\s+time|the\s+record|future\s+reference)|note\s+to\s+self)\s*:\s*",
     re.I,
 )
 
@@ -145,6 +185,13 @@ def read_procedure(message: str) -> Procedure | None:
         lines = [line.strip(" -*•") for line in text[lined.end() :].split("\n")]
         body = "\n".join(f"{i}. {line}" for i, line in enumerate(filter(None, lines), start=1))
         body = "\n" + body
+    elif (inline := _INLINE_STEPS.search(text)) and len(_INLINE_MARK.findall(text)) >= 3:
+        # "Sunday mornings I make masala chai for Meena. 1) Bring ... 2) Add ..."
+        goal, body = _goal(text[: inline.start()]), text[inline.start() :]
+    elif (told := _TOLD_HOW.search(text)) and (sequenced or text[told.end() :].count(",") >= 2):
+        # "I want to write down how I sharpen my chisels so ... First I ..., Then ...";
+        # "Yesterday I smoked my first brisket. For next time: I trimmed ..., used ..."
+        goal, body = _goal(told["goal"] or told["done"]), text[told.end() :]
     elif worded:
         marker = _WORD_STEPS.search(text)
         assert marker is not None

@@ -143,7 +143,7 @@ _LEARNING = re.compile(
     r"\b(?:duolingo|tutor|lesson|class|course|practi[cs]|stud|learn|doing)", re.I
 )
 # "Where do I work out?" is about exercise, not about work.
-_WORK_OUT = re.compile(r"\bwork(?:s|ing|ed)?[\s-]?outs?\b|\bexercis", re.I)
+_WORK_OUT = re.compile(r"\bwork(?:s|ing|ed)?[\s-]?outs?\b", re.I)
 
 
 _KINDS = {"phone": _PHONES, "car": _CAR_MAKES, "language": _LANGUAGES, "diet": _DIETS}

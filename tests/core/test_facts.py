@@ -223,3 +223,30 @@ def test_names_given_later_in_asides_and_after_a_joining_word() -> None:
         (ME, "cat", "pistache"),
         ("pistache", "breed", "british shorthair"),
     }
+
+
+@pytest.mark.parametrize(
+    ("message", "goal", "first_step"),
+    [
+        ("I want to write down how I sharpen my chisels so I stop reinventing it every time. "
+         "First I flatten the back on the 1000-grit stone. Then I set the guide to 25 degrees. "
+         "After that I move to the 6000 stone. Finally I strop on leather.",
+         "sharpen your chisels", "flatten the back on the 1000-grit stone"),
+        ("Here is my checklist for getting the Whaler ready in the spring, so I have it in one "
+         "place:\n1. Charge the battery.\n2. Replace the fuel filter.\n3. Fill up with gas.",
+         "getting the Whaler ready in the spring", "Charge the battery"),
+        ("Dr. Kowalski showed me how to clean Bruno's ears, since Labs are prone to infections. "
+         "Writing it down:\n- warm the bottle first\n- fill the ear canal\n- massage the base",
+         "clean Bruno's ears", "warm the bottle first"),
+        ("Sunday mornings I make masala chai for Meena, and I want the recipe saved. 1) Boil "
+         "two cups of water. 2) Add two teaspoons of Assam. 3) Pour in the milk. 4) Strain.",
+         "make masala chai for Meena", "Boil two cups of water"),
+        ("Yesterday I smoked my first whole brisket for our party. For next time: I trimmed the "
+         "fat cap, used a rub of salt and pepper, put it on at 225, and pulled it at 203.",
+         "smoke your first whole brisket for our party", "trimmed the fat cap"),
+    ],
+)  # fmt: skip
+def test_how_tos_told_in_other_shapes(message: str, goal: str, first_step: str) -> None:
+    procedure = read_procedure(message)
+    assert procedure is not None and procedure.goal == goal
+    assert procedure.steps[0] == first_step
