@@ -53,6 +53,9 @@ class Candidate:
     current: bool
     event_time: datetime | None
     from_assistant: bool = False
+    # The time span the memory's own words name ("on the 10th of April", "last week"),
+    # resolved against when it was said; None when they name none.
+    names_time: TimeRange | None = None
 
 
 def weighted_score(
@@ -69,9 +72,21 @@ def weighted_score(
     if not candidate.current:
         score *= weights.superseded
     if time_range is not None:
-        inside = time_range.contains(candidate.event_time)
+        inside = time_range.contains(candidate.event_time) or names_time_within(
+            candidate.names_time, time_range
+        )
         score *= weights.in_time_range if inside else weights.out_of_time_range
     return score
+
+
+def names_time_within(named: TimeRange | None, asked: TimeRange) -> bool:
+    """Whether a memory's words name a time inside the asked span: "I went to a lecture on
+    the 10th of April", said on 1 May, is about April. The named span must overlap the asked
+    one and be no longer, so "this year" does not count as "in April"."""
+    if named is None:
+        return False
+    overlaps = named.start < asked.end and asked.start < named.end
+    return overlaps and named.end - named.start <= asked.end - asked.start
 
 
 def newest_first_among_similar(

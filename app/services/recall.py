@@ -20,7 +20,7 @@ from app.core.ranking import (
     weighted_score,
 )
 from app.core.records import Evidence, Memory, MemoryKind
-from app.core.time_expressions import TimeRange, find_time_range
+from app.core.time_expressions import TimeRange, event_time, find_time_range
 from app.services.graph_recall import graph_ranking
 from app.services.late_interaction import rerank_by_tokens
 from app.storage.chroma_index import CONTEXT, TEXT, ChromaIndex
@@ -41,6 +41,9 @@ class RecallOptions:
     # Also rank the memories linked to entities the question names (app.services.graph_recall).
     # Off: on LoCoMo dev it did not raise multi-hop recall (README, Benchmarks).
     graph: bool = False
+    # A question naming a time also counts memories whose words name a time in it ("on the
+    # 10th of April", said in May) as from then, not only those said then.
+    time_in_text: bool = True
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,7 @@ def search(
             m.current and m.id not in outdated,
             m.event_time,
             m.from_assistant,
+            _time_named(m) if time_range is not None and options.time_in_text else None,
         )
         for m in memories.values()
         if not m.archived and (options.kind is None or m.kind == options.kind)
@@ -173,6 +177,16 @@ def search(
         )
         for i, m in enumerate(order)
     ]
+
+
+def _time_named(memory: Memory) -> TimeRange | None:
+    """The span a memory's words name, read as of when it was said: a message of 1 May that
+    says "on the 10th of April" is about April, one that says "last week" about the week
+    before it. None when its event time was already read from its words ("Yesterday I…")."""
+    said = memory.event_time
+    if said is None or event_time(memory.text, said) != said:
+        return None
+    return find_time_range(memory.text, said)
 
 
 def _in_range_by_similarity(

@@ -9,6 +9,7 @@ from app.core.keywords import fts5_query, keywords
 from app.core.ranking import (
     Candidate,
     RankingWeights,
+    names_time_within,
     newest_first_among_similar,
     reciprocal_rank_fusion,
     weighted_score,
@@ -37,6 +38,18 @@ def test_faded_superseded_and_off_time_memories_rank_lower() -> None:
     span = TimeRange(at(1), at(5), "early March")
     inside = Candidate(4, 1.0, 1.0, 0.5, True, at(2))
     assert weighted_score(inside, W, span) > weighted_score(base, W, span)
+
+
+def test_a_memory_that_names_a_time_in_the_asked_span_counts_as_inside() -> None:
+    span = TimeRange(at(1), at(8), "early March")
+    said_later = Candidate(5, 1.0, 1.0, 0.5, True, at(20), names_time=TimeRange(at(3), at(4), "x"))
+    plain = Candidate(6, 1.0, 1.0, 0.5, True, at(20))
+    assert weighted_score(said_later, W, span) > weighted_score(plain, W, span)
+    assert not names_time_within(TimeRange(at(10), at(11), "10 March"), span)
+    # Wider than what was asked ("this year" for "early March"): not a time inside it.
+    this_year = TimeRange(datetime(2024, 1, 1, tzinfo=UTC), datetime(2025, 1, 1, tzinfo=UTC), "")
+    assert not names_time_within(this_year, span)
+    assert not names_time_within(None, span)
 
 
 def test_the_newest_of_similar_memories_takes_the_best_slot() -> None:

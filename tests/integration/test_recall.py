@@ -132,3 +132,26 @@ def test_an_empty_store_and_an_empty_query(reverie: Reverie) -> None:
     assert ask(reverie, "anything at all") == []
     with pytest.raises(InputError, match="empty"):
         ask(reverie, "   ")
+
+
+def test_a_message_that_names_the_asked_time_counts_as_from_then(
+    reverie: Reverie, tmp_path: Path
+) -> None:
+    # Said on 2 May, about 10 April: "in April" must find it, though it was not said then.
+    log = tmp_path / "april.jsonl"
+    log.write_text(
+        '{"id": "told-later", "timestamp": "2026-05-02T09:00:00Z", "role": "user", '
+        '"content": "Could you suggest books on urban planning? By the way, I went to a '
+        'lecture on it at the public library on the 10th of April."}\n'
+        '{"id": "april-1", "timestamp": "2026-04-14T09:00:00Z", "role": "user", '
+        '"content": "I need to prepare slides for the lecture I give next month."}\n'
+        '{"id": "april-2", "timestamp": "2026-04-22T09:00:00Z", "role": "user", '
+        '"content": "Any tips for taking notes in long lectures?"}\n'
+        '{"id": "plans", "timestamp": "2026-05-03T09:00:00Z", "role": "user", '
+        '"content": "I hope to attend more lectures this year."}\n'
+    )
+    ingest_file(reverie.store, reverie.index, log, fmt="jsonl", now=NOW, params=reverie.params)
+    question = "Which lectures did I attend in April?"
+    assert ask(reverie, question, k=1) == ["told-later"]
+    # Only its words place it in April: read by when it was said, it ranks below April's.
+    assert ask(reverie, question, k=4, time_in_text=False)[0] != "told-later"
