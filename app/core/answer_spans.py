@@ -75,7 +75,8 @@ def best_sentence(question: Question, text: str, max_chars: int = 320) -> str:
     return top if len(top) <= max_chars else top[: max_chars - 1] + "…"
 
 
-_NAME = r"[A-ZÀ-Ý][\wÀ-ÿ'’\-]+(?:\s+[A-ZÀ-Ý][\wÀ-ÿ'’\-]+)*"
+# "Ohio Department of Transportation", "Bank of America": an "of" inside a name
+_NAME = r"[A-ZÀ-Ý][\wÀ-ÿ'’\-]+(?:(?:\s+of(?:\s+the)?)?\s+[A-ZÀ-Ý][\wÀ-ÿ'’\-]+)*"
 _DATE = re.compile(
     r"\b(?:\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+\d{1,2}(?:st|nd|rd|th)?)"

@@ -401,7 +401,7 @@ def _home(r: _Reader, s: str, o: int) -> None:
         for m in re.finditer(rf"\bfrom\s+{r.name}\s+to\s+({r.name})", s):
             r.add(ME, "home city", m[1], s, o + m.start(1))
     for m in re.finditer(
-        rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey)(?:'s|’s|\s+is|\s+are)?\s+(?:[^.!?]*?\band\s+)?(?:now\s+)?moving\s+(?:back\s+)?to\s+({r.name})",
+        rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey)(?:'s|’s|\s+is|\s+are)?\s+(?:[^.!?:;]*?\band\s+(?:is\s+|are\s+)?)?(?:now\s+)?moving\s+(?:back\s+)?to\s+({r.name})",
         s,
     ):
         who = r.person(m[1], s, m.start())
@@ -421,6 +421,15 @@ def _home(r: _Reader, s: str, o: int) -> None:
         rf"\b(?:I|[Ww]e)\s+(?:have\s+|'ve\s+|just\s+|finally\s+)?(?:moved|relocated)\s+(?:house\s+|home\s+)?from\s+{r.name}\s+to\s+({r.name})",
         "home city",
     )
+    if not r.lowercase:
+        # "We closed on the Westerville house", "moved into the Carlton place"
+        _learn(
+            r,
+            s,
+            o,
+            rf"\b(?:I|[Ww]e)\s+(?:have\s+|'ve\s+|just\s+|finally\s+)?(?:closed\s+on|bought|moved\s+into)\s+(?:the|our|a)\s+(?:new\s+)?({_NAME_WORD})\s+(?:house|place|condo|flat|apartment|home|townhouse)\b",
+            "home city",
+        )
     _learn(
         r,
         s,
@@ -442,6 +451,7 @@ def _home(r: _Reader, s: str, o: int) -> None:
 
 
 _ORG = rf"({NAME}(?:\s+(?:&|and)\s+{_NAME_WORD})?)"
+_LONG_ORG = rf"({NAME}(?:\s+(?:&|and|of|of the|for)\s+{_NAME_WORD}(?:\s+{_NAME_WORD})*)?)"
 # A lower-case name does not run on over a joining word: "my boyfriend idris and our cat
 # pistache" leaves "our cat pistache" to be read too.
 _LOWER_NAME = (
@@ -487,6 +497,14 @@ def _work(r: _Reader, s: str, o: int) -> None:
         who = r.person(m[1], s, m.start())
         if who and who != "I":
             r.add(who, "job", m[2], s, o + m.start(2))
+    # "he accepted a job with the Ohio Department of Transportation"
+    for m in re.finditer(
+        rf"\b({r.name}|[Hh]e|[Ss]he)\s+(?:just\s+|finally\s+|has\s+)?(?:accepted|got|took|landed|started)\s+(?:a|the|his|her)\s+(?:new\s+)?(?:job|position|role|offer)\s+(?:with|at)\s+(?:the\s+)?{_LONG_ORG if not r.lowercase else r.org}",
+        s,
+    ):
+        who = r.person(m[1], s, m.start())
+        if who and who != "I":
+            r.add(who, "employer", m[2], s, o + m.start(2))
     # "She's doing really well, still a vet nurse in York"
     for m in re.finditer(
         rf"\b([Hh]e|[Ss]he)(?:'s|’s|\s+is)\b[^.!?]*?\bstill\s+(?:a|an)\s+((?:[a-z]+\s+){{0,2}}{_JOB_WORD})\b",

@@ -104,8 +104,13 @@ _AGE_BIRTHDAY = re.compile(
 
 
 def _lexicon(words: str) -> frozenset[str]:
-    """Words as `terms` gives them (stemmed: "mercedes" is "merced" there)."""
-    return frozenset(term(w) for w in words.split())
+    """Whole words, folded: compared unstemmed, since stems collide ("according" and the
+    Honda "accord")."""
+    return frozenset(fold(w) for w in words.split())
+
+
+def _words(text: str) -> set[str]:
+    return {fold(w) for w in re.findall(r"[\w'’-]+", text)}
 
 
 # Things people name without saying what they are, and the word for what they are: "drive
@@ -115,7 +120,9 @@ _CAR_MAKES = _lexicon(
     """audi bmw buick cadillac chevy chevrolet chrysler citroen dacia dodge fiat ford honda
     hyundai jeep kia lexus mazda mercedes mini mitsubishi nissan opel peugeot porsche renault
     seat skoda subaru suzuki tesla toyota vauxhall volkswagen vw volvo
-    corolla civic prius outback niro yaris camry qashqai octavia clio fiesta"""
+    corolla civic prius outback niro yaris camry qashqai octavia clio fiesta rav4 cr-v crv
+    f-150 f150 silverado tacoma highlander accord forester wrangler tundra sienna odyssey
+    mustang corvette jetta passat tiguan juke micra kuga"""
 )
 _APPS = _lexicon(
     """spotify deezer tidal itunes audible netflix hulu disney youtube twitch whatsapp signal
@@ -137,7 +144,9 @@ _TOGETHER = _lexicon(
 _PHONES = _lexicon("iphone pixel galaxy oneplus xperia fairphone")
 _DIETS = _lexicon("vegetarian vegan pescatarian pescetarian")
 # "I drive a 2012 Golf": a model the lists do not know.
-_DRIVES_A = re.compile(r"\bdriv(?:e|es|ing)\s+(?:a|an|the|my|our)\s+(?:\d{4}\s+)?[A-Z]")
+_DRIVES_A = re.compile(
+    r"\b(?:driv(?:e|es|ing)|drove)\s+(?:home\s+|off\s+in\s+)?(?:a|an|the|my|our)\s+(?:\d{4}\s+)?[A-Z]"
+)
 # "doing italian now, with an actual tutor": a language being learnt.
 _LEARNING = re.compile(
     r"\b(?:duolingo|tutor|lesson|class|course|practi[cs]|stud|learn|doing)", re.I
@@ -171,7 +180,7 @@ def kind_members(kind: str, text: str) -> list[str]:
     words = list(re.finditer(r"[\w'-]+", text))
     i = 0
     while i < len(words):
-        if term(words[i].group()) not in members:
+        if fold(words[i].group()) not in members:
             i += 1
             continue
         # with a model after it: "pixel 8", "kia e-niro", "Kia Niro"
@@ -191,20 +200,21 @@ def kind_members(kind: str, text: str) -> list[str]:
 
 def terms(text: str) -> set[str]:
     found = {term(w) for w in keywords(fold(_WORK_OUT.sub(" gym ", text)))}
-    if found & _CAR_MAKES or _DRIVES_A.search(text) or term("car") in found:
+    said = _words(text)
+    if said & _CAR_MAKES or _DRIVES_A.search(text) or term("car") in found:
         # a car is what the user drives: "we bought a car!" answers "What do I drive?"
         found |= {term("car"), term("drive")}
-    if found & _LANGUAGES:
+    if said & _LANGUAGES:
         found.add(term("language"))
         if _LEARNING.search(text):
             found.add(term("learn"))
-    if found & _PHONES:
+    if said & _PHONES:
         found.add(term("phone"))
-    if found & _TOGETHER:
+    if said & _TOGETHER:
         found.add(term("relationship"))
-    if found & _DIETS:
+    if said & _DIETS:
         found.add(term("diet"))
-    if found & _APPS or re.search(r"\bapple music\b|\bgoogle maps\b", text, re.I):
+    if said & _APPS or re.search(r"\bapple music\b|\bgoogle maps\b", text, re.I):
         found.add(term("app"))
     for m in _AGE_BIRTHDAY.finditer(text):
         found |= {term("birthday"), term("turn"), m[1] or m[2]}

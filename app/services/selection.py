@@ -232,7 +232,8 @@ _CHANGE = re.compile(
 _LEAVING = (
     r"\b(?:last day (?:at|with)|left|quit|resigned from|leaving|sold|traded(?: in)?|"
     r"cancell?ed|switched from|swapped|replaced|moved out of|no longer (?:at|with|in)|gave up|"
-    r"ditch(?:ed|ing)|dropp(?:ed|ing)|stopp(?:ed|ing)|quitting)"
+    r"ditch(?:ed|ing)|dropp(?:ed|ing)|stopp(?:ed|ing)|quitting|stepped\s+(?:back|down)\s+from|"
+    r"(?:taking|took|taken|coming|came|come|going|went|got)\s+(?:me\s+|him\s+|her\s+)?off)"
     r"\s+(?:(?:the|my|our|a|an)\s+)?"
 )
 
@@ -315,13 +316,13 @@ def someone_elses(q: Question, text: str) -> bool:
         # "What is Idris's mother's name?" is not answered by "my mum cried on the phone".
         if thing in RELATION_WORDS:
             kin = canonical_attribute(thing)
-            mine = [
+            own = [
                 w for w in re.findall(r"\bmy\s+([\w-]+)", lowered) if canonical_attribute(w) == kin
             ]
-            theirs = re.search(
+            other = re.search(
                 rf"\b(?:{re.escape(owner)}(?:'s|')?|his|her|their)\s+([\w-]+)", lowered
             )
-            if mine and not (theirs and canonical_attribute(theirs[1]) == kin):
+            if own and not (other and canonical_attribute(other[1]) == kin):
                 return True
         # "When is Idris's birthday?" is not answered by "idris' grandma turned 90": the
         # message names them only as someone's owner.

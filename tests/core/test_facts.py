@@ -250,3 +250,15 @@ def test_how_tos_told_in_other_shapes(message: str, goal: str, first_step: str) 
     procedure = read_procedure(message)
     assert procedure is not None and procedure.goal == goal
     assert procedure.steps[0] == first_step
+
+
+def test_someone_elses_new_job_and_move_and_a_house_closed_on() -> None:
+    facts = {(f.subject, f.attribute, f.value) for f in read_facts(
+        "Big news from Arjun: he accepted a job with the Ohio Department of Transportation "
+        "and is moving to Cincinnati next month.")}  # fmt: skip
+    assert facts == {
+        ("Arjun", "employer", "Ohio Department of Transportation"),
+        ("Arjun", "home city", "Cincinnati"),
+    }
+    closed = read_facts("We closed on the Westerville house yesterday afternoon.")
+    assert [(f.attribute, f.value) for f in closed] == [("home city", "Westerville")]

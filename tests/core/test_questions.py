@@ -255,3 +255,10 @@ def test_which_city_someone_is_from_asks_where_they_are_from() -> None:
     question = analyse("Which city is Giulia from?")
     assert question.wh == "where" and question.focus == {term("giulia")}
     assert analyse("Which city am I living in?").wh == "which"
+
+
+def test_kinds_are_whole_words_not_stems() -> None:
+    # "according" stems like the Honda "accord"
+    assert "car" not in terms("'Leafy' according to Fen")
+    assert kind_members("car", "a Nissan Leaf, 'Leafy' according to Fen") == ["Nissan Leaf"]
+    assert kind_members("car", "drove home a 2025 RAV4 Hybrid in silver") == ["RAV4 Hybrid"]
