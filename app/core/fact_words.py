@@ -24,7 +24,7 @@ _TRAILING = re.compile(
 # Relations between people (and pets) that are named right after "my": "my sister Inês".
 PERSON_RELATIONS = (
     "sister", "brother", "mum", "mom", "mother", "dad", "father", "partner", "wife", "husband",
-    "boyfriend", "girlfriend", "fiancé", "fiancée", "fiance", "fiancee", "son", "daughter",
+    "boyfriend", "girlfriend", "bf", "gf", "fiancé", "fiancée", "fiance", "fiancee", "son", "daughter",
     "cousin", "aunt", "uncle", "niece", "nephew", "grandma", "grandmother", "grandpa",
     "grandfather", "friend", "best friend", "bestie", "flatmate", "roommate", "housemate", "neighbour",
     "neighbor", "colleague", "coworker", "boss", "manager", "line manager", "team lead",
@@ -41,7 +41,9 @@ DOG_BREEDS = (
     "beagle", "labrador", "lab", "retriever", "poodle", "terrier", "collie", "spaniel",
     "greyhound", "whippet", "husky", "corgi", "pug", "dachshund", "shepherd", "schnauzer",
     "boxer", "bulldog", "chihuahua", "sheepdog", "rottweiler", "doberman", "lurcher",
-    "cockapoo", "labradoodle", "spaniel mix", "mutt", "pup",
+    "cockapoo", "labradoodle", "spaniel mix", "mutt", "pup", "cavoodle", "cavapoo", "groodle",
+    "spoodle", "goldendoodle", "dalmatian", "staffy", "kelpie", "akita", "shiba", "samoyed",
+    "malamute", "westie", "pomeranian", "maltese", "frenchie", "vizsla", "weimaraner",
 )  # fmt: skip
 CAT_BREEDS = (
     "tabby", "siamese", "persian", "maine coon", "ragdoll", "bengal", "moggy", "shorthair",
@@ -76,6 +78,8 @@ ATTRIBUTE_SYNONYMS = {
     # One current partner, whatever the word: a new girlfriend replaces the old boyfriend.
     "girlfriend": "partner",
     "boyfriend": "partner",
+    "bf": "partner",
+    "gf": "partner",
     "line manager": "manager",
     "new manager": "manager",
     "current manager": "manager",

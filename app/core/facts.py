@@ -65,6 +65,11 @@ class _Reader:
 
     def __init__(self, message: str, known_people: Iterable[str] = ()) -> None:
         # "i'm", "i live": the rules read a capital I; same length, so spans still map back.
+        # "ELLA IS MOVING TO LONDON", "I'M ENGAGED": shouted words read as written in lower
+        # case (same length, so spans still map back).
+        message = re.sub(
+            r"\b[A-Z][A-Z'’]+(?:\s+[A-Z][A-Z'’]*){2,}\b", lambda m: m.group().lower(), message
+        )
         message = re.sub(r"\bi(?=\b|['’])", "I", message)
         self.message = message
         self.facts: list[Fact] = []
@@ -244,7 +249,7 @@ def _together(r: _Reader, s: str, o: int) -> None:
         r,
         s,
         o,
-        rf"\b({r.name})\s+and\s+I\s+(?:are|'re)\s+(?:now\s+|officially\s+)*(?:a\s+thing|together|dating|going\s+out|a\s+couple|engaged|married)\b",
+        rf"\b({r.name})\s+and\s+I\s+(?:are|'re)\s+(?:now\s+|officially\s+)*(?:a\s+thing|together|dating|going\s+out|a\s+couple|engaged|married|official)\b",
         "partner",
     )
     _learn(
@@ -352,7 +357,8 @@ def _my_x_is(r: _Reader, s: str, o: int) -> None:
         s,
     ):
         owner = re.search(
-            rf"\b({r.possessor}|[Hh]e|[Ss]he|[Tt]hey)\s+(?:has|have|got)\s+$", s[: m.start()]
+            rf"\b({r.possessor}|[Hh]e|[Ss]he|[Tt]hey)(?:'s|’s)?\s+(?:[^.!?]*?\band\s+)?(?:has|have|got)\s+$",
+            s[: m.start()],
         )
         who = r.person(owner[1], s, m.start()) if owner else ME
         if who:
@@ -491,12 +497,15 @@ def _work(r: _Reader, s: str, o: int) -> None:
                 r.add(who, "employer", m[3], s, o + m.start(3))
     # "pieter finally got his licence as a harbour pilot", "Tom qualified as a vet"
     for m in re.finditer(
-        rf"\b({r.name}|[Hh]e|[Ss]he)\s+(?:(?:finally|just|has|have|'s)\s+)*(?:got\s+(?:his|her|their)\s+(?:licen[cs]e|qualification|papers)\s+as|qualified\s+as|became)\s+(?:a|an)\s+((?:[a-z]+\s+)?{_JOB_WORD})\b",
+        rf"\b({r.name}|[Hh]e|[Ss]he)\s+(?:(?:finally|just|has|have|'s)\s+)*(?:got\s+(?:his|her|their)\s+(?:licen[cs]e|qualification|papers)\s+as|qualified\s+as|became)\s+(?:a|an)\s+((?:[a-z]+\s+)?{_JOB_WORD})\b"
+        # "bec just got her paramedic registration"
+        rf"|\b({r.name}|[Hh]e|[Ss]he)\s+(?:(?:finally|just|has|have|'s)\s+)*got\s+(?:his|her|their)\s+({_JOB_WORD})\s+(?:registration|licen[cs]e|qualification|certification|degree)\b",
         s,
     ):
-        who = r.person(m[1], s, m.start())
+        at = 2 if m[2] else 4
+        who = r.person(m[at - 1], s, m.start())
         if who and who != "I":
-            r.add(who, "job", m[2], s, o + m.start(2))
+            r.add(who, "job", m[at], s, o + m.start(at))
     # "he accepted a job with the Ohio Department of Transportation"
     for m in re.finditer(
         rf"\b({r.name}|[Hh]e|[Ss]he)\s+(?:just\s+|finally\s+|has\s+)?(?:accepted|got|took|landed|started)\s+(?:a|the|his|her)\s+(?:new\s+)?(?:job|position|role|offer)\s+(?:with|at)\s+(?:the\s+)?{_LONG_ORG if not r.lowercase else r.org}",
@@ -533,6 +542,16 @@ def _work(r: _Reader, s: str, o: int) -> None:
     )
     for pattern in patterns:
         for m in re.finditer(pattern, s):
+            # "kai got a job at readings": his job, not the user's
+            subject = re.search(
+                rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e)\s+(?:\w+\s+)?(?:got|landed|accepted|took|has|was\s+offered|got\s+offered)\s+(?:a|an|the|his|her|their|my)\s+(?:[\w-]+\s+){{0,2}}$",
+                s[: m.start()],
+            )
+            if subject and subject[1] not in {"I", "We", "we"}:
+                who = r.person(subject[1], s, subject.start())
+                if who and who != "I" and who.lower() not in _COMMON:
+                    r.add(who, "employer", m[1], s, o + m.start(1))
+                continue
             # "my last day ... before I joined X" is about leaving; a "leaving do" earlier in
             # a long sentence is not, so only the clause just before counts.
             clause = re.split(r"[–—()\-;:]", s[: m.start()])[-1]

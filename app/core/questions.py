@@ -14,7 +14,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from app.core.extraction import stem
-from app.core.fact_words import ME, PERSON_RELATIONS, PETS, canonical_attribute
+from app.core.fact_words import (
+    CAT_BREEDS,
+    DOG_BREEDS,
+    ME,
+    PERSON_RELATIONS,
+    PETS,
+    canonical_attribute,
+)
 from app.core.keywords import STOPWORDS, TIME_WORDS, keywords
 from app.core.records import Memory
 
@@ -41,6 +48,7 @@ IRREGULAR = {
     "mother": "mom", "father": "dad", "kids": "child", "kid": "child", "started": "start",
     "starting": "start", "begin": "start", "job": "work", "works": "work", "working": "work",
     "worked": "work", "career": "work", "profession": "work", "occupation": "work",
+    "bf": "boyfriend", "gf": "girlfriend",  # texting: "my bf", "her gf"
 }  # fmt: skip
 # Words in a question that say what kind of answer is wanted, not what it is about.
 GENERIC = frozenset(
@@ -52,7 +60,7 @@ GENERIC = frozenset(
     want wanted like need please give me details detail exactly home remind reminder follow
     conversation conversations chat chatted discussion discussed discuss earlier provide
     provided
-    wondering wonder moment main status going""".split()  # noqa: SIM905
+    wondering wonder moment main status going rn atm tbh ngl lol pls plz""".split()  # noqa: SIM905
 )
 _FIRST_PERSON = re.compile(r"\b(i|my|me|mine|myself|we|our|us)\b", re.I)
 _TO_ASSISTANT = re.compile(
@@ -143,6 +151,10 @@ _TOGETHER = _lexicon(
 )
 _PHONES = _lexicon("iphone pixel galaxy oneplus xperia fairphone")
 _DIETS = _lexicon("vegetarian vegan pescatarian pescetarian")
+_DOG_BREEDS = _lexicon(
+    " ".join(b for b in DOG_BREEDS if " " not in b and b not in {"lab", "pup", "boxer"})
+)
+_CAT_BREEDS = _lexicon(" ".join(b for b in CAT_BREEDS if " " not in b))
 # "I drive a 2012 Golf": a model the lists do not know.
 _DRIVES_A = re.compile(
     r"\b(?:driv(?:e|es|ing)|drove)\s+(?:home\s+|off\s+in\s+)?(?:a|an|the|my|our)\s+(?:\d{4}\s+)?[A-Z]"
@@ -214,6 +226,11 @@ def terms(text: str) -> set[str]:
         found.add(term("relationship"))
     if said & _DIETS:
         found.add(term("diet"))
+    # "mum's cavoodle pickles" answers "What's mum's dog called?"
+    if said & _DOG_BREEDS:
+        found.add(term("dog"))
+    if said & _CAT_BREEDS:
+        found.add(term("cat"))
     if said & _APPS or re.search(r"\bapple music\b|\bgoogle maps\b", text, re.I):
         found.add(term("app"))
     for m in _AGE_BIRTHDAY.finditer(text):
@@ -331,6 +348,7 @@ _ATTRIBUTE_CUES = (
     (r"\bgr[eo]w(?:n)? up\b|\braised\b", "grew up in"),
     (r"\bbirthday\b|\bborn\b", "birthday"),
     (r"\bboss\b", "manager"),
+    (r"\b(?:am|are|is)\s+\w+\s+(?:dating|seeing)\b|\bgoing\s+out\s+with\b", "partner"),
     (r"\bvegetarian\b|\bvegan\b", "diet"),
 )
 
@@ -488,10 +506,13 @@ def match_fact(
     if named:
         candidates = named
     elif question.first_person:
+        # "Who am I dating?" asks for the partner without saying "my partner"
+        cued_now = {a for p, a in _ATTRIBUTE_CUES if re.search(p, question.text, re.I)}
         candidates = [
             f for f in semantic
             if _is_me(f.subject, me)
-            and (f.attribute not in _RELATIONS or _says_my(question.text, f.attribute or "", user_names))
+            and (f.attribute not in _RELATIONS or f.attribute in cued_now
+                 or _says_my(question.text, f.attribute or "", user_names))
         ]  # fmt: skip
     else:
         return None

@@ -242,6 +242,12 @@ def event_time(text: str, said_at: datetime | None) -> datetime | None:
     if said_at is None:
         return None
     lowered = text.lower()
+    said_at = said_at.astimezone(UTC)
+    if re.search(r"\b(?:this|over the|on the) weekend\b", lowered[:120]) and said_at.weekday() <= 1:
+        # "this weekend kai and i did the great ocean road", said on a Monday or Tuesday: the
+        # weekend just gone (its Saturday, noon).
+        day = said_at.replace(hour=12, minute=0, second=0, microsecond=0)
+        return day - timedelta(days=said_at.weekday() + 2)
     if not re.search(r"\b(yesterday|last night|day before yesterday)\b", lowered):
         return said_at
     # Only the phrase near the start of the message dates it ("FIRST GIG last night");

@@ -302,7 +302,12 @@ def someone_elses(q: Question, text: str) -> bool:
         if relation not in RELATION_WORDS:
             continue
         lowered = text.lower()
-        theirs = rf"(?:\w+(?:'s|’s)|his|her|their|your)\s+(?:[\w-]+\s+)?{re.escape(relation)}\b"
+        theirs = (
+            rf"(?:\w+(?:'s|’s)|his|her|their|your)\s+(?:[\w-]+\s+)?{re.escape(relation)}\b"
+            # "he's from footscray and has a cat named tofu"
+            rf"|\b(?:he|she|they)\b[^.!?]*?\b(?:has|have|got)\s+(?:a|an)\s+(?:[\w-]+\s+)?"
+            rf"{re.escape(relation)}\b"
+        )
         mine = rf"\b(?:my|our)\s+(?:[\w-]+\s+)?{re.escape(relation)}\b"
         if re.search(theirs, lowered) and not re.search(mine, lowered):
             return True
@@ -510,11 +515,20 @@ def _gives_what_is_asked(q: Question, text: str) -> bool:
         return short_span(q, text) is not None
     if kind := kind_asked(q):  # "What phone do I have?": one that names a phone
         return bool(kind_members(kind, text))
+    if q.wh == "where" and re.search(r"\bfrom\s*\??\s*$", q.text):
+        # "Where's Kai from?": a message that says where from
+        return re.search(r"\bfrom\s+[\w-]", text, re.I) is not None
     return True
 
 
 _ASKS_DEED = re.compile(
     r"\bwhat\s+did\s+(?:i|we)\s+(get|buy|give|send|order|make|bake|cook)\b", re.I
+)
+_ASKS_BREAK_UP = re.compile(r"\bbr(?:eak|oke)\s+up\b|\bsplit\s+up\b|\bdivorce", re.I)
+_BROKE_UP = re.compile(
+    r"\b(?:br(?:eak|oke|oken|eaking)\s+up|split(?:\s+up)?|dumped|divorc\w*|ended\s+things|"
+    r"called\s+it\s+off|separated)\b",
+    re.I,
 )
 _DEEDS = {
     "get": "got|gotten|getting|bought|picked up|ordered",
@@ -555,6 +569,9 @@ def _misses_a_name(q: Question, text: str) -> bool:
 def _tells_the_deed_asked(q: Question, text: str) -> bool:
     """ "What did I get Immy for her 30th?" is answered by what the user got or bought, not by
     a message that only names Immy's 30th ("she got bitten" is not the user getting)."""
+    if _ASKS_BREAK_UP.search(q.text):
+        # "When did Kai and I break up?" is not answered by "kai and i are official"
+        return _BROKE_UP.search(text) is not None
     asked = _ASKS_DEED.search(q.text)
     if asked is None:
         return True

@@ -262,3 +262,21 @@ def test_someone_elses_new_job_and_move_and_a_house_closed_on() -> None:
     }
     closed = read_facts("We closed on the Westerville house yesterday afternoon.")
     assert [(f.attribute, f.value) for f in closed] == [("home city", "Westerville")]
+
+
+def test_texting_style_facts() -> None:
+    def said(text: str, known: tuple[str, ...] = ()) -> set[tuple[str, str, str]]:
+        return {(f.subject, f.attribute, f.value) for f in read_facts(text, known)}
+
+    # shouted words are read like any others
+    assert ("ella", "home city", "london") in said("ELLA IS MOVING TO LONDON 😭 she got a job")
+    assert (ME, "partner", "kai") in said("kai and i are official 🥹 he asked me on the balcony")
+    # someone else's new job is theirs, not the user's
+    assert said("kai got a job at readings in carlton (the bookshop)", ("kai",)) == {
+        ("kai", "employer", "readings")
+    }
+    assert ("bec", "job", "paramedic") in said("bec just got her paramedic registration!!!")
+    assert (ME, "partner", "josh") in said("my bf josh is a plumbing apprentice")
+    # his cat is not the user's
+    assert not [f for f in read_facts("he's from footscray and has a cat named tofu")
+                if f.subject == ME]  # fmt: skip

@@ -99,3 +99,14 @@ def test_christmas_as_a_word_of_something_else_is_no_date() -> None:
 def test_a_weekday_with_its_date_is_that_date() -> None:
     said = datetime(2025, 3, 20, 12, tzinfo=UTC)  # a Thursday
     assert when_it_happened("idris turns 35 on saturday (the 22nd)", said) == "22 March 2025"
+
+
+def test_this_weekend_said_on_a_monday_is_the_weekend_gone() -> None:
+    from app.core.time_expressions import event_time
+
+    monday = datetime(2025, 12, 15, 9, tzinfo=UTC)
+    assert event_time("this weekend kai and i did the great ocean road!!", monday) == datetime(
+        2025, 12, 13, 12, tzinfo=UTC
+    )
+    friday = datetime(2025, 12, 12, 9, tzinfo=UTC)
+    assert event_time("this weekend we're off to lorne", friday) == friday

@@ -28,3 +28,14 @@ def test_the_users_own_birthday_and_someone_elses_mother() -> None:
     mother = analyse("What is Idris's mother's name?")
     assert someone_elses(mother, "idris proposed last friday. my mum cried on the phone")
     assert not someone_elses(mother, "idris' mum is called Samira, she's lovely")
+
+
+def test_someone_elses_pet_and_a_break_up_never_told() -> None:
+    from app.services.selection import _tells_the_deed_asked
+
+    cat = analyse("what's my cat's name")
+    assert someone_elses(cat, "he's from footscray and has a cat named tofu")
+    assert not someone_elses(cat, "my cat tofu is asleep")
+    asked = analyse("when did kai and i break up")
+    assert not _tells_the_deed_asked(asked, "kai and i are official 🥹")
+    assert _tells_the_deed_asked(asked, "kai and i broke up last night")
