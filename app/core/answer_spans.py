@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 
+from app.core.fact_words import SENTENCE
 from app.core.keywords import STOPWORDS
 from app.core.questions import GENERIC, Question, fold, term, terms
 
-_SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?=\w))+(?:[.!?]+|$)")
+_SENTENCE = re.compile(SENTENCE)
 
 
 def sentences(text: str) -> list[str]:
@@ -76,7 +77,10 @@ def best_sentence(question: Question, text: str, max_chars: int = 320) -> str:
 
 
 # "Ohio Department of Transportation", "Bank of America": an "of" inside a name
-_NAME = r"[A-ZÀ-Ý][\wÀ-ÿ'’\-]+(?:(?:\s+of(?:\s+the)?)?\s+[A-ZÀ-Ý][\wÀ-ÿ'’\-]+)*"
+_NAME = (
+    r"(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?"  # "Dr. Kowalski"
+    r"[A-ZÀ-Ý][\wÀ-ÿ'’\-]+(?:(?:\s+of(?:\s+the)?)?\s+[A-ZÀ-Ý][\wÀ-ÿ'’\-]+)*"
+)
 _DATE = re.compile(
     r"\b(?:\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+\d{1,2}(?:st|nd|rd|th)?)"

@@ -149,12 +149,20 @@ def _value_at(message: str, offset: int, raw: str) -> tuple[str, int, int] | Non
     return value, start, start + len(value)
 
 
+# A sentence: a full stop inside a number or word ("1.25mg", "e.g.") or after a title ("Dr.
+# Kowalski", "St. Jude's") does not end it.
+SENTENCE = (
+    r"(?:[^.!?\n]|[.!?](?=\w)|(?<=\bDr)\.|(?<=\bMr)\.|(?<=\bMrs)\.|(?<=\bMs)\.|(?<=\bSt)\."
+    r"|(?<=\bProf)\.|(?<=\bMt)\.)+(?:[.!?]+|$)"
+)
+
+
 def _sentences(message: str) -> list[tuple[int, str]]:
     """(offset, sentence) pairs; a numbered list stays one sentence with its heading."""
     if re.search(r"\n\s*(?:\d{1,2}[.)]|[-*•])\s", message):
         return [(0, message)]
     out: list[tuple[int, str]] = []
-    for match in re.finditer(r"(?:[^.!?\n]|[.!?](?=\w))+(?:[.!?]+|$)", message):
+    for match in re.finditer(SENTENCE, message):
         text = match.group().strip()
         if text:
             out.append((match.start() + match.group().find(text), text))

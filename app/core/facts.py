@@ -487,7 +487,7 @@ def _work(r: _Reader, s: str, o: int) -> None:
             r.add(ME, "job", m[1], s, o + m.start(1))
             r.add(ME, "employer", m[2], s, o + m.start(2))
     for m in re.finditer(
-        rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey)(?:'s|’s|\s+is|\s+was)\s+(?:now\s+|also\s+|still\s+)?(?:a|an)\s+((?:[a-z]+\s+){{0,2}}?{_JOB_WORD})\b(?:\s+(?:at|for|with)\s+{r.org})?",
+        rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey)(?:'s|’s|\s+is|\s+was|\s+has\s+been|'s\s+been|’s\s+been)\s+(?:now\s+|also\s+|still\s+)?(?:a|an)\s+((?:[a-z]+\s+){{0,2}}?{_JOB_WORD})\b(?:\s+(?:at|for|with)\s+{r.org})?",
         s,
     ):
         who = r.person(m[1], s, m.start())

@@ -210,6 +210,16 @@ def kind_members(kind: str, text: str) -> list[str]:
     return found
 
 
+_GAVE_BIRTH = re.compile(
+    r"\bhad\s+(?:the|a|her|their|our)\s+baby\b|\bgave\s+birth\b|\bwas\s+born\b", re.I
+)
+_RUNS_A = re.compile(
+    r"\b(?:runs?|owns?|ran|owned)\s+(?:a|an|the|his|her|their)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:practice|business|shop|company|firm|clinic|restaurant|cafe|café|bakery|salon|studio|bar)\b",
+    re.I,
+)
+
+
 def terms(text: str) -> set[str]:
     found = {term(w) for w in keywords(fold(_WORK_OUT.sub(" gym ", text)))}
     said = _words(text)
@@ -233,6 +243,10 @@ def terms(text: str) -> set[str]:
         found.add(term("cat"))
     if said & _APPS or re.search(r"\bapple music\b|\bgoogle maps\b", text, re.I):
         found.add(term("app"))
+    if _GAVE_BIRTH.search(text):  # "Priya had the baby early this morning"
+        found.add(term("birth"))
+    if _RUNS_A.search(text):  # "He runs a dental practice in Lakewood": his work
+        found.add(term("work"))
     for m in _AGE_BIRTHDAY.finditer(text):
         found |= {term("birthday"), term("turn"), m[1] or m[2]}
     return found

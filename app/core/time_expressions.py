@@ -165,6 +165,7 @@ _HOLIDAYS = {
     r"boxing day": (12, 26),
     r"valentine s day|valentines day|valentines": (2, 14),
     r"halloween": (10, 31),
+    r"fourth of july|independence day": (7, 4),
 }
 
 
@@ -246,8 +247,17 @@ def event_time(text: str, said_at: datetime | None) -> datetime | None:
     if re.search(r"\b(?:this|over the|on the) weekend\b", lowered[:120]) and said_at.weekday() <= 1:
         # "this weekend kai and i did the great ocean road", said on a Monday or Tuesday: the
         # weekend just gone (its Saturday, noon).
-        day = said_at.replace(hour=12, minute=0, second=0, microsecond=0)
-        return day - timedelta(days=said_at.weekday() + 2)
+        noon = said_at.replace(hour=12, minute=0, second=0, microsecond=0)
+        return noon - timedelta(days=said_at.weekday() + 2)
+    named = " ".join(re.sub(r"[^\w\s]", " ", lowered).split())
+    for pattern, (month, date) in _HOLIDAYS.items():
+        # "We had the whole family at the house for the Fourth", said on 5 July: the 4th
+        if re.search(rf"\b(?:{pattern})\b", named) or (
+            (month, date) == (7, 4) and re.search(r"\bthe Fourth\b", text)
+        ):
+            holiday = said_at.replace(month=month, day=date, hour=12, minute=0, second=0)
+            if timedelta(0) < said_at - holiday <= timedelta(days=3):
+                return holiday.replace(microsecond=0)
     if not re.search(r"\b(yesterday|last night|day before yesterday)\b", lowered):
         return said_at
     # Only the phrase near the start of the message dates it ("FIRST GIG last night");

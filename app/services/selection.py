@@ -392,6 +392,9 @@ def _best_sentence_hit(
             continue
         if not _tells_the_deed_asked(q, told):
             continue
+        if q.wh == "how much" and not _AMOUNT.search(told):
+            # "How much did we pay for the house?" is not answered by "We closed on the house"
+            continue
         # "my apartment in Shinjuku" is not answered by the user's flat elsewhere: a name the
         # question gives must be in the answer (a false premise abstains), or, for what the
         # assistant said, in the message it answered ("a walk in Edinburgh?" / "the Water of
@@ -523,6 +526,11 @@ def _gives_what_is_asked(q: Question, text: str) -> bool:
 
 _ASKS_DEED = re.compile(
     r"\bwhat\s+did\s+(?:i|we)\s+(get|buy|give|send|order|make|bake|cook)\b", re.I
+)
+_AMOUNT = re.compile(
+    r"\d|[£$€¥]|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred|"
+    r"thousand|half|quarter|dozen|grand|free)\b",
+    re.I,
 )
 _ASKS_BREAK_UP = re.compile(r"\bbr(?:eak|oke)\s+up\b|\bsplit\s+up\b|\bdivorce", re.I)
 _BROKE_UP = re.compile(

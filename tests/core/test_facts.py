@@ -280,3 +280,11 @@ def test_texting_style_facts() -> None:
     # his cat is not the user's
     assert not [f for f in read_facts("he's from footscray and has a cat named tofu")
                 if f.subject == ME]  # fmt: skip
+
+
+def test_titles_do_not_end_a_sentence_and_has_been_a_job() -> None:
+    facts = {(f.subject, f.attribute, f.value) for f in read_facts(
+        "Had lunch with Daniel today. He has been a software architect at Nationwide Insurance "
+        "for nine years now.")}  # fmt: skip
+    assert ("Daniel", "job", "software architect") in facts
+    assert ("Daniel", "employer", "Nationwide Insurance") in facts

@@ -262,3 +262,13 @@ def test_kinds_are_whole_words_not_stems() -> None:
     assert "car" not in terms("'Leafy' according to Fen")
     assert kind_members("car", "a Nissan Leaf, 'Leafy' according to Fen") == ["Nissan Leaf"]
     assert kind_members("car", "drove home a 2025 RAV4 Hybrid in silver") == ["RAV4 Hybrid"]
+
+
+def test_a_title_stays_with_its_name_and_births_and_businesses_are_named() -> None:
+    from app.core.answer_spans import sentences
+
+    said = "His vet is Dr. Kowalski at Sawmill Animal Hospital. We walk every morning."
+    assert sentences(said)[0] == "His vet is Dr. Kowalski at Sawmill Animal Hospital."
+    assert short_span(analyse("Who is Bruno's vet?"), sentences(said)[0]) == "Dr. Kowalski"
+    assert term("born") in terms("Priya had the baby early this morning. A little girl, Leela")
+    assert term("work") in terms("He runs a dental practice in Lakewood")

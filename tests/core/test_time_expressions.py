@@ -110,3 +110,14 @@ def test_this_weekend_said_on_a_monday_is_the_weekend_gone() -> None:
     )
     friday = datetime(2025, 12, 12, 9, tzinfo=UTC)
     assert event_time("this weekend we're off to lorne", friday) == friday
+
+
+def test_a_holiday_told_the_day_after_happened_on_it() -> None:
+    from app.core.time_expressions import event_time
+
+    said = datetime(2025, 7, 5, 15, tzinfo=UTC)
+    told = "We had the whole family at the house for the Fourth. Anil brought the fireworks."
+    assert event_time(told, said) == datetime(2025, 7, 4, 12, tzinfo=UTC)
+    assert event_time("Merry Christmas everyone", datetime(2025, 12, 25, 9, tzinfo=UTC)) == (
+        datetime(2025, 12, 25, 9, tzinfo=UTC)
+    )

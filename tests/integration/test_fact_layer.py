@@ -430,3 +430,15 @@ def test_what_the_assistant_suggested_is_its_reply_to_the_users_own_question(
     assert "blackout" in tips.text and tips.citations[0].hit.sources[0].original_id == "2"
     status = ask(reverie, "What's my relationship status with Idris?")
     assert "ENGAGED" in status.text and status.citations[0].hit.sources[0].original_id == "5"
+
+
+def test_how_much_is_not_answered_by_a_message_without_an_amount(
+    reverie: Reverie, tmp_path: Path
+) -> None:
+    lines = [
+        ("1", "2025-10-18T09:00:00Z", "We closed on the Westerville house yesterday afternoon."),
+        ("2", "2025-10-25T09:00:00Z", "Officially Westerville residents as of today."),
+    ]  # fmt: skip
+    load_lines(reverie, tmp_path / "house.jsonl", lines)
+    assert ask(reverie, "How much did we pay for the Westerville house?").abstained
+    assert "Westerville" in ask(reverie, "Where do we live now?").text
