@@ -213,6 +213,12 @@ def _my_relation_name(r: _Reader, s: str, o: int) -> None:
             value = _namey(given[1], 2) if r.lowercase else given[1]
             if value:
                 r.add(ME, m[1], value, r.message[m.start() : m.end() + len(value)], m.end())
+    # "my cat's name is Luna", "our dog's called Rex"
+    for m in re.finditer(
+        rf"\b(?i:my|our)\s+{_MODIFIER}(?i:({_REL_RE}))(?:'s|’s)\s+(?:name\s+is|(?:is\s+)?called|named)\s+({r.name})",
+        s,
+    ):
+        r.add(ME, m[1], m[2], s, o + m.start(2))
     # "my sister Inês", "our cat Pixel", "my running partner Jonas"
     for m in re.finditer(
         rf"\b(?i:my|our)\s+{_MODIFIER}(?i:({_REL_RE}))(?:,)?\s+(?:called\s+|named\s+)?({r.name})",

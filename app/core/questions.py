@@ -49,6 +49,9 @@ IRREGULAR = {
     "starting": "start", "begin": "start", "job": "work", "works": "work", "working": "work",
     "worked": "work", "career": "work", "profession": "work", "occupation": "work",
     "bf": "boyfriend", "gf": "girlfriend",  # texting: "my bf", "her gf"
+    "undergrad": "bachelor", "undergraduate": "bachelor", "bachelors": "bachelor",
+    "bsc": "bachelor", "grad": "graduate", "postgrad": "master", "masters": "master",
+    "msc": "master", "phd": "doctorate",
 }  # fmt: skip
 # Words in a question that say what kind of answer is wanted, not what it is about.
 GENERIC = frozenset(
@@ -220,8 +223,12 @@ _RUNS_A = re.compile(
 )
 
 
+# Names of fields people shorten: "undergrad in CS" answers "Bachelor's in Computer Science".
+_FIELDS = re.compile(r"\bcomputer science\b|\bcomp sci\b", re.I)
+
+
 def terms(text: str) -> set[str]:
-    found = {term(w) for w in keywords(fold(_WORK_OUT.sub(" gym ", text)))}
+    found = {term(w) for w in keywords(fold(_FIELDS.sub(" cs ", _WORK_OUT.sub(" gym ", text))))}
     said = _words(text)
     if said & _CAR_MAKES or _DRIVES_A.search(text) or term("car") in found:
         # a car is what the user drives: "we bought a car!" answers "What do I drive?"
@@ -274,7 +281,7 @@ def analyse(question: str, user_names: Iterable[str] = ()) -> Question:
     question = re.sub(
         r"\bdo(?:es)?\s+for\s+(?:a\s+living|work|money)\b", "do for work", question, flags=re.I
     )
-    question = _WORK_OUT.sub("go to the gym", question)
+    question = _FIELDS.sub("CS", _WORK_OUT.sub("go to the gym", question))
     # "Which city is Giulia from?" asks where she is from, whatever the place is.
     question = re.sub(
         r"\bwhich\s+(?:city|town|country|place|part\s+of\s+\w+)\s+(is|are|was|were)\b(?=.*\bfrom\b)",

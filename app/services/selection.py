@@ -413,6 +413,12 @@ def _best_sentence_hit(
         share = max(text_share, coverage(q, context)) if q.to_assistant else text_share
         missing = q.focus - terms(told)
         short_by_one = len(q.focus) >= 2 and len(missing) <= 1 and not missing & ATTRIBUTE_WORDS
+        kind = _kind_words(q)
+        if missing and missing <= kind and len(q.focus - kind) >= 2:
+            # "What health issue did I initially think was just a cold?" / "a bad case of
+            # bronchitis that I initially thought was just a cold": the words of the kind of
+            # thing asked for are seldom said with it; all the others are.
+            share = max(share, 1.0 - 0.5 * len(missing) / len(q.focus))
         # One specific word, said otherwise ("flying" / "booked flights"): very close only.
         said_otherwise = len(q.focus) == 1 and bool(missing) and not missing & ATTRIBUTE_WORDS
         if said_otherwise and h.similarity >= SIM_RESCUE_ONE:
@@ -572,6 +578,20 @@ def _names_asked(q: Question) -> list[set[str]]:
 def _misses_a_name(q: Question, text: str) -> bool:
     said_terms = terms(text)
     return any(not name & said_terms for name in _names_asked(q))
+
+
+_KIND_OF_ANSWER = re.compile(
+    r"^\W*(?:what|which)\s+((?:[\w'’-]+\s+){1,3}?)(?:did|do|does|is|was|are|were|have|has|had|"
+    r"can|could|should|will|would|am)\b",
+    re.I,
+)
+
+
+def _kind_words(q: Question) -> set[str]:
+    """The words naming the kind of answer a "what X did I ..." question wants ("health
+    issue"), as focus terms."""
+    asked = _KIND_OF_ANSWER.search(q.text)
+    return (terms(asked[1]) & q.focus) if asked else set()
 
 
 def _tells_the_deed_asked(q: Question, text: str) -> bool:

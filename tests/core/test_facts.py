@@ -288,3 +288,8 @@ def test_titles_do_not_end_a_sentence_and_has_been_a_job() -> None:
         "for nine years now.")}  # fmt: skip
     assert ("Daniel", "job", "software architect") in facts
     assert ("Daniel", "employer", "Nationwide Insurance") in facts
+
+
+def test_a_pets_name_said_as_its_name() -> None:
+    facts = read_facts("By the way, my cat's name is Luna, and she's been such a sweetie.")
+    assert [(f.subject, f.attribute, f.value) for f in facts] == [(ME, "cat", "Luna")]

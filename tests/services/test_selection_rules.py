@@ -39,3 +39,11 @@ def test_someone_elses_pet_and_a_break_up_never_told() -> None:
     asked = analyse("when did kai and i break up")
     assert not _tells_the_deed_asked(asked, "kai and i are official 🥹")
     assert _tells_the_deed_asked(asked, "kai and i broke up last night")
+
+
+def test_the_kind_of_thing_asked_for_need_not_be_said() -> None:
+    from app.services.selection import _kind_words
+
+    question = analyse("What health issue did I initially think was just a cold?")
+    assert _kind_words(question) == {"health", "issu"}
+    assert _kind_words(analyse("Where do I live?")) == set()
