@@ -13,7 +13,7 @@ ME = "me"  # the subject of whatever the user says about themselves
 
 _NAME_WORD = r"[A-ZÀ-Ý][\wÀ-ÿ\-]*(?:['’][A-Z][\wÀ-ÿ]*)?"
 NAME = rf"{_NAME_WORD}(?:\s+(?:de |da |do |van |von )?{_NAME_WORD}){{0,3}}"
-_END = r"(?=\s*(?:[.,;:!?\n()]|\s-\s|\s(?:and|but|so|because|which|who|since|although|though|while|when|if|as|for|with|from|after|before|until)\s|$))"
+_END = r"(?=\s*(?:[.,;:!?\n()\U0001F300-\U0001FAFF\u2600-\u27BF]|\s-\s|\s(?:and|but|so|because|which|who|since|although|though|while|when|if|as|for|with|from|after|before|until)\s|$))"
 # Words after a value that are about when or how sure, not part of the value.
 _TRAILING = re.compile(
     r"\s+(?:now|there|here|too|again|already|anymore|these days|nowadays|for now|at the moment"
@@ -256,7 +256,8 @@ _COMMON = STOPWORDS | frozenset(
     getting going coming moving moved living lives lived works working worked started
     starting leaving left visiting visited staying stayed laughed loved loves hated asked
     texted rang phoned messaged emailed helped proposed agreed decided dropped picked bought
-    made took gave sent seems looks sounds misses one two three four five first
+    made took gave sent seems looks sounds misses done finished over one two three four five
+    first
     second last next other another same whole half bit lot lots thing things stuff guy
     girl man woman person people friend friends family everyone someone anyone nobody
     wife husband partner boyfriend girlfriend sister brother mum mom dad mother father

@@ -371,6 +371,24 @@ def _my_x_is(r: _Reader, s: str, o: int) -> None:
             r.add(who, _species(m[1]), m[2], s, o + m.start(2))
 
 
+def _new_go_to(r: _Reader, s: str, o: int) -> None:
+    # "new go-to coffee: iced long black", "my usual order is a flat white"
+    for m in re.finditer(
+        r"\b(?:(?:new|current)\s+(?:go-to|usual|regular|favourite|favorite)|my\s+(?:new\s+)?"
+        r"(?:go-to|usual|regular))\s+([a-z]+(?:\s[a-z]+)?)"
+        r"\s*(?::|=|–|-|\s+is)\s*(?:now\s+)?(?:an?\s+)?(.+?)" + _END,
+        s,
+        re.I,
+    ):
+        r.add(ME, m[1], m[2], s, o + m.start(2))
+    # "first week at jb done. manager is dev": the user's, after their own news
+    for m in re.finditer(
+        rf"(?:^|[.!?,;]\s*)(?i:(?:new|the)\s+)?(?i:(manager|boss|supervisor|team lead))\s+(?:is|'s)\s+({r.name})",
+        s,
+    ):
+        r.add(ME, m[1], m[2], s, o + m.start(2))
+
+
 def _changed_my_x(r: _Reader, s: str, o: int) -> None:
     # "I upped my weekly running goal to 30 km", "changed my number to ..."
     for m in re.finditer(
@@ -670,7 +688,17 @@ def _personal(r: _Reader, s: str, o: int) -> None:
 _PERSON_SLOTS = frozenset(PERSON_RELATIONS) | {"manager", "partner", "mum", "dad", "flatmate"}
 NAME_SLOTS = _PERSON_SLOTS | frozenset(PETS) | {"home city", "employer", "grew up in"}
 
-_RULES = (_together, _my_relation_name, _my_x_is, _changed_my_x, _home, _work, _commute, _personal)
+_RULES = (
+    _together,
+    _my_relation_name,
+    _my_x_is,
+    _changed_my_x,
+    _new_go_to,
+    _home,
+    _work,
+    _commute,
+    _personal,
+)
 
 
 def read_facts(message: str, known_people: Iterable[str] = ()) -> list[Fact]:

@@ -293,3 +293,19 @@ def test_titles_do_not_end_a_sentence_and_has_been_a_job() -> None:
 def test_a_pets_name_said_as_its_name() -> None:
     facts = read_facts("By the way, my cat's name is Luna, and she's been such a sweetie.")
     assert [(f.subject, f.attribute, f.value) for f in facts] == [(ME, "cat", "Luna")]
+
+
+def test_a_go_to_an_unowned_manager_and_an_emoji_ends_a_value() -> None:
+    def said(text: str) -> set[tuple[str, str, str]]:
+        return {(f.subject, f.attribute, f.value) for f in read_facts(text)}
+
+    assert said("new go-to coffee: iced long black, no sugar. cheaper") == {
+        (ME, "coffee", "iced long black")
+    }
+    # after the user's own news, "manager is dev" is theirs; "done" is no employer's name
+    assert said("first week at jb done. manager is dev, he's chill") == {
+        (ME, "employer", "jb"),
+        (ME, "manager", "dev"),
+    }
+    assert said("my hair is PINK now 💗 did it myself") == {(ME, "hair", "PINK")}
+    assert not said("The manager is great though.")
