@@ -538,6 +538,29 @@ _AMOUNT = re.compile(
     r"thousand|half|quarter|dozen|grand|free)\b",
     re.I,
 )
+_ASKS_MY_DEED = re.compile(r"\b(?:when|where|why|how)\s+did\s+(?:i|we)\s+([a-z]+)\b", re.I)
+_LIGHT_VERBS = frozenset(
+    "have get go do make take be see meet start say tell buy pay first last".split()  # noqa: SIM905
+)
+_MINE = frozenset({"i", "we", "my", "our", "i'm", "i’m", "i've", "we're", "we've"})
+_THEIRS = frozenset({"a", "an", "the", "his", "her", "their", "he", "she", "they"})
+
+
+def _done_by_the_user(stem: str, text: str) -> bool:
+    """Whether some word of `stem` in `text` is not said of someone else ("I am officially
+    retired", "retired last week" / "a retired firefighter", "his retirement")."""
+    words = re.findall(r"[\w'’]+", text)
+    seen = False
+    for i, word in enumerate(words):
+        if not term(word).startswith(stem):
+            continue
+        seen = True
+        before = [w.lower() for w in words[max(0, i - 3) : i]]
+        if _MINE & set(before) or not _THEIRS & set(before):
+            return True
+    return not seen
+
+
 _ASKS_BREAK_UP = re.compile(r"\bbr(?:eak|oke)\s+up\b|\bsplit\s+up\b|\bdivorce", re.I)
 _BROKE_UP = re.compile(
     r"\b(?:br(?:eak|oke|oken|eaking)\s+up|split(?:\s+up)?|dumped|divorc\w*|ended\s+things|"
@@ -597,6 +620,10 @@ def _kind_words(q: Question) -> set[str]:
 def _tells_the_deed_asked(q: Question, text: str) -> bool:
     """ "What did I get Immy for her 30th?" is answered by what the user got or bought, not by
     a message that only names Immy's 30th ("she got bitten" is not the user getting)."""
+    mine = _ASKS_MY_DEED.search(q.text)
+    # "When did I retire?" is not answered by "a retired firefighter named Gus"
+    if mine and mine[1].lower() not in _LIGHT_VERBS and not _done_by_the_user(term(mine[1]), text):
+        return False
     if _ASKS_BREAK_UP.search(q.text):
         # "When did Kai and I break up?" is not answered by "kai and i are official"
         return _BROKE_UP.search(text) is not None

@@ -47,3 +47,12 @@ def test_the_kind_of_thing_asked_for_need_not_be_said() -> None:
     question = analyse("What health issue did I initially think was just a cold?")
     assert _kind_words(question) == {"health", "issu"}
     assert _kind_words(analyse("Where do I live?")) == set()
+
+
+def test_when_did_i_needs_the_user_to_have_done_it() -> None:
+    from app.services.selection import _tells_the_deed_asked
+
+    asked = analyse("When did I retire?")
+    assert not _tells_the_deed_asked(asked, "The crew leader is a retired firefighter named Gus")
+    assert _tells_the_deed_asked(asked, "as of February 28th I am officially retired")
+    assert _tells_the_deed_asked(asked, "retired last week, still getting used to it")
