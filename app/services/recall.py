@@ -49,7 +49,7 @@ class RecallOptions:
     rerank_depth: int = 50
     # Also rank the memories linked to entities the question names, and weigh up what a person
     # it names said and what names a kind of entity it asks for (app.services.graph_recall).
-    # LoCoMo dev @10: multi-hop 0.465 -> 0.51, overall 0.748 -> 0.77 (README, Memory graph).
+    # LoCoMo dev @10: multi-hop 0.466 -> 0.503, overall 0.748 -> 0.768 (README, Memory graph).
     graph: bool = True
     # A question naming a time also counts memories whose words name a time in it ("on the
     # 10th of April", said in May) as from then, not only those said then.
