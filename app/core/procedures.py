@@ -99,6 +99,7 @@ def _goal(raw: str) -> str:
     )
     # "Sunday mornings I make masala chai for Meena": what I do
     goal = re.sub(r"^(?:[\w-]+\s+){0,3}?I\s+(?=[a-z]+\s)", "", goal)
+    goal = re.sub(r"^(?:ok(?:ay)?|so|right|alright|anyway)\b[,!]?\s+", "", goal, flags=re.I)
     # "writing down the pill thing for pistache": the thing, not the writing
     goal = re.sub(
         r"^(?:writing|jotting|noting|putting|saving)\s+(?:it\s+|this\s+)?down\s+",
@@ -210,6 +211,8 @@ def read_procedure(message: str) -> Procedure | None:
         # recipe down ...: 1kg damsons, ..." The goal is what the sentences before it say.
         before = re.split(r"(?<=[.!?])\s+", text[: embedded.start()].strip())
         what = embedded["what"] or embedded["works"] or ""
+        # "jb returns process bc it's confusing af": not why it is written down
+        what = re.split(r"\s+(?:so|because|since|bc|cos|coz)\b", what, flags=re.I)[0]
         # The sentence right before the how-to says most about it; the one before that, less.
         topic = re.sub(r"\([^)]*\)", " ", " ".join([what, *reversed(before[-2:])]))
         goal = " ".join(topic.split()[:40]).strip(" ,;:-–")

@@ -71,7 +71,8 @@ _TO_ASSISTANT = re.compile(
     re.I,
 )
 _PROCEDURE = re.compile(
-    r"\bhow\s+(?:do|did|should|can|would)\s+(?:i|we)\b|\bhow\s+to\b|\b(?:routine|steps|process|procedure|recipe|method|checklist|workflow)\b",
+    r"\bhow\s+(?:do|did|should|can|would)\s+(?:i|we)\b|\bhow\s+to\b|\b(?:routine|steps|process|procedure|recipe|method|checklist|workflow)\b"
+    r"|\bhow\s+(?:do|does)\s+(?:[\w'-]+\s+){1,3}work\b",  # "how do returns work at jb"
     re.I,
 )
 _WHAT_HAPPENED = re.compile(

@@ -309,3 +309,11 @@ def test_a_go_to_an_unowned_manager_and_an_emoji_ends_a_value() -> None:
     }
     assert said("my hair is PINK now 💗 did it myself") == {(ME, "hair", "PINK")}
     assert not said("The manager is great though.")
+
+
+def test_a_how_to_named_with_why_it_is_written_down() -> None:
+    procedure = read_procedure(
+        "jb returns process bc it's confusing af: you check the receipt in the pos first, then "
+        "if it's change of mind it has to be unopened, and anything over $500 needs a manager"
+    )
+    assert procedure is not None and procedure.goal == "jb returns process"

@@ -272,3 +272,8 @@ def test_a_title_stays_with_its_name_and_births_and_businesses_are_named() -> No
     assert short_span(analyse("Who is Bruno's vet?"), sentences(said)[0]) == "Dr. Kowalski"
     assert term("born") in terms("Priya had the baby early this morning. A little girl, Leela")
     assert term("work") in terms("He runs a dental practice in Lakewood")
+
+
+def test_how_something_works_asks_for_a_how_to() -> None:
+    assert analyse("how do returns work at jb").procedure
+    assert not analyse("Where do I work?").procedure
