@@ -34,6 +34,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -194,6 +195,68 @@ def build(home: Path, folder: Path, now: datetime, embedder: MiniLmEmbedder,
         "entities": entities,
         **{k: round(v, 1) for k, v in stages.items()},
         "messages_per_s": round((len(chat) + len(screen)) / stages["total_s"], 1),
+    }
+
+
+def append(home: Path, now: datetime, messages: int) -> dict[str, Any]:
+    """Ingest at scale: a few thousand new messages (another seed's history, ids prefixed)
+    imported into a copy of the built store with the real embedder, as a user adds to a
+    store that is already big; against the embedder alone on the same memories' texts."""
+    from app.services.facts import learn_facts
+    from app.services.index_sync import BATCH, sync_index
+    from app.storage.sqlite_store import ImportRequest
+
+    folder = RESULTS / f"history-append-{messages}"
+    if not (folder / "chat.jsonl").exists():
+        from bench.synthetic_history import generate
+
+        generate(messages, folder, seed=99)
+    chat, fmt, source = read_messages(folder / "chat.jsonl", "jsonl")
+    chat = [replace(m, original_id=f"append-{m.original_id}") for m in chat]
+    screen = [replace(m, original_id=f"append-{m.original_id}")
+              for m in screen_messages(folder / "screen.jsonl")]  # fmt: skip
+    copy = home.parent / "append-home"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(home, copy)
+    try:
+        embedder = MiniLmEmbedder()
+        embedder.embed(["warm up the session", "and its threads"])
+        started, cpu = time.perf_counter(), time.process_time()
+        with Reverie(copy, clock=lambda: now, embedder=embedder) as reverie:
+            first = int(reverie.store.conn.execute("SELECT max(id) FROM memories").fetchone()[0])
+            outcome = reverie.store.add_messages(
+                ImportRequest(chat, "import", "append.jsonl", fmt, f"append-{source.sha256}"),
+                now, reverie.params)  # fmt: skip
+            reverie.store.add_messages(ImportRequest(
+                screen, "screen", None, "screen", "bench-append", frozenset({"screen"}),
+                extract=False), now, reverie.params)  # fmt: skip
+            learn_facts(reverie.store, now, reverie.params, outcome.evidence_ids,
+                        entities=reverie.entities)  # fmt: skip
+            sync_index(reverie.store, reverie.index)
+            added = reverie.store.conn.execute(
+                "SELECT text, context FROM memories WHERE id > ? ORDER BY id", (first,)
+            )
+            rows = [tuple(r) for r in added]
+        ingest_s, ingest_cpu = time.perf_counter() - started, time.process_time() - cpu
+        started, cpu = time.perf_counter(), time.process_time()
+        for start in range(0, len(rows), BATCH):
+            batch = rows[start : start + BATCH]
+            embedder.embed_with_tokens([r[0] for r in batch], skip=STOPWORDS)
+            differ = [r[1] for r in batch if r[1] and r[1] != r[0]]
+            if differ:
+                embedder.embed(differ)
+        raw_s, raw_cpu = time.perf_counter() - started, time.process_time() - cpu
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+    return {
+        "messages": len(chat) + len(screen),
+        "new_memories": len(rows),
+        "ingest_s": round(ingest_s, 1),
+        "ingest_cpu_s": round(ingest_cpu, 1),
+        "raw_embedding_cpu_s": round(raw_cpu, 1),
+        "raw_embedding_s": round(raw_s, 1),
+        # the embedder's raw rate over the whole path's, both in CPU time
+        "share_of_raw_rate": round(raw_cpu / ingest_cpu, 3) if ingest_cpu else None,
     }
 
 
@@ -459,7 +522,16 @@ def main() -> None:
         "(latency, memory and disk only; no recall)",
     )
     parser.add_argument(
-        "--only", default="", help="comma-separated: build,raw,search,decay,rss,start,browser,disk"
+        "--only",
+        default="",
+        help="comma-separated: build,raw,search,decay,rss,start,browser,disk,append",
+    )
+    parser.add_argument(
+        "--append",
+        type=int,
+        default=3000,
+        metavar="N",
+        help="the append step's new messages (ingest into a copy of the built store)",
     )
     args = parser.parse_args()
     # A new store is encrypted (issue 11); without a keyring the key comes from a passphrase.
@@ -512,6 +584,8 @@ def main() -> None:
     step("start", lambda: app_start(home, 5))
     step("browser", lambda: browser(home))
     step("disk", lambda: disk(home, memories))
+    if "append" in set(filter(None, args.only.split(","))):  # only when asked: it embeds
+        step("append", lambda: append(home, now, args.append))
     print(f"written to {out}")
 
 
