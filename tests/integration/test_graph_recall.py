@@ -155,3 +155,17 @@ def test_a_question_asking_for_places_weighs_up_what_names_one(
     assert weights[lisbon] > weights[volleyball] > 1
     assert memory_with(ids, "new cities") not in weights
     assert memory_with(ids, "espresso") not in weights
+
+
+def test_a_name_learned_after_a_question_is_found_by_the_next(
+    reverie: Reverie, tmp_path: Path
+) -> None:
+    load_group(reverie, tmp_path)
+    question = "What does Priya Sharma teach?"
+    assert read_question(reverie.store, question).named == set()  # names read and kept
+    path = tmp_path / "later.txt"
+    path.write_text("[2026-04-05 10:00] Sam: Had coffee with Priya Sharma from the school.\n")
+    ingest_file(reverie.store, reverie.index, path, fmt="auto", now=NOW, params=reverie.params,
+                entities=reverie.entities)  # fmt: skip
+    refresh_graph(reverie.store)
+    assert len(read_question(reverie.store, question).named) == 1
