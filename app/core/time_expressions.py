@@ -99,6 +99,20 @@ def _relative(text: str, now: datetime) -> tuple[datetime, datetime] | None:
         return today - timedelta(days=1), today
     if re.search(r"\b(today|this morning|this afternoon|this evening|tonight)\b", text):
         return today, today + timedelta(days=1)
+    # "in the past two weeks", "over the last 3 months", "in the past few days": a rolling
+    # window up to today (a lone "the past month" stays the calendar month before)
+    rolling = re.search(
+        rf"\b(?:in|over|during|for|within)\s+the\s+(?:past|last|previous)\s+({_NUM_RE})\s+"
+        r"(day|week|month|year)s\b",
+        text,
+    )
+    if rolling:
+        amount = int(rolling[1]) if rolling[1].isdigit() else _NUMBER_WORDS[rolling[1]]
+        if rolling[2] in {"day", "week"}:
+            days = amount * (7 if rolling[2] == "week" else 1)
+            return today - timedelta(days=days), today + timedelta(days=1)
+        months = amount * (12 if rolling[2] == "year" else 1)
+        return _shift_months(today, -months), today + timedelta(days=1)
     week_start = today - timedelta(days=today.weekday())
     if re.search(r"\blast weekend\b", text):
         saturday = week_start - timedelta(days=2)

@@ -121,3 +121,20 @@ def test_a_holiday_told_the_day_after_happened_on_it() -> None:
     assert event_time("Merry Christmas everyone", datetime(2025, 12, 25, 9, tzinfo=UTC)) == (
         datetime(2025, 12, 25, 9, tzinfo=UTC)
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "start"),
+    [
+        ("What did I do in the past two weeks?", datetime(2024, 3, 13, tzinfo=UTC)),
+        ("Which books did I read over the last 3 months?", datetime(2023, 12, 27, tzinfo=UTC)),
+        ("anything new in the past few days?", datetime(2024, 3, 24, tzinfo=UTC)),
+    ],
+)
+def test_the_past_n_units_is_a_window_up_to_today(question: str, start: datetime) -> None:
+    found = find_time_range(question, NOW)
+    assert found is not None and found.start == start
+    assert found.end == datetime(2024, 3, 28, tzinfo=UTC)
+    # a lone "the past month" is still the calendar month before
+    past_month = find_time_range("What did I do in the past month?", NOW)
+    assert past_month is not None and past_month.start == datetime(2024, 2, 1, tzinfo=UTC)
