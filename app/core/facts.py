@@ -374,13 +374,15 @@ def _my_x_is(r: _Reader, s: str, o: int) -> None:
 def _new_go_to(r: _Reader, s: str, o: int) -> None:
     # "new go-to coffee: iced long black", "my usual order is a flat white"
     for m in re.finditer(
-        r"\b(?:(?:new|current)\s+(?:go-to|usual|regular|favourite|favorite)|my\s+(?:new\s+)?"
-        r"(?:go-to|usual|regular))\s+([a-z]+(?:\s[a-z]+)?)"
+        r"\b(?:(?:new|current)\s+(go-to|usual|regular|favourite|favorite)|my\s+(?:new\s+)?"
+        r"(go-to|usual|regular))\s+([a-z]+(?:\s[a-z]+)?)"
         r"\s*(?::|=|–|-|\s+is)\s*(?:now\s+)?(?:an?\s+)?(.+?)" + _END,
         s,
         re.I,
     ):
-        r.add(ME, m[1], m[2], s, o + m.start(2))
+        # "New favourite cafe: Pollen" is the favourite cafe, as "my favourite cafe is" reads
+        favourite = (m[1] or "").lower() in {"favourite", "favorite"}
+        r.add(ME, f"favourite {m[3]}" if favourite else m[3], m[4], s, o + m.start(4))
     # "first week at jb done. manager is dev": the user's, after their own news
     for m in re.finditer(
         rf"(?:^|[.!?,;]\s*)(?i:(?:new|the)\s+)?(?i:(manager|boss|supervisor|team lead))\s+(?:is|'s)\s+({r.name})",

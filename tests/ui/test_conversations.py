@@ -79,7 +79,7 @@ def test_the_hint_leaves_after_the_first_message_and_examples_are_the_users_own(
     assert examples == [
         "How do I cook Ana's lentil dal recipe?",
         "Who is my friend?",
-        "Where do I live?",
+        "What is my favourite cafe?",  # "New favourite cafe: Pollen in Ancoats."
     ]
     assert chat.hint.isVisibleTo(chat)
     with qtbot.waitSignal(chat.answered, timeout=120_000):
