@@ -189,6 +189,7 @@ class Reverie:
             # The index lives elsewhere from now on: the next use opens it there.
             if self._index.tokens is not None:
                 self._index.tokens.close()
+            self._index.close_client()
             self._index = None
 
     def capture_agent(self, passphrase: str | None = None, **overrides: Any) -> Any:
@@ -239,8 +240,8 @@ class Reverie:
             self._model.close()
         if self._index is not None and self._index.tokens is not None:
             self._index.tokens.close()
-        if self._index is not None and hasattr(self._index, "close_client"):
-            self._index.close_client()  # a Chroma server's HTTP connections
+        if self._index is not None:
+            self._index.close_client()  # Chroma's files, or a Chroma server's connections
         self.store.close()
         if self._scratch is not None:
             import shutil

@@ -89,6 +89,14 @@ class ChromaIndex:
                 ) from error
         return self._collection
 
+    def close_client(self) -> None:
+        """Release Chroma's files (Reverie.close calls it): an unclosed PersistentClient kept
+        about a dozen file descriptors per store opened, so a long-lived process that opens
+        stores again and again (the test suite, the vault's imports) ran out of them."""
+        if self._client is not None:
+            self._client.close()
+            self._client = self._collection = None
+
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         return np.asarray(self._embedding_function(list(texts)), dtype=np.float32)
 

@@ -154,3 +154,26 @@ def test_an_imported_message_fades_from_when_it_was_said(reverie: Reverie, tmp_p
     assert old.observed_at == new.observed_at == NOW  # learned in the same import
     assert memory_retention(old, NOW, reverie.params) < 0.1  # half a year on a 28-day curve
     assert memory_retention(new, NOW, reverie.params) > 0.9
+
+
+def test_closing_a_store_releases_its_vector_index_files(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A long-running process opens stores again and again (vault imports, backups, the
+    test suite): each close must give Chroma's files back. Unclosed, a dozen descriptors a
+    store ran the suite past 1,024, where X11's select() fails."""
+    import os
+
+    from app.runtime import Reverie
+
+    def opened() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    def use_once(name: str) -> None:
+        with Reverie(tmp_path / name, clock=lambda: NOW, embedder=embedder) as reverie:
+            reverie.index.upsert([(1, "Booked the dentist for Tuesday.", "")])
+            assert reverie.index.collection.count() >= 1
+
+    use_once("first")  # the first open loads libraries and caches for good
+    before = opened()
+    for n in range(5):
+        use_once(f"store-{n}")
+    assert opened() - before < 5
