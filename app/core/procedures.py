@@ -217,6 +217,10 @@ def read_procedure(message: str) -> Procedure | None:
         topic = re.sub(r"\([^)]*\)", " ", " ".join([what, *reversed(before[-2:])]))
         goal = " ".join(topic.split()[:40]).strip(" ,;:-–")
         body = text[embedded.end() :]
+        if "?" in body:
+            # "I tried a gin fizz recipe - I didn't have syrup, so I improvised. Any tips?":
+            # a story that asks, not steps
+            return None
     else:
         return None
     steps = _steps(body)
