@@ -320,11 +320,9 @@ def test_a_how_to_named_with_why_it_is_written_down() -> None:
 
 
 def test_a_story_that_asks_for_tips_is_no_how_to() -> None:
-    assert (
-        read_procedure(
-            "Speaking of which, I tried a lavender gin fizz recipe last weekend, but it didn't turn "
-            "out as expected - I didn't have simple syrup, so I had to improvise with honey and "
-            "water. Do you have any tips on making a good simple syrup, or a brand?"
-        )
-        is None
+    story = (
+        "Speaking of which, I tried a lavender gin fizz recipe last weekend, but it didn't "
+        "turn out as expected - I didn't have simple syrup, so I had to improvise with honey "
+        "and water. Do you have any tips on making a good simple syrup, or a brand?"
     )
+    assert read_procedure(story) is None
