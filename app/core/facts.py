@@ -15,13 +15,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from app.core.fact_places import ORG, commute, home, learn, work
 from app.core.fact_words import (
     _BREED_RE,
-    _COMMON,
     _END,
-    _JOB_WORD,
     _MODIFIER,
-    _NAME_WORD,
     _PET_RE,
     _REL_RE,
     ME,
@@ -60,7 +58,7 @@ class Fact:
         return f"{who}{self.attribute}: {self.value}"
 
 
-class _Reader:
+class MessageReader:
     """Reads one message: facts and procedures, with the last person named for pronouns."""
 
     def __init__(self, message: str, known_people: Iterable[str] = ()) -> None:
@@ -78,7 +76,7 @@ class _Reader:
         # slot takes any words, cut at the first common word.
         self.lowercase = lower_case_style(message)
         self.name = _LOWER_NAME if self.lowercase else NAME
-        self.org = rf"({self.name})" if self.lowercase else _ORG
+        self.org = rf"({self.name})" if self.lowercase else ORG
         self.possessor = r"[^\W\d_][\w\-]*" if self.lowercase else NAME
         self.offset = 0  # of the sentence being read, in the message
         self.people: list[tuple[int, str]] = []  # people named so far, by position
@@ -196,7 +194,7 @@ _NAMED_LATER = re.compile(
 )
 
 
-def _my_relation_name(r: _Reader, s: str, o: int) -> None:
+def _my_relation_name(r: MessageReader, s: str, o: int) -> None:
     # "yasmin (my big sister) and her husband pieter": the aside names the relation of the
     # name before it, and is blanked (same length) so "yasmin ... and her husband pieter"
     # reads on.
@@ -243,22 +241,16 @@ def _my_relation_name(r: _Reader, s: str, o: int) -> None:
         r.add(m[1], m[2], m[3], s, o + m.start(3))
 
 
-def _learn(r: _Reader, s: str, o: int, pattern: str, attribute: str) -> None:
-    """The user's fact in each match of `pattern`: its first group is the value."""
-    for m in re.finditer(pattern, s):
-        r.add(ME, attribute, m[1], s, o + m.start(1))
-
-
-def _together(r: _Reader, s: str, o: int) -> None:
+def _together(r: MessageReader, s: str, o: int) -> None:
     # "naomi and I are officially a thing", "I'm seeing Naomi", "started dating Naomi"
-    _learn(
+    learn(
         r,
         s,
         o,
         rf"\b({r.name})\s+and\s+I\s+(?:are|'re)\s+(?:now\s+|officially\s+)*(?:a\s+thing|together|dating|going\s+out|a\s+couple|engaged|married|official)\b",
         "partner",
     )
-    _learn(
+    learn(
         r,
         s,
         o,
@@ -278,7 +270,7 @@ _JUDGEMENT = re.compile(
 )
 
 
-def _my_x_is(r: _Reader, s: str, o: int) -> None:
+def _my_x_is(r: MessageReader, s: str, o: int) -> None:
     # "my manager there is Priya Raman", "my favourite coffee is now a cortado",
     # "my manager at Helio is Grace", "my blood type is O negative"
     pattern = (
@@ -371,7 +363,7 @@ def _my_x_is(r: _Reader, s: str, o: int) -> None:
             r.add(who, _species(m[1]), m[2], s, o + m.start(2))
 
 
-def _new_go_to(r: _Reader, s: str, o: int) -> None:
+def _new_go_to(r: MessageReader, s: str, o: int) -> None:
     # "new go-to coffee: iced long black", "my usual order is a flat white"
     for m in re.finditer(
         r"\b(?:(?:new|current)\s+(go-to|usual|regular|favourite|favorite)|my\s+(?:new\s+)?"
@@ -391,7 +383,7 @@ def _new_go_to(r: _Reader, s: str, o: int) -> None:
         r.add(ME, m[1], m[2], s, o + m.start(2))
 
 
-def _changed_my_x(r: _Reader, s: str, o: int) -> None:
+def _changed_my_x(r: MessageReader, s: str, o: int) -> None:
     # "I upped my weekly running goal to 30 km", "changed my number to ..."
     for m in re.finditer(
         r"\b(?:upped|raised|increased|changed|lowered|reduced|bumped|set|updated|cut|moved)\s+my\s+"
@@ -410,235 +402,11 @@ def _changed_my_x(r: _Reader, s: str, o: int) -> None:
         r.add(ME, m[1], m[2], s, o + m.start(2))
 
 
-_LIVE = r"(?:live|living|'m living|am living|'re living|are living|moved|'ve moved|have moved|just moved|relocated|'ve relocated|settled)"
-
-
-def _home(r: _Reader, s: str, o: int) -> None:
-    _learn(
-        r,
-        s,
-        o,
-        rf"\b(?:I|[Ww]e)(?:'ve|\s+have)?\s+(?:just\s+|finally\s+)?(?:found|bought|rented|got|signed\s+for)\s+(?:a|an|our|the)\s+(?:[\w-]+\s+){{0,3}}(?:flat|house|place|terrace|apartment|cottage|home|bungalow|condo)\s+(?:to\s+rent\s+)?in\s+({r.name})",
-        "home city",
-    )
-    for m in re.finditer(
-        rf"\b(?:I'?m\s+|I\s+am\s+|we'?re\s+)?(?:now\s+)?based\s+(?:in|out\s+of)\s+({r.name})", s
-    ):
-        if not re.search(r"\b(?:he|she|they|company|team|firm)\b[^.]*$", s[: m.start()], re.I):
-            r.add(ME, "home city", m[1], s, o + m.start(1))
-    if re.search(
-        r"\b(?:I|[Ww]e)\b[^.!?]*\b(?:relocated|moved)\b|^(?:[Ww]e|I)?\s*(?:relocated|moved)\b",
-        r.message,
-    ):
-        for m in re.finditer(rf"\bfrom\s+{r.name}\s+to\s+({r.name})", s):
-            r.add(ME, "home city", m[1], s, o + m.start(1))
-    for m in re.finditer(
-        rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey)(?:'s|’s|\s+is|\s+are)?\s+(?:[^.!?:;]*?\band\s+(?:is\s+|are\s+)?)?(?:now\s+)?moving\s+(?:back\s+)?to\s+({r.name})",
-        s,
-    ):
-        who = r.person(m[1], s, m.start())
-        if who and who != "I":
-            r.add(who, "home city", m[2], s, o + m.start(2))
-    for m in re.finditer(
-        rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey|I)(?:'s|’s|'m|\s+is|\s+am|\s+are)\s+originally\s+from\s+({r.name})",
-        s,
-    ):
-        who = ME if m[1] == "I" else r.person(m[1], s, m.start())
-        if who:
-            r.add(who, "grew up in", m[2], s, o + m.start(2))
-    _learn(
-        r,
-        s,
-        o,
-        rf"\b(?:I|[Ww]e)\s+(?:have\s+|'ve\s+|just\s+|finally\s+)?(?:moved|relocated)\s+(?:house\s+|home\s+)?from\s+{r.name}\s+to\s+({r.name})",
-        "home city",
-    )
-    if not r.lowercase:
-        # "We closed on the Westerville house", "moved into the Carlton place"
-        _learn(
-            r,
-            s,
-            o,
-            rf"\b(?:I|[Ww]e)\s+(?:have\s+|'ve\s+|just\s+|finally\s+)?(?:closed\s+on|bought|moved\s+into)\s+(?:the|our|a)\s+(?:new\s+)?({_NAME_WORD})\s+(?:house|place|condo|flat|apartment|home|townhouse)\b",
-            "home city",
-        )
-    _learn(
-        r,
-        s,
-        o,
-        rf"\b(?:I|[Ww]e)\s+(?:now\s+|just\s+|finally\s+|still\s+)?{_LIVE}\s+(?:back\s+)?(?:in|to)\s+({r.name})",
-        "home city",
-    )
-    for m in re.finditer(
-        rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey)(?:'s|’s)?\s+(?:now\s+|just\s+|still\s+|finally\s+)?(?:lives|moved|has moved|relocated|'s moved|is living)\s+(?:back\s+|up\s+|down\s+|over\s+|out\s+)?(?:in|to)\s+({r.name})",
-        s,
-    ):
-        who = r.person(m[1], s, m.start())
-        if who:
-            r.add(who, "home city", m[2], s, o + m.start(2))
-    for m in re.finditer(rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey|I)\s+grew\s+up\s+in\s+({r.name})", s):
-        who = ME if m[1] == "I" else r.person(m[1], s, m.start())
-        if who:
-            r.add(who, "grew up in", m[2], s, o + m.start(2))
-
-
-_ORG = rf"({NAME}(?:\s+(?:&|and)\s+{_NAME_WORD})?)"
-_LONG_ORG = rf"({NAME}(?:\s+(?:&|and|of|of the|for)\s+{_NAME_WORD}(?:\s+{_NAME_WORD})*)?)"
 # A lower-case name does not run on over a joining word: "my boyfriend idris and our cat
 # pistache" leaves "our cat pistache" to be read too.
 _LOWER_NAME = (
     r"[^\W\d_][\w'’\-]*(?:\s+(?!(?:and|or|with|my|our|but|so|the|a|an)\b)[^\W\d_][\w'’\-]*){0,2}"
 )
-# Words that follow "my boss is" or "my sister" in lower-case chat but are no name.
-
-
-def _work(r: _Reader, s: str, o: int) -> None:
-    for m in re.finditer(
-        rf"\b((?i:(?:(?:senior|junior|lead|principal|staff|head|chief|sous|pastry|trainee|assistant)\s+)?(?:[a-z]+\s+)?{_JOB_WORD}))\s+(?:at|for|with)\s+{r.org}",
-        s,
-    ):
-        before = s[: m.start()]
-        if re.search(
-            r"\b(?:he|she|they|his|her|their)\b|(?:'s|\bmy|\bour|\bthe|\ba|\ban)\s*$", before, re.I
-        ):
-            continue
-        if m[1].split()[0].lower() in {"my", "our", "the", "a", "an", "his", "her"}:
-            continue
-        # Only where the message says it is the user's own job ("I'm a ...", "got the offer").
-        if re.search(
-            r"\b(?:I'?m|I\s+am|I\s+work\s+as|offer|got\s+the\s+job|new\s+(?:job|role))\b",
-            r.message,
-            re.I,
-        ):
-            r.add(ME, "job", m[1], s, o + m.start(1))
-            r.add(ME, "employer", m[2], s, o + m.start(2))
-    for m in re.finditer(
-        rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey)(?:'s|’s|\s+is|\s+was|\s+has\s+been|'s\s+been|’s\s+been)\s+(?:now\s+|also\s+|still\s+)?(?:a|an)\s+((?:[a-z]+\s+){{0,2}}?{_JOB_WORD})\b(?:\s+(?:at|for|with)\s+{r.org})?",
-        s,
-    ):
-        who = r.person(m[1], s, m.start())
-        if who and who != "I":
-            r.add(who, "job", m[2], s, o + m.start(2))
-            if m[3]:
-                r.add(who, "employer", m[3], s, o + m.start(3))
-    # "pieter finally got his licence as a harbour pilot", "Tom qualified as a vet"
-    for m in re.finditer(
-        rf"\b({r.name}|[Hh]e|[Ss]he)\s+(?:(?:finally|just|has|have|'s)\s+)*(?:got\s+(?:his|her|their)\s+(?:licen[cs]e|qualification|papers)\s+as|qualified\s+as|became)\s+(?:a|an)\s+((?:[a-z]+\s+)?{_JOB_WORD})\b"
-        # "bec just got her paramedic registration"
-        rf"|\b({r.name}|[Hh]e|[Ss]he)\s+(?:(?:finally|just|has|have|'s)\s+)*got\s+(?:his|her|their)\s+({_JOB_WORD})\s+(?:registration|licen[cs]e|qualification|certification|degree)\b",
-        s,
-    ):
-        at = 2 if m[2] else 4
-        who = r.person(m[at - 1], s, m.start())
-        if who and who != "I":
-            r.add(who, "job", m[at], s, o + m.start(at))
-    # "he accepted a job with the Ohio Department of Transportation"
-    for m in re.finditer(
-        rf"\b({r.name}|[Hh]e|[Ss]he)\s+(?:just\s+|finally\s+|has\s+)?(?:accepted|got|took|landed|started)\s+(?:a|the|his|her)\s+(?:new\s+)?(?:job|position|role|offer)\s+(?:with|at)\s+(?:the\s+)?{_LONG_ORG if not r.lowercase else r.org}",
-        s,
-    ):
-        who = r.person(m[1], s, m.start())
-        if who and who != "I":
-            r.add(who, "employer", m[2], s, o + m.start(2))
-    # "She's doing really well, still a vet nurse in York"
-    for m in re.finditer(
-        rf"\b([Hh]e|[Ss]he)(?:'s|’s|\s+is)\b[^.!?]*?\bstill\s+(?:a|an)\s+((?:[a-z]+\s+){{0,2}}{_JOB_WORD})\b",
-        s,
-    ):
-        who = r.person(m[1], s, m.start())
-        if who and who != "I":
-            r.add(who, "job", m[2], s, o + m.start(2))
-    for m in re.finditer(
-        rf"\bto\s+be(?:come)?\s+(?:(?:a|an|the)\s+)?((?:[a-z]+\s+){{0,2}}?{_JOB_WORD})\b", s
-    ):
-        pronoun = re.search(r"\b(?:he|she|they)\b", s[: m.start()], re.I)
-        # The person the pronoun stands for: named before the pronoun, not after it.
-        who = r.person("he", s, pronoun.start()) if pronoun else None
-        subject = re.match(rf"\s*({r.possessor})\b", s)
-        who = who or (subject[1] if subject and subject[1].lower() not in _COMMON else None)
-        if who and who != "I":
-            r.add(who, "job", m[1], s, o + m.start(1))
-    patterns = (
-        rf"\bI\s+(?:now\s+|still\s+|currently\s+)?(?:work|am working|'m working|started working)\s+(?:at|for)\s+{r.org}",
-        rf"\bstarted\s+(?:working\s+)?(?:at|for|with)\s+{r.org}",
-        rf"\bI(?:'m|’m|\s+am)\s+now\s+(?:with|at|working\s+for)\s+{r.org}",
-        rf"\b(?:new\s+)?(?:job|position|role|offer|contract)\s+(?:at|with|from)\s+{r.org}",
-        rf"\b(?i:first)\s+(?:day|week)\s+(?:at|with)\s+{r.org}",
-        rf"\bI\s+(?:just\s+|have\s+|'ve\s+)?(?:joined|started at|am joining|'m joining)\s+{r.org}",
-    )
-    for pattern in patterns:
-        for m in re.finditer(pattern, s):
-            # "kai got a job at readings": his job, not the user's
-            subject = re.search(
-                rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e)\s+(?:\w+\s+)?(?:got|landed|accepted|took|has|was\s+offered|got\s+offered)\s+(?:a|an|the|his|her|their|my)\s+(?:[\w-]+\s+){{0,2}}$",
-                s[: m.start()],
-            )
-            if subject and subject[1] not in {"I", "We", "we"}:
-                who = r.person(subject[1], s, subject.start())
-                if who and who != "I" and who.lower() not in _COMMON:
-                    r.add(who, "employer", m[1], s, o + m.start(1))
-                continue
-            # "my last day ... before I joined X" is about leaving; a "leaving do" earlier in
-            # a long sentence is not, so only the clause just before counts.
-            clause = re.split(r"[–—()\-;:]", s[: m.start()])[-1]
-            if re.search(r"\b(?:last day|left|quit|leaving)\b", clause, re.I):
-                continue
-            r.add(ME, "employer", m[1], s, o + m.start(1))
-    for m in re.finditer(
-        r"\bI\s+(?:now\s+|still\s+|currently\s+)?work\s+(?:there\s+|here\s+)?as\s+(?:a|an)\s+(.+?)"
-        + _END,
-        s,
-    ):
-        r.add(ME, "job", m[1], s, o + m.start(1))
-    for m in re.finditer(
-        rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey)\s+(?:now\s+|still\s+|currently\s+)?works?\s+as\s+(?:a|an)\s+(.+?)"
-        + _END,
-        s,
-    ):
-        who = r.person(m[1], s, m.start())
-        if who and who not in {"I"}:
-            r.add(who, "job", m[2], s, o + m.start(2))
-
-
-_MODES = (
-    r"(?:driv(?:e|ing)|cycl(?:e|ing)|bik(?:e|ing)|walk(?:ing)?|run(?:ning)?|"
-    r"(?:tak(?:e|ing)|get(?:ting)?|catch(?:ing)?)\s+the\s+(?:bus|train|tube|metro|tram|ferry|subway)|"
-    r"(?:by|on the)\s+(?:bus|train|tube|metro|tram|ferry|bike|car|subway|foot))"
-)
-
-
-def _commute(r: _Reader, s: str, o: int) -> None:
-    if not re.search(r"\b(?:work|office|commute|commuting|station)\b", s, re.I):
-        return
-    switched = re.search(
-        rf"\bswitched\s+from\s+{_MODES}\s+to\s+({_MODES}(?:\s+to\s+work)?)", s, re.I
-    ) or re.search(
-        r"\b(?:swapped|traded|switched|replaced|ditched)\s+(?:the|my)\s+[\w-]+\s+(?:for|to)\s+"
-        r"((?:the|a)\s+(?:[\w-]+\s+)?(?:bus|train|ferry|tram|tube|metro|subway|line|bike|car|scooter))",
-        s,
-        re.I,
-    )
-    if switched:
-        r.add(ME, "commute", switched[1], s, o + switched.start(1))
-        return
-    m = re.search(
-        rf"\bI\s+(?:usually\s+|now\s+|always\s+|mostly\s+|still\s+)?({_MODES}(?:\s+to\s+(?:work|the office|the station)(?:\s+and\s+then\s+{_MODES})?)?)",
-        s,
-        re.I,
-    )
-    if m and re.search(r"\b(?:to work|to the office|commute|to the station)\b", s, re.I):
-        r.add(ME, "commute", m[1], s, o + m.start(1))
-    m = re.search(rf"\bI\s+commute\s+({_MODES}|by\s+\w+)", s, re.I)
-    if m:
-        r.add(ME, "commute", m[1], s, o + m.start(1))
-    if re.search(r"\bcommut|\bto\s+(?:work|the\s+office)\b", s, re.I):
-        m = re.search(
-            r"\bI\s+(?:usually\s+|now\s+|always\s+|mostly\s+)?((?:take|ride|catch|bike|cycle|walk|drive|get)\s+.+?)"
-            + _END,
-            s,
-        )
-        if m and not any(f.key == (ME, "commute") for f in r.facts):
-            r.add(ME, "commute", m[1], s, o + m.start(1))
 
 
 _MONTHS = (
@@ -651,7 +419,7 @@ DATE = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+(?:{_MONTHS})|(?:{_MONTHS})\s
 _DIETS = r"vegetarian|vegan|pescatarian|teetotal|gluten[- ]free|lactose intolerant|coeliac|celiac"
 
 
-def _personal(r: _Reader, s: str, o: int) -> None:
+def _personal(r: MessageReader, s: str, o: int) -> None:
     for m in re.finditer(
         r"\bI(?:'m|’m| am)\s+(?:very\s+|severely\s+|really\s+|mildly\s+)?allergic\s+to\s+(.+?)"
         + _END,
@@ -696,9 +464,9 @@ _RULES = (
     _my_x_is,
     _changed_my_x,
     _new_go_to,
-    _home,
-    _work,
-    _commute,
+    home,
+    work,
+    commute,
     _personal,
 )
 
@@ -706,7 +474,7 @@ _RULES = (
 def read_facts(message: str, known_people: Iterable[str] = ()) -> list[Fact]:
     """Facts a speaker states about themselves (ME) or about people they name;
     `known_people` are names already known, which a lower-case message does not mark."""
-    reader = _Reader(message, known_people)
+    reader = MessageReader(message, known_people)
     for offset, sentence in _sentences(reader.message):
         reader.read(sentence, offset)
     return reader.facts
