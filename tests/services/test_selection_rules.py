@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from app.core.answer_checks import kind_words, someone_elses, tells_the_deed_asked
 from app.core.questions import analyse
-from app.services.selection import asks_before, someone_elses
+from app.services.selection import asks_before
 
 
 def test_a_name_only_as_someones_owner_is_not_about_them() -> None:
@@ -31,28 +32,22 @@ def test_the_users_own_birthday_and_someone_elses_mother() -> None:
 
 
 def test_someone_elses_pet_and_a_break_up_never_told() -> None:
-    from app.services.selection import _tells_the_deed_asked
-
     cat = analyse("what's my cat's name")
     assert someone_elses(cat, "he's from footscray and has a cat named tofu")
     assert not someone_elses(cat, "my cat tofu is asleep")
     asked = analyse("when did kai and i break up")
-    assert not _tells_the_deed_asked(asked, "kai and i are official 🥹")
-    assert _tells_the_deed_asked(asked, "kai and i broke up last night")
+    assert not tells_the_deed_asked(asked, "kai and i are official 🥹")
+    assert tells_the_deed_asked(asked, "kai and i broke up last night")
 
 
 def test_the_kind_of_thing_asked_for_need_not_be_said() -> None:
-    from app.services.selection import _kind_words
-
     question = analyse("What health issue did I initially think was just a cold?")
-    assert _kind_words(question) == {"health", "issu"}
-    assert _kind_words(analyse("Where do I live?")) == set()
+    assert kind_words(question) == {"health", "issu"}
+    assert kind_words(analyse("Where do I live?")) == set()
 
 
 def test_when_did_i_needs_the_user_to_have_done_it() -> None:
-    from app.services.selection import _tells_the_deed_asked
-
     asked = analyse("When did I retire?")
-    assert not _tells_the_deed_asked(asked, "The crew leader is a retired firefighter named Gus")
-    assert _tells_the_deed_asked(asked, "as of February 28th I am officially retired")
-    assert _tells_the_deed_asked(asked, "retired last week, still getting used to it")
+    assert not tells_the_deed_asked(asked, "The crew leader is a retired firefighter named Gus")
+    assert tells_the_deed_asked(asked, "as of February 28th I am officially retired")
+    assert tells_the_deed_asked(asked, "retired last week, still getting used to it")

@@ -1,0 +1,56 @@
+"""Saying a thing was left or replaced: "Last day at Monzo", "Traded the Golf in",
+"Cancelled PureGym", "taking me off the lisinopril". A later message that leaves what an
+answer names makes that answer out of date (app/services/selection.py). Pure functions of text.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Words that say a thing was replaced: with the attribute, a looser closeness in meaning will
+# do ("Dropped my phone in the sea, so I got a Pixel 8" after "My phone is an iPhone 12").
+CHANGE = re.compile(
+    r"\b(?:switched|swapped|traded|replaced|sold|upgraded|no longer|gave up|so I got|"
+    r"got a new|bought a new|now I have)\b",
+    re.I,
+)
+
+
+_LEAVING = (
+    r"\b(?:last day (?:at|with)|left|quit|resigned from|leaving|sold|traded(?: in)?|"
+    r"cancell?ed|switched from|swapped|replaced|moved out of|no longer (?:at|with|in)|gave up|"
+    r"ditch(?:ed|ing)|dropp(?:ed|ing)|stopp(?:ed|ing)|quitting|stepped\s+(?:back|down)\s+from|"
+    r"(?:taking|took|taken|coming|came|come|going|went|got)\s+(?:me\s+|him\s+|her\s+)?off)"
+    r"\s+(?:(?:the|my|our|a|an)\s+)?"
+)
+
+
+def leaves(value: str, text: str) -> bool:
+    """Whether `text` says the user left or got rid of `value` ("Last day at Monzo",
+    "Traded the Golf in", "Cancelled PureGym"), named in full or by its head ("PureGym" of
+    "PureGym on the high street", "Golf" of "2012 Golf")."""
+    return any(
+        re.search(_LEAVING + re.escape(head) + r"\b", text, re.I) is not None
+        for head in _heads(value)
+    )
+
+
+_NAMED = r"(?:[A-Z][\w'-]*|[a-z]+[A-Z][\w-]*)"  # "PureGym", "Golf", "iPhone"
+
+
+def _heads(value: str) -> set[str]:
+    value = value.strip()
+    heads = {value}
+    # The run of capitalised words it starts with, after a year or count.
+    named = re.match(rf"(?:\d+\s+)?({_NAMED}(?:\s+(?:{_NAMED}|\d+))*)", value)
+    if named:
+        heads.add(named[1])
+    return {h for h in heads if len(h) >= 2}
+
+
+def left_since(chosen: str, later: str) -> bool:
+    """Whether `later` says the user left or got rid of a thing `chosen` names ("I drive a
+    2012 Golf" / "Traded the Golf in for a Kia Niro"; "I'm learning Spanish" / "Switched from
+    Spanish to Italian")."""
+    named = re.findall(rf"(?<![.!?]\s)(?<!^)\b{_NAMED}", chosen)
+    return any(leaves(n, later) for n in set(named) - {"I", "I'm", "I've"})
