@@ -9,6 +9,11 @@ from app.core.facts import read_facts
 from app.core.procedures import read_procedure
 
 
+def said(text: str, known: tuple[str, ...] = ()) -> set[tuple[str, str, str]]:
+    """Every fact read from a message, as (subject, attribute, value)."""
+    return {(f.subject, f.attribute, f.value) for f in read_facts(text, known)}
+
+
 def facts(text: str) -> dict[tuple[str, str], str]:
     return {(f.subject, f.attribute): f.value for f in read_facts(text)}
 
@@ -208,9 +213,6 @@ def test_a_job_qualified_for_and_a_fiance_is_the_partner() -> None:
 
 
 def test_names_given_later_in_asides_and_after_a_joining_word() -> None:
-    def said(text: str) -> set[tuple[str, str, str]]:
-        return {(f.subject, f.attribute, f.value) for f in read_facts(text)}
-
     assert (ME, "tutor", "giulia") in said(
         "doing italian now, with an actual tutor on zoom. her name is giulia"
     )
@@ -265,9 +267,6 @@ def test_someone_elses_new_job_and_move_and_a_house_closed_on() -> None:
 
 
 def test_texting_style_facts() -> None:
-    def said(text: str, known: tuple[str, ...] = ()) -> set[tuple[str, str, str]]:
-        return {(f.subject, f.attribute, f.value) for f in read_facts(text, known)}
-
     # shouted words are read like any others
     assert ("ella", "home city", "london") in said("ELLA IS MOVING TO LONDON 😭 she got a job")
     assert (ME, "partner", "kai") in said("kai and i are official 🥹 he asked me on the balcony")
@@ -296,9 +295,6 @@ def test_a_pets_name_said_as_its_name() -> None:
 
 
 def test_a_go_to_an_unowned_manager_and_an_emoji_ends_a_value() -> None:
-    def said(text: str) -> set[tuple[str, str, str]]:
-        return {(f.subject, f.attribute, f.value) for f in read_facts(text)}
-
     assert said("new go-to coffee: iced long black, no sugar. cheaper") == {
         (ME, "coffee", "iced long black")
     }

@@ -25,9 +25,14 @@ def load(reverie: Reverie, path: Path = SCENARIO) -> None:
 
 def load_lines(reverie: Reverie, chat: Path, lines: list[tuple[str, str, str]]) -> None:
     """A small chat of the user's own messages: (id, time, text) each."""
+    load_turns(reverie, chat, [(i, t, "user", c) for i, t, c in lines])
+
+
+def load_turns(reverie: Reverie, chat: Path, turns: list[tuple[str, str, str, str]]) -> None:
+    """A small chat with the assistant's turns too: (id, time, role, text) each."""
     chat.write_text("".join(
-        json.dumps({"id": i, "timestamp": t, "role": "user", "content": c}) + "\n"
-        for i, t, c in lines
+        json.dumps({"id": i, "timestamp": t, "role": r, "content": c}) + "\n"
+        for i, t, r, c in turns
     ))  # fmt: skip
     load(reverie, chat)
 
@@ -307,11 +312,7 @@ def test_an_assistants_echo_does_not_make_the_users_own_message_outdated(
         ("2", "2026-05-10T09:00:00Z", "assistant", "Noted: the Polo's gone and you now drive a "
          "2019 Nissan Leaf."),
     ]  # fmt: skip
-    chat.write_text("".join(
-        json.dumps({"id": i, "timestamp": t, "role": r, "content": c}) + "\n"
-        for i, t, r, c in lines
-    ))  # fmt: skip
-    load(reverie, chat)
+    load_turns(reverie, chat, lines)
     hits = search(reverie.store, reverie.index, "What car do we drive?", now=SCENARIO_NOW,
                   params=reverie.params)  # fmt: skip
     own = next(h for h in hits if h.sources and h.sources[0].original_id == "1")
@@ -421,11 +422,7 @@ def test_what_the_assistant_suggested_is_its_reply_to_the_users_own_question(
         ("5", "2025-11-10T09:00:00Z", "user", "I'M ENGAGED. idris proposed last friday"),
         ("6", "2025-03-03T09:00:00Z", "user", "live in a small flat with my boyfriend idris"),
     ]  # fmt: skip
-    chat.write_text("".join(
-        json.dumps({"id": i, "timestamp": t, "role": r, "content": c}) + "\n"
-        for i, t, r, c in lines
-    ))  # fmt: skip
-    load(reverie, chat)
+    load_turns(reverie, chat, lines)
     tips = ask(reverie, "What did you suggest for sleeping after night shifts?")
     assert "blackout" in tips.text and tips.citations[0].hit.sources[0].original_id == "2"
     status = ask(reverie, "What's my relationship status with Idris?")
