@@ -286,6 +286,7 @@ def _best_sentence_hit(
     if q.to_assistant:
         pool = [h for h in pool if h.memory.from_assistant] or pool
     scored: list[tuple[float, RecallHit]] = []
+    kind = kind_words(q)  # "What health issue ...": the words that name the answer's kind
     for rank, h in enumerate(pool):
         told = statements(said(h))
         if not told.strip() or someone_elses(q, told) or someone_else_said(q, h, speakers):
@@ -313,7 +314,6 @@ def _best_sentence_hit(
         share = max(text_share, coverage(q, context)) if q.to_assistant else text_share
         missing = q.focus - terms(told)
         short_by_one = len(q.focus) >= 2 and len(missing) <= 1 and not missing & ATTRIBUTE_WORDS
-        kind = kind_words(q)
         if missing and missing <= kind and len(q.focus - kind) >= 2:
             # "What health issue did I initially think was just a cold?" / "a bad case of
             # bronchitis that I initially thought was just a cold": the words of the kind of
