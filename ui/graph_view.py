@@ -11,6 +11,10 @@ since igraph keeps the GIL while it works. The GUI thread only draws: every node
 of a single scatter item and every edge a segment stroked into one image (ui.graph_edges), so
 10k nodes pan smoothly. Above COLLAPSE_AT visible nodes, the memories around the busiest
 entities fold into cluster nodes that open on click.
+
+Parts with a concept of their own live beside it: how nodes and links look (ui.graph_style,
+pure), the time controls (ui.graph_timeline), colour groups (ui.colour_groups), the entity
+panel (ui.entity_panel) and export to a file (ui.graph_export).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeyEvent, QPen
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -33,7 +37,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSlider,
     QSpinBox,
     QSplitter,
     QStackedWidget,
@@ -49,13 +52,10 @@ from app.core.graph import (
     Filters,
     MemoryGraph,
     collapse,
-    group_colours,
-    superseded_at,
 )
 from app.runtime import Reverie
 from app.services.graph import (
     LayoutPool,
-    add_colour_group,
     choose,
     colour_groups,
     entity,
@@ -64,13 +64,16 @@ from app.services.graph import (
     positions,
     read_entities,
     refresh_graph,
-    remove_colour_group,
     save_positions,
     unread_count,
     user_key,
 )
+from ui.colour_groups import ColourGroups
 from ui.entity_panel import EntityPanel
 from ui.graph_edges import EdgeLayer
+from ui.graph_export import export_canvas
+from ui.graph_style import ALPHA_STEPS, COLOURS, style_graph
+from ui.graph_timeline import Timeline
 from ui.memory_detail import MemoryDetail
 from ui.tasks import EngineRunner
 
@@ -79,17 +82,9 @@ DEFAULT_DEPTH = 2
 # A store this small opens whole; a bigger one on the user's neighbourhood (depth 2), not a
 # hairball.
 SHOW_ALL_UP_TO = 500
-TIME_STEPS = 200  # slider positions between the first and the last thing learned
-COLOURS = {
-    "episodic": "#4e79a7", "semantic": "#59a14f", "procedural": "#f28e2b",
-    "user": "#e15759", "person": "#b07aa1", "pet": "#9c755f", "place": "#76b7b2",
-    "organisation": "#edc948", "app": "#ff9da7", "product": "#bab0ac", CLUSTER: "#8c8c8c",
-}  # fmt: skip
-OTHER = "#a0a0a0"
 SOURCES = ("chat", "import", "screen")
 TIME_RANGES = {"Learned any time": None, "Last 30 days": 30, "Last 90 days": 90,
                "Last 365 days": 365}  # fmt: skip
-ALPHA_STEPS = 8  # retention shown in eight steps of opacity
 
 
 def position_key(graph: MemoryGraph, key: str) -> str:
@@ -127,18 +122,13 @@ class GraphView(QWidget):
         self.focus: str | None = None
         self.as_of: datetime | None = None
         self.selected: str | None = None
-        self.groups: list[tuple[str, str]] = []  # colour groups: (words, colour)
         self.anchor: str | None = None  # where the arrow keys step from
-        self.span: tuple[datetime, datetime] | None = None
         self.pool = LayoutPool()
         self._layout_token = 0
         self.layouts_running = 0
         self.reading: Any = None  # the job reading names, while it runs
         self.bridge = _LayoutBridge(self)
         self.bridge.ready.connect(self._laid_out)
-        self.player = QTimer(self)
-        self.player.setInterval(60)
-        self.player.timeout.connect(self._play_step)
         self._build()
 
     # ------------------------------------------------------------------ widgets
@@ -181,29 +171,17 @@ class GraphView(QWidget):
         layout.addLayout(top)
 
         time_row = QHBoxLayout()
-        self.play_button = QPushButton("Play")
-        self.play_button.setToolTip("Replay the graph in the order things were learned")
-        self.play_button.clicked.connect(self.toggle_play)
-        time_row.addWidget(self.play_button)
-        self.slider = QSlider(Qt.Orientation.Horizontal)
-        self.slider.setRange(0, TIME_STEPS)
-        self.slider.setValue(TIME_STEPS)
-        self.slider.valueChanged.connect(self._slid)
-        time_row.addWidget(self.slider, 1)
-        self.time_label = QLabel("As of now")
-        self.time_label.setMinimumWidth(140)
-        time_row.addWidget(self.time_label)
-        self.group_words = QLineEdit()
-        self.group_words.setPlaceholderText("Colour group: words…")
-        self.group_words.setMaximumWidth(180)
-        self.group_words.returnPressed.connect(self.add_group)
-        time_row.addWidget(self.group_words)
-        self.group_list = QComboBox()
-        self.group_list.setMinimumWidth(120)
-        time_row.addWidget(self.group_list)
-        self.remove_group_button = QPushButton("Remove group")
-        self.remove_group_button.clicked.connect(self.remove_group)
-        time_row.addWidget(self.remove_group_button)
+        self.timeline = Timeline()
+        self.timeline.moved.connect(self._moved_in_time)
+        time_row.addWidget(self.timeline, 1)
+        self.group_bar = ColourGroups(self.reverie, self.runner)
+        self.group_bar.changed.connect(self._draw)
+        time_row.addWidget(self.group_bar)
+        # Their parts stay reachable from the view, as before they had widgets of their own.
+        self.slider, self.play_button = self.timeline.slider, self.timeline.play_button
+        self.player = self.timeline.player
+        self.group_words, self.group_list = self.group_bar.words, self.group_bar.chosen
+        self.remove_group_button = self.group_bar.remove_button
         self.png_button = QPushButton("Export PNG…")
         self.svg_button = QPushButton("Export SVG…")
         self.png_button.clicked.connect(lambda: self._export_dialog("png"))
@@ -245,6 +223,7 @@ class GraphView(QWidget):
         layout.addWidget(split, 1)
         bottom = QHBoxLayout()
         self.status = QLabel()
+        self.group_bar.failed.connect(self.status.setText)
         bottom.addWidget(self.status, 1)
         legend = " ".join(f'<span style="color:{COLOURS[k]}">●</span> {k}' for k in
                           ("episodic", "semantic", "procedural", "user", "person", "pet",
@@ -296,11 +275,11 @@ class GraphView(QWidget):
 
     def _loaded(self, result: Loaded) -> None:
         self.full, self.saved, unread, groups = result
-        self._show_groups(groups)
+        self.group_bar.show_groups(groups)
         if unread:
             self._read_names()
         times = [n.learned_at for n in self.full.nodes.values() if n.learned_at is not None]
-        self.span = (min(times), max(times)) if times else None
+        self.timeline.span = (min(times), max(times)) if times else None
         types = sorted({n.group for n in self.full.nodes.values() if n.kind == ENTITY})
         chosen = self.entity_type.currentData()
         self.entity_type.blockSignals(True)
@@ -387,6 +366,11 @@ class GraphView(QWidget):
             start=self.reverie.now() - timedelta(days=days) if days else None,
         )
 
+    @property
+    def groups(self) -> list[tuple[str, str]]:
+        """The colour groups: (words, colour); ui.colour_groups keeps them."""
+        return self.group_bar.groups
+
     def redraw(self) -> None:
         graph = self.hood.as_of(self.as_of) if self.as_of is not None else self.hood.now()
         self.shown = graph.filtered(self.filters())
@@ -395,26 +379,15 @@ class GraphView(QWidget):
 
     def _draw(self) -> None:
         graph = self.shown
-        keys = [k for k in graph.nodes if k in self.placed]
-        degree = graph.degree()
-        grouped = group_colours(graph, self.groups)
-        # Styles are shared (a few colours x alpha steps x sizes): pyqtgraph renders each
-        # distinct style once into its atlas, so 10k nodes cost a handful of renders.
+        style = style_graph(graph, self.placed, self.groups, self.as_of)
+        # Brushes and pens are shared, one per distinct style (ui.graph_style keeps them few):
+        # pyqtgraph renders each once into its atlas, so 10k nodes cost a handful of renders.
         brushes: dict[tuple[str, int], QBrush] = {}
         pens: dict[tuple[str, int, bool], QPen] = {}
-        positions = np.zeros((len(keys), 2))
-        sizes = np.zeros(len(keys))
         highlight = self.palette().highlight().color()
         brush_list: list[QBrush] = []
         pen_list: list[QPen] = []
-        symbols: list[str] = []
-        for i, key in enumerate(keys):
-            node = graph.nodes[key]
-            name = grouped.get(key) or COLOURS.get(node.group, OTHER)
-            alpha = 1.0 if node.kind in (ENTITY, CLUSTER) else 0.3 + 0.7 * node.retention
-            if superseded_at(node, self.as_of):
-                alpha = 0.25  # a fact a later one replaced
-            step = round(alpha * ALPHA_STEPS)
+        for key, name, step in zip(style.keys, style.colours, style.alphas, strict=True):
             if (name, step) not in brushes:
                 colour = QColor(name)
                 colour.setAlphaF(step / ALPHA_STEPS)
@@ -424,36 +397,21 @@ class GraphView(QWidget):
                 outline = highlight if selected else brushes[name, step].color()
                 # pg.mkPen: a plain QPen(colour, width) draws the symbol's whole square here.
                 pens[name, step, selected] = pg.mkPen(outline, width=2.5 if selected else 0.5)
-            size = 7 + 3 * math.sqrt(degree.get(key, 0)) + (6 if node.kind == ENTITY else 0)
-            size += 8 * node.importance if node.kind != ENTITY else 0
-            positions[i] = self.placed[key]
-            sizes[i] = min(round(size), 40)
             brush_list.append(brushes[name, step])
             pen_list.append(pens[name, step, selected])
-            symbols.append("s" if node.kind == CLUSTER else "o")
-        self.nodes_item.setData(pos=positions, size=sizes, brush=brush_list, pen=pen_list,
-                                symbol=symbols, data=keys)  # fmt: skip
-        solid: list[tuple[float, float]] = []
-        dashed: list[tuple[float, float]] = []
-        for edge in graph.edges:
-            if edge.a in self.placed and edge.b in self.placed:
-                target = dashed if edge.closed or edge.relation == "supersedes" else solid
-                target += [self.placed[edge.a], self.placed[edge.b]]
+        self.nodes_item.setData(pos=style.positions, size=style.sizes, brush=brush_list,
+                                pen=pen_list, symbol=style.symbols, data=style.keys)  # fmt: skip
         text = self.palette().text().color()
         self.canvas.setBackground(self.palette().base().color())  # follows light and dark
-        self.edges.set_segments(np.array(solid, dtype=float).reshape(-1, 2),
-                                np.array(dashed, dtype=float).reshape(-1, 2), text)  # fmt: skip
+        self.edges.set_segments(style.solid, style.dashed, text)
         for label in self.labels:
             self.plot.removeItem(label)
         self.labels = []
-        if len(keys) <= 400:  # names on entities while there is room to read them
-            for key in keys:
-                node = graph.nodes[key]
-                if node.kind in (ENTITY, CLUSTER):
-                    label = pg.TextItem(node.label[:32], color=text, anchor=(0.5, 1.6))
-                    label.setPos(*self.placed[key])
-                    self.plot.addItem(label)
-                    self.labels.append(label)
+        for name, (x, y) in style.labels:
+            label = pg.TextItem(name, color=text, anchor=(0.5, 1.6))
+            label.setPos(x, y)
+            self.plot.addItem(label)
+            self.labels.append(label)
         hidden = len(self.hood.nodes) - len(graph.nodes)
         when = self.as_of.date().isoformat() if self.as_of else "now"
         focus = self.full.nodes.get(self.focus) if self.full and self.focus else None
@@ -508,86 +466,17 @@ class GraphView(QWidget):
         if event.type() == QEvent.Type.PaletteChange:  # light or dark: redraw in its colours
             self._draw()
 
-    # ------------------------------------------------------------------ colour groups
-
-    def _show_groups(self, groups: list[tuple[str, str]]) -> None:
-        self.groups = groups
-        self.group_list.clear()
-        for words, colour in groups:
-            self.group_list.addItem(f"● {words}", words)
-            self.group_list.setItemData(self.group_list.count() - 1, QColor(colour),
-                                        Qt.ItemDataRole.ForegroundRole)  # fmt: skip
-        self.remove_group_button.setEnabled(bool(groups))
-
-    def add_group(self) -> None:
-        """Save the words as a colour group: what matches them is drawn in its colour."""
-        words, store = self.group_words.text(), self.reverie.store
-
-        def done(groups: list[tuple[str, str]]) -> None:
-            self.group_words.clear()
-            self._show_groups(groups)
-            self._draw()
-
-        self.runner.submit("saving a colour group", lambda _: add_colour_group(store, words),
-                           on_done=done, on_error=self.status.setText)  # fmt: skip
-
-    def remove_group(self) -> None:
-        words, store = self.group_list.currentData(), self.reverie.store
-        if not words:
-            return
-
-        def done(groups: list[tuple[str, str]]) -> None:
-            self._show_groups(groups)
-            self._draw()
-
-        self.runner.submit("removing a colour group",
-                           lambda _: remove_colour_group(store, words), on_done=done)  # fmt: skip
-
     # ------------------------------------------------------------------ time
 
     def set_as_of(self, moment: datetime | None) -> None:
         """Show the graph as it stood at `moment` (None: now); moves the slider."""
         self.as_of = moment
-        if self.span is not None:
-            start, end = self.span
-            if moment is None or moment >= end:
-                value = TIME_STEPS
-            else:
-                share = (moment - start) / (end - start) if end > start else 0.0
-                value = max(0, min(TIME_STEPS, round(share * TIME_STEPS)))
-            self.slider.blockSignals(True)
-            self.slider.setValue(value)
-            self.slider.blockSignals(False)
-        self.time_label.setText(f"As of {moment:%d %b %Y}" if moment else "As of now")
+        self.timeline.show_moment(moment)
         self.redraw()
 
-    def _slid(self, value: int) -> None:
-        if self.span is None:
-            return
-        start, end = self.span
-        if value >= TIME_STEPS:
-            moment = None
-        else:
-            moment = start + (end - start) * (value / TIME_STEPS) + timedelta(seconds=1)
+    def _moved_in_time(self, moment: datetime | None) -> None:
         self.as_of = moment
-        self.time_label.setText(f"As of {moment:%d %b %Y}" if moment else "As of now")
         self.redraw()
-
-    def toggle_play(self) -> None:
-        if self.player.isActive():
-            self.player.stop()
-            self.play_button.setText("Play")
-            return
-        if self.slider.value() >= TIME_STEPS:
-            self.slider.setValue(0)
-        self.play_button.setText("Stop")
-        self.player.start()
-
-    def _play_step(self) -> None:
-        if self.slider.value() >= TIME_STEPS:
-            self.toggle_play()
-            return
-        self.slider.setValue(self.slider.value() + 2)
 
     # ------------------------------------------------------------------ focus, clicks
 
@@ -679,29 +568,14 @@ class GraphView(QWidget):
             self.export_view(Path(path))
 
     def export_view(self, path: Path) -> None:
-        """The current view as PNG (pixels) or SVG (vectors: pyqtgraph's own SVG exporter
-        fails on Qt 6's path data, so Qt's SVG generator paints the canvas)."""
-        if path.suffix.lower() == ".svg":
-            from PySide6.QtGui import QPainter
-            from PySide6.QtSvg import QSvgGenerator
-
-            generator = QSvgGenerator()
-            generator.setFileName(str(path))
-            generator.setSize(self.canvas.size())
-            generator.setViewBox(self.canvas.rect())
-            generator.setTitle("Reverie memory graph")
-            painter = QPainter(generator)
-            try:
-                self.canvas.render(painter)
-            finally:
-                painter.end()
-        elif not self.canvas.grab().save(str(path)):
+        """The current view as PNG (pixels) or SVG (vectors): ui.graph_export."""
+        if not export_canvas(self.canvas, path):
             self.status.setText(f"Could not write {path}")
             return
         self.status.setText(f"Exported the view to {path}")
 
     def shutdown(self) -> None:
-        self.player.stop()
+        self.timeline.player.stop()
         if self.reading is not None:
             self.reading.cancel()
         # The plot's items go with the window, not in the interpreter's final collection.
