@@ -148,6 +148,16 @@ _TOLD_HOW = re.compile(
 )
 
 
+# "Please correct the grammar below: 1. ...", "Can you summarise these steps: ...": a list
+# handed to the assistant to work on, not how the user does something.
+_ASKS_FOR_WORK = re.compile(
+    r"(?:please|pls|kindly)\b|(?:can|could|would|will)\s+you\b|help\s+me\b"
+    r"|(?:correct|rewrite|rephrase|proofread|summari[sz]e|translate|paraphrase|edit)\s+"
+    r"(?:this|these|the|that|your|below|following)\b",
+    re.I,
+)
+
+
 def read_procedure(message: str) -> Procedure | None:
     """A how-to with at least three ordered steps, or None."""
     text = message.strip()
@@ -224,7 +234,7 @@ def read_procedure(message: str) -> Procedure | None:
     else:
         return None
     steps = _steps(body)
-    if len(steps) < 3 or not goal:
+    if len(steps) < 3 or not goal or _ASKS_FOR_WORK.match(goal):
         return None
     # "Cooked Ana's lentil dal recipe: ..." is how to cook it.
     verb, _, rest = goal.partition(" ")

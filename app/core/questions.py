@@ -81,6 +81,38 @@ _WHAT_HAPPENED = re.compile(
 )
 
 
+_ROLE = re.compile(r"^\s*[\w .'-]{1,30}:\s+")
+# "tell me", "give me": the writer as the one asked for, not as the one told of.
+# ... and "World War I", "Part I": a numeral, not the writer.
+_ASKED_FOR_ME = re.compile(
+    r"\b(?:tell|give|show|help|send|let|remind|teach|explain to|walk|provide)\s+me\b"
+    r"|\b(?:war|part|phase|chapter|act|season|type|level|class|stage|grade|book|volume)\s+I\b",
+    re.I,
+)
+_REQUEST_OPENER = re.compile(
+    r"^(?:please|can|could|would|will|how|what|why|which|who|where|when|is|are|do|does|tell|"
+    r"write|give|explain|list|summari[sz]e|translate|generate|create|make|correct|rewrite|"
+    r"describe|suggest|help|act|imagine|pretend|compare|provide|find|show|draft)\b",
+    re.I,
+)
+
+
+def about_the_user(question: str) -> bool:
+    """ "How many doctors did I visit?": asks about the user's own life."""
+    return bool(_FIRST_PERSON.search(question)) and not asks_the_assistant(question)
+
+
+def impersonal_request(text: str) -> bool:
+    """A message that asks for something and tells nothing of its writer ("Could you tell me
+    about the ships of the Grand Fleet?", "Please correct the grammar below: ..."): it may
+    share the question's words but cannot say what the user did or has. A note to self
+    ("dentist = Dr. Okafor") asks nothing, so is not one."""
+    body = _ROLE.sub("", text, count=1)
+    if _FIRST_PERSON.search(_ASKED_FOR_ME.sub("", body)):
+        return False
+    return "?" in body or bool(_REQUEST_OPENER.match(body))
+
+
 def asks_the_assistant(question: str) -> bool:
     """ "Which hotel did you recommend?": about what the assistant said, not about the user."""
     return bool(_TO_ASSISTANT.search(question))

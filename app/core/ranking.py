@@ -30,6 +30,10 @@ class RankingWeights:
     # An assistant's reply ranks below the user's own words (it often only echoes them),
     # unless the question asks what the assistant said.
     assistant: float = 0.6
+    # A request that tells nothing of its writer ("Could you tell me about the Grand
+    # Fleet's ships?") ranks below the user's own accounts when the question asks about the
+    # user's life: it can share the question's words ("different types") but not answer it.
+    impersonal_request: float = 0.5
 
 
 def reciprocal_rank_fusion(
@@ -56,6 +60,7 @@ class Candidate:
     # The time span the memory's own words name ("on the 10th of April", "last week"),
     # resolved against when it was said; None when they name none.
     names_time: TimeRange | None = None
+    impersonal_request: bool = False  # a user's request telling nothing of them
 
 
 def weighted_score(
@@ -63,10 +68,13 @@ def weighted_score(
     weights: RankingWeights,
     time_range: TimeRange | None,
     to_assistant: bool = False,
+    about_user: bool = False,
 ) -> float:
     score = candidate.relevance
     if candidate.from_assistant and not to_assistant:
         score *= weights.assistant
+    if candidate.impersonal_request and about_user:
+        score *= weights.impersonal_request
     score *= weights.retention_floor + (1.0 - weights.retention_floor) * candidate.retention
     score *= 1.0 + weights.importance_span * (candidate.importance - 0.5)
     if not candidate.current:

@@ -12,7 +12,7 @@ import numpy as np
 
 from app.core.errors import InputError
 from app.core.forgetting import ForgettingParams, memory_retention
-from app.core.questions import asks_the_assistant
+from app.core.questions import about_the_user, asks_the_assistant, impersonal_request
 from app.core.ranking import (
     Candidate,
     RankingWeights,
@@ -136,6 +136,7 @@ def search(
         if time_range is not None and options.time_in_text
         else {}
     )
+    about_user = about_the_user(query)
     candidates = [
         Candidate(
             m.id,
@@ -146,6 +147,7 @@ def search(
             m.event_time,
             m.from_assistant,
             named.get(m.id),
+            about_user and not m.from_assistant and impersonal_request(m.text),
         )
         for m in memories.values()
         if not m.archived and (options.kind is None or m.kind == options.kind)
@@ -153,7 +155,7 @@ def search(
     to_assistant = asks_the_assistant(query)
     through_graph = graph_weights(store, asked, list(fused)) if asked else {}
     scores = {
-        c.memory_id: weighted_score(c, options.weights, time_range, to_assistant)
+        c.memory_id: weighted_score(c, options.weights, time_range, to_assistant, about_user)
         * through_graph.get(c.memory_id, 1.0)
         for c in candidates
     }

@@ -322,3 +322,14 @@ def test_a_story_that_asks_for_tips_is_no_how_to() -> None:
         "and water. Do you have any tips on making a good simple syrup, or a brand?"
     )
     assert read_procedure(story) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please correct your grammar below:\n1. The fee is RM197\n2. Is it monthly\n3. Or yearly",
+        "Can you summarise these steps:\n1. open the form\n2. sign it\n3. post it",
+    ],
+)
+def test_a_list_handed_to_the_assistant_to_work_on_is_no_how_to(text: str) -> None:
+    assert read_procedure(text) is None

@@ -9,9 +9,11 @@ import pytest
 from app.core.answer_spans import best_sentence, short_span, statements
 from app.core.fact_words import ME
 from app.core.questions import (
+    about_the_user,
     analyse,
     coverage,
     enough,
+    impersonal_request,
     kind_asked,
     kind_members,
     match_fact,
@@ -277,3 +279,24 @@ def test_a_title_stays_with_its_name_and_births_and_businesses_are_named() -> No
 def test_how_something_works_asks_for_a_how_to() -> None:
     assert analyse("how do returns work at jb").procedure
     assert not analyse("Where do I work?").procedure
+
+
+@pytest.mark.parametrize(
+    ("message", "impersonal"),
+    [
+        ("user: Could you tell me about the types of ships in World War I?", True),
+        ("Please correct the grammar below: the fee is RM197", True),
+        ("How would you monetise a QR code that cannot be copied?", True),
+        ("user: I visited Dr. Patel about my sinuses. Any tips?", False),
+        ("note: new dentist = Dr. Okafor", False),  # a note to self tells, it asks nothing
+        ("Can you recommend hotels in Porto? My budget is 100 a night.", False),
+    ],
+)
+def test_a_request_that_tells_nothing_of_its_writer(message: str, impersonal: bool) -> None:
+    assert impersonal_request(message) is impersonal
+
+
+def test_a_question_about_the_users_own_life() -> None:
+    assert about_the_user("How many different doctors did I visit?")
+    assert not about_the_user("Which hotel did you recommend to me?")
+    assert not about_the_user("What did Caroline research?")

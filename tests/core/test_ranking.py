@@ -94,3 +94,11 @@ def test_a_chain_of_similarity_is_not_one_subject() -> None:
     times = {1: at(1), 2: at(2), 3: at(3)}
     order, _ = newest_first_among_similar([1, 2, 3], {1: 3, 2: 2, 3: 1}, times, similar)
     assert order == [2, 1, 3]
+
+
+def test_a_request_telling_nothing_of_the_user_ranks_below_when_asked_about_their_life() -> None:
+    request = Candidate(7, 1.0, 1.0, 0.5, True, at(10), impersonal_request=True)
+    account = Candidate(8, 1.0, 1.0, 0.5, True, at(10))
+    assert weighted_score(request, W, None, about_user=True) < weighted_score(account, W, None)
+    # Asked about something else ("What did Caroline research?"), a request is not weighed down.
+    assert weighted_score(request, W, None) == weighted_score(account, W, None)
