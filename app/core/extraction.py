@@ -187,8 +187,13 @@ _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-zà-ÿ]{2,}(?:\s+[A-Z][a-zà-�
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)?")
 
 
+_EED = frozenset(["bleed", "breed", "speed", "greed", "steed", "tweed", "creed"])
+
+
 def stem(word: str) -> str:
     """A crude English stem, enough to match "moved"/"moving"/"move" and "cats"/"cat"."""
+    if word in _EED:  # "bleed" is not "bl" + "eed"; "bleeding" stems to it
+        return word
     for suffix in ("ing", "ed", "es", "s", "e"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]

@@ -76,7 +76,7 @@ def home(r: MessageReader, s: str, o: int) -> None:
         r,
         s,
         o,
-        rf"\b(?:I|[Ww]e)\s+(?:now\s+|just\s+|finally\s+|still\s+)?{_LIVE}\s+(?:back\s+)?(?:in|to)\s+({r.name})",
+        rf"\b(?:I|[Ww]e)\s+(?:now\s+|just\s+|finally\s+|still\s+)?{_LIVE}\s+(?:back\s+|now\s+|officially\s+)*(?:in|to)\s+({r.name})",
         "home city",
     )
     for m in re.finditer(
@@ -86,6 +86,12 @@ def home(r: MessageReader, s: str, o: int) -> None:
         who = r.person(m[1], s, m.start())
         if who:
             r.add(who, "home city", m[2], s, o + m.start(2))
+        # "Katrin, Jan and Mila moved to Hamburg": each of them
+        listed = re.search(rf"((?:{r.name},\s+)*{r.name})\s+and\s+$", s[: m.start()])
+        if listed and who and who != "I":
+            for name in re.split(r",\s+", listed[1]):
+                if name.lower() not in _COMMON:
+                    r.add(name, "home city", m[2], s, o + m.start(2))
     for m in re.finditer(rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey|I)\s+grew\s+up\s+in\s+({r.name})", s):
         who = ME if m[1] == "I" else r.person(m[1], s, m.start())
         if who:
@@ -167,7 +173,7 @@ def work(r: MessageReader, s: str, o: int) -> None:
         rf"\bstarted\s+(?:working\s+)?(?:at|for|with)\s+{r.org}",
         rf"\bI(?:'m|’m|\s+am)\s+now\s+(?:with|at|working\s+for)\s+{r.org}",
         rf"\b(?:new\s+)?(?:job|position|role|offer|contract)\s+(?:at|with|from)\s+{r.org}",
-        rf"\b(?i:first)\s+(?:day|week)\s+(?:at|with)\s+{r.org}",
+        rf"\b(?i:first)\s+(?:day|week)\s+(?:(?:at|with)\s+)?{r.org}",
         rf"\bI\s+(?:just\s+|have\s+|'ve\s+)?(?:joined|started at|am joining|'m joining)\s+{r.org}",
     )
     for pattern in patterns:
@@ -186,6 +192,13 @@ def work(r: MessageReader, s: str, o: int) -> None:
             # a long sentence is not, so only the clause just before counts.
             clause = re.split(r"[–—()\-;:]", s[: m.start()])[-1]
             if re.search(r"\b(?:last day|left|quit|leaving)\b", clause, re.I):
+                continue
+            # "French course started at Alliance Française": a course, not a job
+            if re.search(
+                r"\b(?:course|class(?:es)?|lessons?|school|term|semester|training|programm?e?)\s+$",
+                s[: m.start()],
+                re.I,
+            ):
                 continue
             r.add(ME, "employer", m[1], s, o + m.start(1))
     for m in re.finditer(

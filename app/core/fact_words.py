@@ -197,12 +197,24 @@ def _namey(text: str, most: int) -> str:
     return " ".join(kept)
 
 
+_CALENDAR = frozenset(
+    """january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday""".split()  # noqa: SIM905
+)
+
+
 def names_in(sentence: str) -> list[str]:
     """Capitalised names in a sentence; its first word only when it does not look like an
-    ordinary word capitalised to start the sentence ("Starting", "The")."""
+    ordinary word capitalised to start the sentence ("Starting", "The"). A month or a day
+    ("due in October") names no one."""
     found = []
     for m in re.finditer(rf"\b({NAME})", sentence):
         name = m[1]
+        if name.lower() in _CALENDAR:
+            continue
+        title, _, rest = name.partition(" ")
+        if rest and title.lower() in PERSON_RELATIONS:  # "Sister Katrin called"
+            name = rest
         if m.start() == len(sentence) - len(sentence.lstrip()):
             first = name.split()[0].lower()
             if first in STOPWORDS or first.endswith(("ing", "ed", "ly")) or first in _OPENERS:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from app.core.fact_places import ORG, commute, home, learn, work
 from app.core.fact_words import (
     _BREED_RE,
+    _COMMON,
     _END,
     _MODIFIER,
     _PET_RE,
@@ -148,7 +149,13 @@ class MessageReader:
             here = self.offset + at
             named = [name for position, name in self.people if position < here]
             return named[-1] if named else None
-        before = [n for n in names_in(sentence[:at]) if n != "I"]
+        # "she lives in Freiburg with her husband Jan": a name after "in" is a place.
+        before = [
+            n
+            for n in names_in(sentence[:at])
+            if n != "I"
+            and not re.search(rf"\b(?:in|near|into|around)\s+{re.escape(n)}\b", sentence[:at])
+        ]
         # People already known (a cousin named earlier) before any capitalised word ("Kent").
         known = self.known_in(before)
         before = known or before
@@ -233,6 +240,24 @@ def _my_relation_name(r: MessageReader, s: str, o: int) -> None:
         who = r.person("he", s, m.start())
         if who and who != "I" and not re.search(r"(?:'s|’s)\s*$", s[: m.start()]):
             r.add(who, m[1], m[2], s, o + m.start(2))
+    # Notes: "team lead = Priya Raman", "new dentist = Dr. Okafor", "Aylin = my best friend"
+    for m in re.finditer(
+        rf"(?:^|[.:;!?]\s+|\b(?i:note|also)\s*:\s*)(?i:my\s+|our\s+)?(?:[a-z]+\s+)?(?i:({_REL_RE}))\s*=\s*((?:(?:Dr|Mrs|Mr|Ms|Prof)\.?\s+)?{r.name})",
+        s,
+    ):
+        r.add(ME, m[1], m[2], s, o + m.start(2))
+    for m in re.finditer(rf"\b({r.name})\s*=\s*(?i:my|our)\s+{_MODIFIER}(?i:({_REL_RE}))\b", s):
+        r.add(ME, m[2], m[1], s, o + m.start(1))
+    # "also: cat is Knödel", "Dog is Biscuit": a note that names one
+    for m in re.finditer(rf"(?:^\s*|\b(?i:note|also)\s*:\s*)((?i:{_REL_RE}))\s+is\s+({r.name})", s):
+        if m[2].lower() not in _COMMON:
+            r.add(ME, m[1].lower(), m[2], s, o + m.start(2))
+    # "Sister Katrin called": a relation said as a title, at the start of a sentence.
+    for m in re.finditer(
+        rf"^\s*(?i:(?:big|little|older|younger)\s+)?((?i:{_REL_RE}))\s+({r.name})", s
+    ):
+        if m[1][0].isupper() or not r.lowercase:
+            r.add(ME, m[1].lower(), m[2], s, o + m.start(2))
     # "Inês and her partner Rui", "Tom's wife Ana"
     for m in re.finditer(
         rf"\b({r.possessor})(?:\s+and|'s|’s)\s+(?:his|her|their)?\s*(?i:({_REL_RE}))\s+({r.name})",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 _STEP_SPLIT = re.compile(
     r"\s*(?:\n\s*(?:\d{1,2}[.)]|[-*•])\s*|(?<!\d)\b\d{1,2}[.)]\s+|,?\s*\band then\b\s*"
     r"|,?\s*\bthen\b\s*|,?\s*\b(?:and )?finally\b,?\s*|,?\s*\bafter that\b,?\s*|;\s*"
-    r"|,\s*(?:and\s+)?)",
+    r"|,\s*(?:and\s+)?|\s*(?:→|->|=>)\s*)",
     re.I,
 )
 
@@ -68,9 +68,17 @@ _FILLER = re.compile(
 )
 
 
+_NAMES_HOW_TO = re.compile(r"\b(?:routine|recipe|checklist)\b", re.I)
+
+
 def _goal(raw: str) -> str:
     goal = raw.strip().rstrip(":,")
-    goal = re.sub(r"\([^)]*\)", " ", goal)  # "IPA recipe (5 gal batch)"
+    # "IPA recipe (5 gal batch)" is the recipe; "Sourdough (my weekend routine)" the routine.
+    goal = re.sub(
+        r"\(([^)]*)\)",
+        lambda m: f" {m[1]} " if _NAMES_HOW_TO.search(m[1]) else " ",
+        goal,
+    )
     # "I want the recipe saved", "so I have it in one place": why it is written down
     goal = _FILLER.sub(" ", goal).strip(" ,.;:")
     # the heading's last sentence that says more than "Writing it down"
@@ -129,12 +137,52 @@ def _steps(body: str) -> list[str]:
 
 
 _EMBEDDED = re.compile(
-    r"(?P<what>[^.!?\n:]{0,80}?\b(?:recipe|checklist|routine|steps|process|method|instructions|"
-    r"drill|procedure)\b[^.!?\n:]{0,60}?|[^.!?\n:]{0,60}?\b(?:the\s+way\s+I\s+do\s+it|"
+    r"(?P<what>\b[^.!?\n:]{0,80}?\b(?:recipe|checklist|routine|steps|process|method|instructions|"
+    r"drill|procedure)\b[^.!?\n:]{0,60}?|\b[^.!?\n:]{0,60}?\b(?:the\s+way\s+I\s+do\s+it|"
     r"here'?s\s+how|writing\s+it\s+down[^.!?\n:]{0,40}?))\s*(?::|–|—|\s-\s)\s*"
-    r"|(?P<works>[^.!?\n:]{0,60}?\b(?:what\s+works\s+for\s+me\s+is|what\s+I\s+do\s+is))\s*",
+    # "How we do it: ...", "what I did, so I remember for Mateo's cousin: first ..."
+    r"|(?P<works>\b[^.!?\n:]{0,60}?\b(?:what\s+works\s+for\s+me\s+is|what\s+I\s+do\s+is|"
+    r"how\s+(?:I|we)\s+do\s+it|what\s+(?:I|we)\s+did))(?:[^.!?\n:]{0,60}:)?\s*",
     re.I,
 )
+# "note to self for when the heating plays up, bleeding the radiators: heating off ...",
+# "made mum's lentil soup, writing it down properly because ..., two onions ...": a word that
+# a how-to is being kept, before or after what it is how to do.
+_KEPT = re.compile(
+    r"\b(?:(?:writing|jotting|noting|putting)\s+(?:it|this|them|the\s+\w+)\s+down|"
+    r"(?:note|reminder)\s+to\s+(?:self|myself)|for\s+next\s+time|so\s+I\s+(?:don't|do\s+not|"
+    r"never)\s+(?:lose\s+track|forget))\b[^,.:;!?\n]*[,.:;]?\s*",
+    re.I,
+)
+# "Today I waxed them for the first time: clean the base ..., then ...": told once, in order.
+_DID_THIS = re.compile(
+    r"(?:^|(?<=[.!?])\s+)(?P<lead>(?:(?:today|yesterday|this\s+morning|last\s+\w+),?\s+)?"
+    r"I\s+[a-z]+ed\b[^.!?:\n]{0,60}?)\s*:\s+",
+    re.I,
+)
+
+
+def _kept_how_to(text: str) -> tuple[str, str] | None:
+    """(goal, body) of a how-to marked as kept for later, told in one run of commas."""
+    kept = _KEPT.search(text)
+    if kept is None:
+        return None
+    before = re.split(r"(?<=[.!?])\s+", text[: kept.start()].strip())[-1].strip(" ,;")
+    after = text[kept.end() :]
+    if before:
+        # "doing the change of address stuff, writing down the order so I don't lose track,
+        # Nationwide first ...": what comes before names it; the reason for keeping it goes.
+        body = re.sub(r"^(?:properly\s+)?(?:because|so|as|since|bc)\b[^,]*,\s*", "", after)
+        return before, body
+    # "reminder to self ..., chitting the seed potatoes: egg boxes, eyes up, ..."
+    named = re.match(r"(?P<goal>[^.!?:\n]{3,80}?):\s+", after)
+    return (named["goal"], after[named.end() :]) if named else None
+
+
+def _one_run(body: str) -> str:
+    """A how-to told in a run of commas ends with its sentence ("... scrape, brush. Mateo
+    made soup"): "ca. 60 cm" does not end it, a capital after a stop does."""
+    return re.split(r"(?<=[.!?])\s+(?=[A-Z])", body, maxsplit=1)[0]
 
 
 _INLINE_MARK = re.compile(r"(?:^|\s)\d{1,2}\)\s+")
@@ -158,9 +206,24 @@ _ASKS_FOR_WORK = re.compile(
 )
 
 
+def _plain_list(text: str) -> str:
+    """Lists in the shapes the rules read: a markdown heading without its "#", "- [ ] item"
+    as "- item", and "1 sit quietly" lines (numbers without a stop) as "1. sit quietly"."""
+    text = re.sub(r"(?m)^\s*#{1,6}\s+", "", text)
+    text = re.sub(r"(?m)^(\s*[-*•])\s*\[[ xX✓✔]?\]\s*", r"\1 ", text)
+    bare = re.compile(r"(?m)^(\s*\d{1,2})\s+(?=[A-Za-z])")
+    if len(bare.findall(text)) >= 3:
+        text = bare.sub(r"\1. ", text)
+    return text
+
+
 def read_procedure(message: str) -> Procedure | None:
     """A how-to with at least three ordered steps, or None."""
-    text = message.strip()
+    found = _read_procedure(_plain_list(message.strip()))
+    return Procedure(found.goal, found.steps, message.strip()) if found else None
+
+
+def _read_procedure(text: str) -> Procedure | None:
     head = _HOWTO.match(text)
     numbered = re.search(r"\n\s*(?:\d{1,2}[.)]|[-*•])\s", text)
     worded = len(_WORD_STEPS.findall(text)) >= 3
@@ -182,6 +245,12 @@ def read_procedure(message: str) -> Procedure | None:
             if heading.count(":") == 1 and heading.rstrip().endswith(":")
             else " ".join(re.sub(r"[:–—-]", " ", heading).split()[:24])
         )
+        said_first = re.split(r"(?<=[.!?])\s+", first.strip())
+        bare = re.match(r"(?:the\s+)?(?:checklist|steps|list|instructions)\b", said_first[-1], re.I)
+        if len(said_first) > 1 and bare and len(goal.split()) <= 5:
+            # "Work permit expires 30 June!! must renew before. Checklist from IRCC site:":
+            # the sentences before a bare "Checklist" say what it is for.
+            goal = f"{goal} {' '.join(said_first[:-1])}"
     elif numbered and len(re.findall(r"\n\s*(?:\d{1,2}[.)]|[-*•])\s", text)) >= 3:
         # "writing down the pill thing for pistache bc idris never remembers. she gets ...
         # \n1) hide the pill ...": the heading's first sentence names it
@@ -203,6 +272,16 @@ def read_procedure(message: str) -> Procedure | None:
         # "I want to write down how I sharpen my chisels so ... First I ..., Then ...";
         # "Yesterday I smoked my first brisket. For next time: I trimmed ..., used ..."
         goal, body = _goal(told["goal"] or told["done"]), text[told.end() :]
+    elif (kept := _kept_how_to(text)) and (
+        re.search(r"\bthen\b", _one_run(kept[1]), re.I) or _one_run(kept[1]).count(",") >= 3
+    ):
+        goal, body = _goal(kept[0]), _one_run(kept[1])
+    elif (did := _DID_THIS.search(text)) and re.search(r"\bthen\b", _one_run(text[did.end() :])):
+        # "Mateo gave me classic skis. Today I waxed them for the first time: ...": what was
+        # done, and the sentence before it, which says what "them" is.
+        earlier = re.split(r"(?<=[.!?])\s+", text[: did.start()].strip())[-1]
+        goal = f"{_goal(did['lead'])} {earlier}".strip()
+        body = _one_run(text[did.end() :])
     elif worded:
         marker = _WORD_STEPS.search(text)
         assert marker is not None

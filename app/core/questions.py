@@ -72,6 +72,9 @@ _TO_ASSISTANT = re.compile(
 )
 _PROCEDURE = re.compile(
     r"\bhow\s+(?:do|did|should|can|would)\s+(?:i|we)\b|\bhow\s+to\b|\b(?:routine|steps|process|procedure|recipe|method|checklist|workflow)\b"
+    # "remind me how I wax the chain", "what do I need for the permit renewal", "what order"
+    r"|\bhow\s+(?:i|we)\s+(?!am\b|was\b|feel|felt)[a-z]+\b|\bwhat\s+do\s+(?:i|we)\s+need\s+(?:for|to)\b"
+    r"|\b(?:what|which)\s+order\b"
     r"|\bhow\s+(?:do|does)\s+(?:[\w'-]+\s+){1,3}work\b",  # "how do returns work at jb"
     re.I,
 )
@@ -332,6 +335,11 @@ def analyse(question: str, user_names: Iterable[str] = ()) -> Question:
     )
     if tail and len(tail[1].split()) >= 4:
         asking = tail[1]
+        said = {term(w) for w in keywords(fold(asking)) if w not in GENERIC}
+        if _PROCEDURE.search(asking) and not said - _HOW_TO_WORDS:
+            # "Mateo wants to port his number to Fizz, what are the steps?": the preamble
+            # says what the steps are for.
+            asking = question
     # "our previous conversation about X" points at the chat, not at what is asked.
     asking = re.sub(
         r"\b(?:our|the|my|a|that)\s+(?:previous|last|earlier|past)\s+(?:conversation|chat|discussion)s?\b",
@@ -568,6 +576,14 @@ def match_fact(
             and (f.attribute not in _RELATIONS or f.attribute in cued_now
                  or _says_my(question.text, f.attribute or "", user_names))
         ]  # fmt: skip
+        # "In which city lives my sister?" with no sister named: about her, so none of the
+        # user's own facts answers; only the relation itself ("Who is my sister?") may.
+        relatives = {
+            canonical_attribute(m[1])
+            for m in re.finditer(r"\b(?:my|our)\s+([\w-]+)", question.text, re.I)
+        } & _RELATIONS
+        if relatives:
+            candidates = [f for f in candidates if f.attribute in relatives]
     else:
         return None
     cued = {a for _, a in _ATTRIBUTE_CUES if "§" + a in asked}
@@ -624,7 +640,12 @@ def match_procedure(question: Question, procedures: Sequence[Memory]) -> Memory 
             # "centering finally clicked: 1. wedge the clay ... 3. wheel fast": the goal
             # names one of the words and its steps all the others.
             steps = terms(memory.text)
-            if all(w in goal or w in steps for w in question.focus):
+            found = sum(1 for w in question.focus if w in goal or w in steps)
+            # "How do I bake my sourdough bread?" / "Sourdough (my weekend routine): ... bread
+            # flour ... dutch oven": of three or more words, the steps may lack one.
+            # One word ("How do I get to work?") is too little to find a how-to by its steps.
+            every = len(question.focus) >= 2 and found == len(question.focus)
+            if every or (len(question.focus) >= 3 and found >= len(question.focus) - 1):
                 share, precise = 0.66, True
                 key = (share, precision, memory.id)
         if share >= 0.66 and precise and (best is None or key > best):

@@ -246,6 +246,24 @@ def test_names_given_later_in_asides_and_after_a_joining_word() -> None:
         ("Yesterday I smoked my first whole brisket for our party. For next time: I trimmed the "
          "fat cap, used a rub of salt and pepper, put it on at 225, and pulled it at 203.",
          "smoke your first whole brisket for our party", "trimmed the fat cap"),
+        ("## Sourdough (my weekend routine)\n- Fri 22:00 feed the starter\n- Sat 9:00 mix the "
+         "dough\n- shape, into banneton, fridge overnight", "Sourdough your weekend routine",
+         "Fri 22:00 feed the starter"),
+        ("Work permit expires 30 June!! Checklist from IRCC site:\n- [ ] passport scan\n- [ ] "
+         "form IMM 5409\n- [ ] digital photo", "Checklist from IRCC site Work permit expires "
+         "30 June!!", "passport scan"),
+        ("chain I wax now instead of oil, steps: chain off with the quick link → shake in "
+         "mineral spirits → melt the wax → pedal backwards",
+         "chain I wax now instead of oil, steps", "chain off with the quick link"),
+        ("note to self for when the heating plays up, bleeding the radiators: heating off "
+         "first, start downstairs, key is in the drawer, then check the boiler pressure",
+         "bleeding the radiators", "heating off first"),
+        ("made mum's lentil soup, writing it down properly because nadia keeps asking, two "
+         "onions fried in olive oil, then a mug of red lentils, simmer, then lemon at the end",
+         "make mum's lentil soup", "two onions fried in olive oil"),
+        ("she wants home readings for a week, putting the instructions here\n1 sit quietly "
+         "for five minutes\n2 take two readings\n3 write both down", "she wants home "
+         "readings for a week", "sit quietly for five minutes"),
     ],
 )  # fmt: skip
 def test_how_tos_told_in_other_shapes(message: str, goal: str, first_step: str) -> None:
@@ -333,3 +351,30 @@ def test_a_story_that_asks_for_tips_is_no_how_to() -> None:
 )
 def test_a_list_handed_to_the_assistant_to_work_on_is_no_how_to(text: str) -> None:
     assert read_procedure(text) is None
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("team lead = Priya Raman. also: cat is Knödel, grey British Shorthair",
+         {(ME, "manager", "Priya Raman"), (ME, "cat", "Knödel")}),
+        ("note: new dentist = Dr. Okafor (Roncesvalles Ave).", {(ME, "dentist", "Dr. Okafor")}),
+        ("Aylin = my best friend since uni.", {(ME, "friend", "Aylin")}),
+        # A month names no one, and a name after "in" is a place: "she" is Katrin.
+        ("Sister Katrin called, she is pregnant!!! due in October. she lives in Freiburg with "
+         "her husband Jan.", {(ME, "sister", "Katrin"), ("Katrin", "husband", "Jan"),
+                              ("Katrin", "home city", "Freiburg")}),
+        ("Katrin, Jan and Mila moved to Hamburg last weekend.",
+         {(n, "home city", "Hamburg") for n in ("Katrin", "Jan", "Mila")}),
+        ("Moving day. done. never again. we live now officially in Roncesvalles.",
+         {(ME, "home city", "Roncesvalles")}),
+        ("first day Ferncliff. laptop is a Mac.", {(ME, "employer", "Ferncliff")}),
+        ("French course started at Alliance Française, level A2.", set()),  # not a job
+    ],
+)  # fmt: skip
+def test_notes_titles_and_lists_name_people_and_places(
+    message: str, expected: set[tuple[str, str, str]]
+) -> None:
+    assert said(message) >= expected
+    if not expected:
+        assert not {f for f in said(message) if f[1] == "employer"}

@@ -90,6 +90,7 @@ def test_a_question_finds_the_fact_that_answers_it(question: str, value: str) ->
         "What is my blood type?",
         "When is Jonas's birthday?",
         "Where does Jonas live?",
+        "Where does my brother live?",  # not the user's own city: no brother is named
     ],
 )
 def test_a_question_no_fact_answers_finds_none(question: str) -> None:
