@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from app.core.fact_words import PERSON_RELATIONS, PETS, canonical_attribute
+from app.core.fact_words import PERSON_RELATIONS, PETS, canonical_attribute, lower_case_style
 from app.core.questions import Question, term, terms
 
 RELATION_WORDS = frozenset(w for r in (*PERSON_RELATIONS, *PETS) for w in r.split()[-1:])
@@ -158,6 +158,30 @@ def names_asked(q: Question) -> list[set[str]]:
 def misses_a_name(q: Question, text: str) -> bool:
     said_terms = terms(text)
     return any(not name & said_terms for name in names_asked(q))
+
+
+_ASKS_NAME = re.compile(
+    r"\b(?:what(?:'s|\s+is|\s+was)\s+(?:the\s+)?name|name\s+of"
+    r"|what(?:'s|\s+is|\s+was)\s+[\w' ]+?\s+called)\b",
+    re.I,
+)
+
+
+def names_no_one_new(q: Question, sentence: str, message: str) -> bool:
+    """ "What's the name of Knödel's vet?" is not answered by "Knödel vet check: thyroid
+    better": asked for a name, the sentence gives none the question does not already
+    hold. Only where the writer capitalises names at all."""
+    if not _ASKS_NAME.search(q.text) or lower_case_style(message):
+        return False
+    asked = terms(q.text)
+    words = list(re.finditer(r"[^\W\d_][\w'’-]*", sentence))
+    for i, w in enumerate(words):
+        word = w.group()
+        if i == 0 or not word[:1].isupper() or word in {"I", "I'm", "I've", "I'll"}:
+            continue
+        if term(word) not in asked:
+            return False
+    return True
 
 
 _KIND_OF_ANSWER = re.compile(

@@ -370,6 +370,14 @@ def _my_x_is(r: MessageReader, s: str, o: int) -> None:
         )
         if breed:
             r.add(m[1], "breed", breed[1], s, o + m.start(2) + breed.start(1))
+    # "also: cat is Knödel, grey British Shorthair, 6 years": the breed said after the name
+    for m in re.finditer(
+        rf"\b(?i:my|our|the)?\s*(?i:{_PET_RE})\s+(?:is\s+|called\s+|named\s+)?({r.name}),\s+"
+        rf"(?:a\s+)?(?:[a-z]+\s+){{0,2}}?((?:(?i:british|american|exotic|scottish|norwegian|german|"
+        rf"golden|border|cocker|springer|jack)\s+)?(?i:{_BREED_RE}))\b",
+        s,
+    ):
+        r.add(m[1], "breed", m[2], s, o + m.start(2))
     # "her name is Pixel" after "we adopted a cat": the pet's name
     pet = re.search(rf"\b({_PET_RE})\b", s, re.I) or re.search(rf"\b({_PET_RE})\b", r.message, re.I)
     for m in re.finditer(rf"\b(?i:her|his|its|their)\s+name\s+is\s+({r.name})", s):
@@ -411,12 +419,14 @@ def _new_go_to(r: MessageReader, s: str, o: int) -> None:
 def _changed_my_x(r: MessageReader, s: str, o: int) -> None:
     # "I upped my weekly running goal to 30 km", "changed my number to ..."
     for m in re.finditer(
-        r"\b(?:upped|raised|increased|changed|lowered|reduced|bumped|set|updated|cut|moved)\s+my\s+"
-        r"((?:[a-zà-ÿ]+\s+){0,2}[a-zà-ÿ]+)\s+(?:up\s+|down\s+)?to\s+(.+?)" + _END,
+        r"\b(?:upped|raised|increased|changed|lowered|reduced|bumped|set|updated|cut|moved|switched)\s+my\s+"
+        # "moved my mobile from Vodafone to giffgaff": the mobile, whatever it was before
+        r"((?:[a-zà-ÿ]+\s+){0,2}?[a-zà-ÿ]+)\s+(?:up\s+|down\s+)?(?:from\s+(?:[\w'&-]+\s+){1,3}?)?to\s+(.+?)"
+        + _END,
         s,
         re.I,
     ):
-        r.add(ME, m[1], m[2], s, o + m.start(2))
+        r.add(ME, "mobile network" if m[1].lower() == "mobile" else m[1], m[2], s, o + m.start(2))
     # "got a new phone, an iPhone 15", "bought a new bike: a Brompton"
     for m in re.finditer(
         r"\b(?:got|bought|have|picked up|ordered)\s+(?:a|my)\s+new\s+([a-z]+(?:\s[a-z]+)?)\s*[,:\-–]\s*"
@@ -425,6 +435,36 @@ def _changed_my_x(r: MessageReader, s: str, o: int) -> None:
         re.I,
     ):
         r.add(ME, m[1], m[2], s, o + m.start(2))
+
+
+_SERVICES = (
+    r"broadband|internet|wifi|energy|gas|electricity|mobile|phone|bank|insurance|mortgage|pension"
+)
+
+
+def _provider(r: MessageReader, s: str, o: int) -> None:
+    """Who provides a service: "we've gone with Airband for the broadband", "Phone: we are
+    with Freedom Mobile", "phone switch done: we are now at Fizz"."""
+    for m in re.finditer(
+        rf"\b(?:gone|going|went|signed\s+up|switched|moved)\s+(?:with|to)\s+({r.name})\s+for\s+"
+        rf"(?:the\s+|our\s+|my\s+)?({_SERVICES})\b",
+        s,
+        re.I,
+    ):
+        r.add(ME, _service(m[2]), m[1], s, o + m.start(1))
+    for m in re.finditer(
+        rf"\b({_SERVICES})\b[^.!?]{{0,25}}?:\s*(?:we|I)(?:'re|'m|\s+are|\s+am)\s+(?:now\s+)?"
+        rf"(?:with|at|on)\s+({r.name})",
+        s,
+        re.I,
+    ):
+        r.add(ME, _service(m[1]), m[2], s, o + m.start(2))
+
+
+def _service(word: str) -> str:
+    """The provider's attribute: a mobile's network is not the phone itself ("Pixel 8")."""
+    word = word.lower()
+    return "mobile network" if word in {"mobile", "phone"} else canonical_attribute(word)
 
 
 # A lower-case name does not run on over a joining word: "my boyfriend idris and our cat
@@ -480,6 +520,48 @@ def _personal(r: MessageReader, s: str, o: int) -> None:
         r.add(ME, attribute, m[2], s, o + m.start(2))
 
 
+_DOSE = r"(?:\s+\d+(?:\.\d+)?\s*(?:mg|mcg|µg|ml|g)\b)?"
+
+
+def _care(r: MessageReader, s: str, o: int) -> None:
+    """Medication and the doctor: "he's put me on losartan 50mg instead", "I'm now on
+    sertraline 50mg", "registered at the new surgery ... saw Dr Okonkwo"."""
+    for m in re.finditer(
+        rf"\b(?:put|switched|moved|started|changed)\s+me\s+(?:on(?:to)?|over\s+onto)\s+"
+        rf"(?:the\s+)?([a-z][a-z-]{{3,}}{_DOSE})",
+        s,
+        re.I,
+    ):
+        # "bram put me on early shifts": only where the message is about medicine
+        medical = re.search(
+            r"\b(?:mg|tablets?|pills?|dose|prescri\w*|GP|Dr|doctor|meds|medication|blood)\b",
+            s,
+            re.I,
+        )
+        if medical and m[1].split()[0].lower() not in _COMMON:
+            r.add(ME, "medication", m[1], s, o + m.start(1))
+    for m in re.finditer(
+        r"\bI(?:'m|’m|\s+am)\s+(?:now\s+)?on\s+([a-z][a-z-]{3,}\s*\d+(?:\.\d+)?\s*mg)\b", s, re.I
+    ):
+        r.add(ME, "medication", m[1], s, o + m.start(1))
+    if re.search(r"\bnew\s+(?:GP|surgery|practice|doctor|doctor's)\b", s, re.I):
+        for m in re.finditer(r"\b(?:saw|seen|see|with|is)\s+((?:Dr|Doctor)\.?\s+[A-Z][\w'-]+)", s):
+            r.add(ME, "gp", m[1], s, o + m.start(1))
+
+
+def _member(r: MessageReader, s: str, o: int) -> None:
+    """A club the user belongs to: "first rehearsal with the Ludlow Community Choir",
+    "joined the Hillside Running Club"."""
+    for m in re.finditer(
+        rf"\b(?i:joined|first\s+(?:rehearsal|practice|session|meeting|game|match)\s+(?:with|at)|"
+        rf"signed\s+up\s+(?:to|with|for)|member\s+of|(?:I|we)\s+sing\s+(?:in|with))\s+"
+        rf"(?:the\s+)?({r.name}\s+(?i:(choir|club|society|band|orchestra|team|group|league|crew)))\b",
+        s,
+    ):
+        if m[1].split()[0].lower() not in _COMMON:  # "joined a new band"
+            r.add(ME, m[2].lower(), m[1], s, o + m.start(1))
+
+
 _PERSON_SLOTS = frozenset(PERSON_RELATIONS) | {"manager", "partner", "mum", "dad", "flatmate"}
 NAME_SLOTS = _PERSON_SLOTS | frozenset(PETS) | {"home city", "employer", "grew up in"}
 
@@ -489,6 +571,9 @@ _RULES = (
     _my_x_is,
     _changed_my_x,
     _new_go_to,
+    _provider,
+    _care,
+    _member,
     home,
     work,
     commute,

@@ -79,7 +79,7 @@ _PROCEDURE = re.compile(
     re.I,
 )
 _WHAT_HAPPENED = re.compile(
-    r"\bwhat\s+(?:did\s+(?:i|we)\s+(?:do|get up to)|happened|was\s+(?:i|we)\s+doing|went\s+on)\b|\bwhere\s+(?:was|were|did)\s+(?:i|we)\b|\bwho\s+did\s+(?:i|we)\s+(?:see|meet)\b",
+    r"\bwhat\s+(?:did\s+(?:i|we)\s+(?:do|get up to)|happened|was\s+(?:i|we)\s+(?:doing|up\s+to)|went\s+on)\b|\bwhere\s+(?:was|were|did)\s+(?:i|we)\b|\bwho\s+did\s+(?:i|we)\s+(?:see|meet)\b",
     re.I,
 )
 
@@ -405,6 +405,11 @@ _ATTRIBUTE_CUES = (
         "commute",
     ),
     (r"\ballerg", "allergy"),
+    (
+        r"\b(?:medication|medicine|meds|tablets?|pills?|prescribed|dose|taking\s+for)\b",
+        "medication",
+    ),
+    (r"\b(?:GP|family doctor)\b", "gp"),
     (r"\bdiet|\bcan'?t eat\b|\bdon'?t eat\b|\bintoleran", "diet"),
     (r"\boriginally from\b|\bwhere\s+(?:is|was|are)\s+[\w ]+\s+from\b", "grew up in"),
     (r"\bgr[eo]w(?:n)? up\b|\braised\b", "grew up in"),
@@ -412,14 +417,25 @@ _ATTRIBUTE_CUES = (
     (r"\bboss\b", "manager"),
     (r"\b(?:am|are|is)\s+\w+\s+(?:dating|seeing)\b|\bgoing\s+out\s+with\b", "partner"),
     (r"\bvegetarian\b|\bvegan\b", "diet"),
+    # "which mobile provider", "which network is my mobile on": the network, not the phone
+    (
+        r"\b(?:mobile|phone|cell)\b[^?]*\b(?:provider|network|carrier|operator)\b"
+        r"|\b(?:provider|network|carrier|operator)\b[^?]*\b(?:mobile|phone|cell)\b",
+        "mobile network",
+    ),
 )
 
 
 CUED_ATTRIBUTES = frozenset(a for _, a in _ATTRIBUTE_CUES)
 # Words that name what is asked about a subject: a memory lacking one cannot answer, however
 # close in meaning ("When is Naomi's birthday?" / "Naomi and I are a thing").
+# Not the words for what people take, their doctor or their network: "he's on Semintra"
+# answers "What medication is Crumpet on?" without saying "medication".
+_SAID_OTHERWISE = frozenset({"medication", "gp", "mobile network"})
 ATTRIBUTE_WORDS = frozenset(
-    t for a in (*CUED_ATTRIBUTES, *PERSON_RELATIONS, *PETS) for t in terms(a)
+    t
+    for a in (*(c for c in CUED_ATTRIBUTES if c not in _SAID_OTHERWISE), *PERSON_RELATIONS, *PETS)
+    for t in terms(a)
 ) | frozenset(terms("birthday born work live move"))
 
 
@@ -594,6 +610,7 @@ def match_fact(
         and (not cued or f.attribute in cued or f.attribute not in CUED_ATTRIBUTES)
         and not _name_in(question.text, f.value or "")  # "which neighbourhood of Denver"
         and _answers_the_kind(question, f.attribute or "")
+        and not _asks_another_thing(question.text, f.attribute or "")
     ]  # fmt: skip
     if not about:
         return None
@@ -604,6 +621,47 @@ def match_fact(
     best = max(strength(f) for f in about)
     about = [f for f in about if strength(f) == best]
     return max(about, key=lambda m: (m.valid_from or m.observed_at, m.id))
+
+
+_HEAD = re.compile(
+    r"^\s*(?:what|which)\s+(?:kind\s+of\s+|sort\s+of\s+|type\s+of\s+)?([a-z]+)\b", re.I
+)
+_AUXILIARY = frozenset(
+    [
+        "is",
+        "are",
+        "was",
+        "were",
+        "am",
+        "do",
+        "does",
+        "did",
+        "have",
+        "has",
+        "had",
+        "will",
+        "would",
+        "can",
+        "should",
+        "s",
+    ]
+)
+
+
+def _asks_another_thing(question: str, attribute: str) -> bool:
+    """ "What part do I sing in the choir?" asks for a part: the choir is only where, so
+    the fact naming the choir does not answer it."""
+    head = _HEAD.match(question)
+    if head is None or head[1].lower() in _AUXILIARY or term(head[1]) in terms(attribute):
+        return False
+    named = "|".join(re.escape(w) for w in attribute.split())
+    return bool(
+        re.search(
+            rf"\b(?:in|at|on|for|with|from|of)\s+(?:the\s+|my\s+|our\s+)?(?:{named})\b",
+            question,
+            re.I,
+        )
+    )
 
 
 _HOW_TO_WORDS = frozenset(

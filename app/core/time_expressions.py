@@ -295,6 +295,13 @@ def when_it_happened(sentence: str, said_at: datetime) -> str | None:
     if said_at.tzinfo is None:
         raise ValueError("said_at must be timezone-aware")
     said_at = said_at.astimezone(UTC)
+    # "we plan 12-16 Feb": from the first day to the last, not the last alone
+    ranged = re.search(r"\b(\d{1,2})\s*[-–]\s*(\d{1,2})\s+([a-z]+)\b", sentence, re.I)
+    if ranged and ranged[3].lower() in _MONTHS:
+        first = when_it_happened(sentence.replace(ranged[0], f"{ranged[1]} {ranged[3]}"), said_at)
+        last = when_it_happened(sentence.replace(ranged[0], f"{ranged[2]} {ranged[3]}"), said_at)
+        if first and last and first != last:
+            return f"{first} to {last}"
     text = " ".join(re.sub(r"[^\w\s,]", " ", sentence.lower()).split())
     said = _day_name(said_at)
     for pattern, phrase in (

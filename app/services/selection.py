@@ -14,6 +14,7 @@ from app.core.answer_checks import (
     AMOUNT,
     kind_words,
     misses_a_name,
+    names_no_one_new,
     someone_elses,
     tells_the_deed_asked,
 )
@@ -302,6 +303,8 @@ def _best_sentence_hit(
         # Leith walk").
         if misses_a_name(q, told + " " + contexts.get(h.memory.id, "")):
             continue
+        if names_no_one_new(q, best_sentence(q, told), said(h)):
+            continue
         text_share = coverage(q, close_together(q, told))
         whole = said(h)
         if told != whole and _gives_the_amount_asked(q, told):
@@ -519,6 +522,8 @@ _TEMPLATES = {
     "job": "{who} work{s} as {article} {value}.",
     "commute": "{whose} way to work: {value}.",
     "allergy": "{who} {are} allergic to {value}.",
+    "gp": "{whose} GP is {value}.",
+    "medication": "{who} take{s} {value}.",
     "grew up in": "{who} grew up in {value}.",
     "birthday": "{whose} birthday is on {value}.",
     "diet": "{who} {are} {value}.",
@@ -530,7 +535,7 @@ def fact_sentence(memory: Memory) -> str:
     return describe_fact(memory.subject, memory.attribute or "", memory.value or "")
 
 
-_PAST = {"live": "lived", "work": "worked", "are": "were", "is": "was"}
+_PAST = {"live": "lived", "work": "worked", "take": "took", "are": "were", "is": "was"}
 
 
 def describe_fact(subject: str | None, attribute: str, value: str, past: bool = False) -> str:
@@ -538,7 +543,7 @@ def describe_fact(subject: str | None, attribute: str, value: str, past: bool = 
     if past:
         present = describe_fact(subject, attribute, value)
         return re.sub(
-            r"\b(lives|live|works|work|are|is)\b",
+            r"\b(lives|live|works|work|takes|take|are|is)\b",
             lambda m: _PAST[m[1].removesuffix("s") if m[1] != "is" else "is"],
             present,
             count=1,

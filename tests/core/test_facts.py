@@ -360,6 +360,8 @@ def test_a_list_handed_to_the_assistant_to_work_on_is_no_how_to(text: str) -> No
          {(ME, "manager", "Priya Raman"), (ME, "cat", "Knödel")}),
         ("note: new dentist = Dr. Okafor (Roncesvalles Ave).", {(ME, "dentist", "Dr. Okafor")}),
         ("Aylin = my best friend since uni.", {(ME, "friend", "Aylin")}),
+        ("also: cat is Knödel, grey British Shorthair, 6 years",
+         {(ME, "cat", "Knödel"), ("Knödel", "breed", "British Shorthair")}),
         # A month names no one, and a name after "in" is a place: "she" is Katrin.
         ("Sister Katrin called, she is pregnant!!! due in October. she lives in Freiburg with "
          "her husband Jan.", {(ME, "sister", "Katrin"), ("Katrin", "husband", "Jan"),
@@ -378,3 +380,24 @@ def test_notes_titles_and_lists_name_people_and_places(
     assert said(message) >= expected
     if not expected:
         assert not {f for f in said(message) if f[1] == "employer"}
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("so we've gone with Airband for the broadband, and I moved my mobile from Vodafone "
+         "to giffgaff", {(ME, "broadband", "Airband"), (ME, "mobile network", "giffgaff")}),
+        ("Phone: we are with Freedom Mobile, 45$/month.",
+         {(ME, "mobile network", "Freedom Mobile")}),
+        ("registered at the new surgery and saw Dr Okonkwo, he's put me on losartan 50mg "
+         "instead", {(ME, "gp", "Dr Okonkwo"), (ME, "medication", "losartan 50mg")}),
+        ("first rehearsal with the Ludlow Community Choir last night",
+         {(ME, "choir", "Ludlow Community Choir")}),
+    ],
+)  # fmt: skip
+def test_providers_medicine_and_clubs(message: str, expected: set[tuple[str, str, str]]) -> None:
+    assert said(message) >= expected
+
+
+def test_shifts_are_not_medicine() -> None:
+    assert not {f for f in said("BEST NEWS: bram put me on early shifts") if f[1] == "medication"}

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from app.core.answer_checks import names_no_one_new
 from app.core.answer_spans import best_sentence, short_span, statements
 from app.core.fact_words import ME
 from app.core.questions import (
@@ -301,3 +302,21 @@ def test_a_question_about_the_users_own_life() -> None:
     assert about_the_user("How many different doctors did I visit?")
     assert not about_the_user("Which hotel did you recommend to me?")
     assert not about_the_user("What did Caroline research?")
+
+
+def test_a_fact_named_only_as_where_something_is_does_not_answer() -> None:
+    choir = [fact(20, ME, "choir", "Ludlow Community Choir")]
+    assert match_fact(analyse("What choir am I in?"), choir) == choir[0]
+    # asks for a part; the choir is only where it is sung
+    assert match_fact(analyse("What part do I sing in the choir?"), choir) is None
+
+
+def test_asked_for_a_name_a_sentence_naming_no_one_new_cannot_answer() -> None:
+    q = analyse("What's the name of Knödel's vet?")
+    assert names_no_one_new(
+        q, "Knödel vet check: thyroid better, pill once a day.", "Knödel vet check."
+    )
+    q = analyse("What's the name of my dog?")
+    assert not names_no_one_new(q, "We got a puppy, his name is Biscuit.", "His name is Biscuit.")
+    # a writer who never capitalises names is not held to it
+    assert not names_no_one_new(q, "we got a puppy, his name is biscuit.", "his name is biscuit.")

@@ -138,3 +138,9 @@ def test_the_past_n_units_is_a_window_up_to_today(question: str, start: datetime
     # a lone "the past month" is still the calendar month before
     past_month = find_time_range("What did I do in the past month?", NOW)
     assert past_month is not None and past_month.start == datetime(2024, 2, 1, tzinfo=UTC)
+
+
+def test_a_range_of_days_is_told_from_its_first_day() -> None:
+    said = datetime(2025, 12, 6, tzinfo=UTC)
+    told = when_it_happened("he invites us in February, we plan 12-16 Feb, skiing + Banff.", said)
+    assert told == "12 February 2026 to 16 February 2026"
