@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import re
 
-from app.core.fact_words import PERSON_RELATIONS, PETS, canonical_attribute, lower_case_style
+from app.core.fact_words import (
+    PERSON_RELATIONS,
+    PETS,
+    canonical_attribute,
+    lower_case_style,
+    names_in,
+)
 from app.core.questions import Question, term, terms
 
 RELATION_WORDS = frozenset(w for r in (*PERSON_RELATIONS, *PETS) for w in r.split()[-1:])
@@ -162,26 +168,68 @@ def misses_a_name(q: Question, text: str) -> bool:
 
 _ASKS_NAME = re.compile(
     r"\b(?:what(?:'s|\s+is|\s+was)\s+(?:the\s+)?name|name\s+of"
-    r"|what(?:'s|\s+is|\s+was)\s+[\w' ]+?\s+called)\b",
+    r"|what(?:'s|\s+is|\s+was)\s+[\w' ]+?\s+called"
+    r"|what(?:'s|\s+is|\s+was)\s+[\w'’ ]+?(?:'s|’s)\s+name)\b",
     re.I,
+)
+
+
+# The thing whose name is asked: "my sister's name", "the name of the apartment",
+# "Callum's best friend called", "Knödel's vet".
+_NAMED_THING = re.compile(
+    r"\b(?:my|our|the|[\w-]+(?:'s|’s))\s+(?:(?:best|new|old|little|big|older|younger)\s+)?"
+    r"(?!(?:the|a|an|my|our|your|his|her|their)\b)([a-z]+)(?:'s|’s)?\s+(?:name|called)\b"
+    r"|\bname\s+of\s+(?:my|our|the|[\w-]+(?:'s|’s))\s+(?:(?:best|new|old)\s+)?([a-z]+(?:\s+[a-z]+)?)\b",
+    re.I,
+)
+
+
+_NOT_A_THING = frozenset(
+    "we i you he she they that which who is was did do does at in on again now called".split()  # noqa: SIM905
+)
+_KIN = frozenset(
+    """sister brother mum mom mother dad father partner wife husband boyfriend girlfriend son
+    daughter cousin aunt uncle niece nephew grandma grandmother grandpa grandfather friend
+    bestie flatmate roommate housemate neighbour neighbor colleague coworker boss""".split()  # noqa: SIM905
 )
 
 
 def names_no_one_new(q: Question, sentence: str, message: str) -> bool:
     """ "What's the name of Knödel's vet?" is not answered by "Knödel vet check: thyroid
-    better": asked for a name, the sentence gives none the question does not already
-    hold. Only where the writer capitalises names at all."""
+    better", nor "What's my sister's name?" by "... and my sister coming down": asked for
+    a name, the sentence must give one the question does not hold, by the thing named
+    ("my sister Inês", "Inês, my sister", "his name is Biscuit") when the question says
+    what it is. Only where the writer capitalises names at all."""
     if not _ASKS_NAME.search(q.text) or lower_case_style(message):
         return False
     asked = terms(q.text)
-    words = list(re.finditer(r"[^\W\d_][\w'’-]*", sentence))
-    for i, w in enumerate(words):
-        word = w.group()
-        if i == 0 or not word[:1].isupper() or word in {"I", "I'm", "I've", "I'll"}:
-            continue
-        if term(word) not in asked:
-            return False
-    return True
+    new = [
+        word
+        for found in names_in(sentence)
+        for word in re.findall(r"[^\W\d_][\w'’-]*", found)
+        if word not in {"I", "I'm", "I've", "I'll"} and term(word) not in asked
+    ]
+    thing = _NAMED_THING.search(q.text)
+    # "the name of my netball team": netball or team ("the apartment we stayed at": apartment)
+    nouns = [
+        w for w in ((thing[1] or thing[2]).lower().split() if thing else [])
+        if w not in _NOT_A_THING
+    ]  # fmt: skip
+    # A relative's name must stand by the relation; any other thing's only where the
+    # sentence speaks of that thing ("saw Dr Okonkwo" names a GP without saying "GP").
+    bound = any(n in _KIN or re.search(rf"\b{re.escape(n)}", sentence, re.I) for n in nouns)
+    if not new or not nouns or not bound:
+        return not new
+    name = rf"(?:(?:Dr|Mrs|Mr|Ms|Miss)\.?\s+)?(?:{'|'.join(re.escape(n) for n in new)})"
+    kin = "(?:" + "|".join(re.escape(n) for n in nouns) + ")"
+    by = (
+        # "my physical therapist, Kendra" (not "an apartment near Four Mile Beach")
+        rf"\b{kin}s?(?:\s+(?!(?:near|in|at|on|by|with|from|to|for|of|and|or|coming|going)\b)[a-z]+)?"
+        rf"\s*(?:,|is|was|'s|called|named|=)?\s*{name}"
+        rf"|{name}(?:'s|’s)?\s*(?:,|is|=)?\s*(?:(?:my|our|the|a|an)\s+)?(?:\w+\s+)?{kin}s?\b"
+        rf"|\b(?:name\s+is|called|named)\s+(?:the\s+)?{name}"  # "his name is Biscuit"
+    )
+    return re.search(by, sentence, re.I) is None
 
 
 _KIND_OF_ANSWER = re.compile(

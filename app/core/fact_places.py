@@ -116,7 +116,7 @@ def work(r: MessageReader, s: str, o: int) -> None:
             continue
         # Only where the message says it is the user's own job ("I'm a ...", "got the offer").
         if re.search(
-            r"\b(?:I'?m|I\s+am|I\s+work\s+as|offer|got\s+the\s+job|new\s+(?:job|role))\b",
+            r"\b(?:I'?m|I\s+am|I\s+work\s+as|offer(?:ed)?|got\s+the\s+job|new\s+(?:job|role))\b",
             r.message,
             re.I,
         ):
@@ -190,6 +190,13 @@ def work(r: MessageReader, s: str, o: int) -> None:
                 continue
             # "my last day ... before I joined X" is about leaving; a "leaving do" earlier in
             # a long sentence is not, so only the clause just before counts.
+            # "Kids started at Belmont Primary today": their school, not the user's job
+            if re.search(
+                r"\b(?:kids|children|son|daughter|he|she|they)\s+(?:just\s+)?$",
+                s[: m.start()],
+                re.I,
+            ):
+                continue
             clause = re.split(r"[–—()\-;:]", s[: m.start()])[-1]
             if re.search(r"\b(?:last day|left|quit|leaving)\b", clause, re.I):
                 continue
@@ -248,11 +255,17 @@ def commute(r: MessageReader, s: str, o: int) -> None:
     m = re.search(rf"\bI\s+commute\s+({_MODES}|by\s+\w+)", s, re.I)
     if m:
         r.add(ME, "commute", m[1], s, o + m.start(1))
-    if re.search(r"\bcommut|\bto\s+(?:work|the\s+office)\b", s, re.I):
+    # "my commute is so much better. I ride my bike ... to the Tideline office"
+    if re.search(r"\bcommut|\bto\s+(?:work|the\s+(?:[A-Z][\w-]+\s+)?office)\b", s, re.I) or (
+        re.search(r"\bcommut", r.message, re.I) and re.search(r"\boffice\b", s, re.I)
+    ):
         m = re.search(
             r"\bI\s+(?:usually\s+|now\s+|always\s+|mostly\s+)?((?:take|ride|catch|bike|cycle|walk|drive|get)\s+.+?)"
             + _END,
             s,
         )
         if m and not any(f.key == (ME, "commute") for f in r.facts):
-            r.add(ME, "commute", m[1], s, o + m.start(1))
+            # "ride my bike along the river path to the Tideline office on Moorabool Street":
+            # the way, as far as where it goes
+            way = re.match(r".*?\b(?:office|work)\b", m[1]) if len(m[1]) > 80 else None
+            r.add(ME, "commute", way[0] if way else m[1], s, o + m.start(1))

@@ -12,7 +12,8 @@ from app.core.keywords import STOPWORDS
 ME = "me"  # the subject of whatever the user says about themselves
 
 _NAME_WORD = r"[A-ZÀ-Ý][\wÀ-ÿ\-]*(?:['’][A-Z][\wÀ-ÿ]*)?"
-NAME = rf"{_NAME_WORD}(?:\s+(?:de |da |do |van |von )?{_NAME_WORD}){{0,3}}"
+# "Dr. Amira Haddad", "Ms. Kaur": a title is part of the name
+NAME = rf"(?:(?:Dr|Mrs|Mr|Ms|Miss|Prof)\.?\s+)?{_NAME_WORD}(?:\s+(?:de |da |do |van |von )?{_NAME_WORD}){{0,3}}"
 _END = r"(?=\s*(?:[.,;:!?\n()\U0001F300-\U0001FAFF\u2600-\u27BF]|\s-\s|\s(?:and|but|so|because|which|who|since|although|though|while|when|if|as|for|with|from|after|before|until)\s|$))"
 # Words after a value that are about when or how sure, not part of the value.
 _TRAILING = re.compile(
@@ -30,6 +31,9 @@ PERSON_RELATIONS = (
     "neighbor", "colleague", "coworker", "boss", "manager", "line manager", "team lead",
     "mentor", "therapist", "doctor", "dentist", "gp", "landlord", "landlady", "running partner",
     "climbing partner", "tutor", "teacher", "coach", "trainer", "accountant", "lawyer",
+    "allergist", "physio", "physiotherapist", "vet", "optician", "dermatologist", "psychologist",
+    "psychiatrist", "counsellor", "counselor", "midwife", "surgeon", "specialist", "hairdresser",
+    "mechanic", "plumber", "electrician", "nanny", "babysitter", "personal trainer",
 )  # fmt: skip
 PETS = (
     "cat", "dog", "kitten", "puppy", "rabbit", "bunny", "hamster", "guinea pig", "parrot",

@@ -183,6 +183,8 @@ class MessageReader:
         for rule in _RULES:
             rule(self, sentence, offset)
         names = [] if self.lowercase else names_in(sentence)
+        # "a seven-year-old chocolate Labrador. His vet is ...": a breed is no one's name
+        names = [n for n in names if not re.fullmatch(rf"(?i:{_BREED_RE})", n)]
         known = self.known_in(names)
         if known or names:
             self.last_person = (known or names)[-1]
@@ -252,12 +254,34 @@ def _my_relation_name(r: MessageReader, s: str, o: int) -> None:
     for m in re.finditer(rf"(?:^\s*|\b(?i:note|also)\s*:\s*)((?i:{_REL_RE}))\s+is\s+({r.name})", s):
         if m[2].lower() not in _COMMON:
             r.add(ME, m[1].lower(), m[2], s, o + m.start(2))
+    # "Callum turned 7 today!", "It's Dev's 44th today", "Dev turned 45, not what I said"
+    for m in re.finditer(
+        rf"\b({r.name})\s+(?:has\s+|just\s+)*turned\s+(\d{{1,3}})\b"
+        rf"|\b(?i:it's|it’s|it\s+is)\s+({r.name})(?:'s|’s)\s+(\d{{1,3}})(?:st|nd|rd|th)\b",
+        s,
+    ):
+        who, age = (m[1], m[2]) if m[1] else (m[3], m[4])
+        relative = any(w.lower().strip("'’") in PERSON_RELATIONS for w in who.split())
+        if who.lower() not in _COMMON and who not in {"I", "We"} and not relative:
+            r.add(who, "age", age, s, o + (m.start(2) if m[1] else m.start(4)))
     # "Sister Katrin called": a relation said as a title, at the start of a sentence.
     for m in re.finditer(
         rf"^\s*(?i:(?:big|little|older|younger)\s+)?((?i:{_REL_RE}))\s+({r.name})", s
     ):
         if m[1][0].isupper() or not r.lowercase:
             r.add(ME, m[1].lower(), m[2], s, o + m.start(2))
+    # "Ruby's teacher is Ms. Kaur", "his vet is Dr. Anita Sharma"
+    for m in re.finditer(
+        rf"\b({r.possessor}|[Hh]is|[Hh]er|[Tt]heir)(?:'s|’s)?\s+(?:new\s+)?(?i:({_REL_RE}))\s+is\s+(?:now\s+)?({r.name})",
+        s,
+    ):
+        owner = m[1].lower()
+        who = r.person("he", s, m.start()) if owner in {"his", "her", "their"} else m[1]
+        if who and who != "I" and not m[1].lower().startswith("my"):
+            r.add(who, m[2].lower(), m[3], s, o + m.start(3))
+    # "referred me to an allergist, Dr. Pauline Marsh"
+    for m in re.finditer(rf"\b(?i:an?|the)\s+(?i:({_REL_RE})),\s+({r.name})", s):
+        r.add(ME, m[1].lower(), m[2], s, o + m.start(2))
     # "Inês and her partner Rui", "Tom's wife Ana"
     for m in re.finditer(
         rf"\b({r.possessor})(?:\s+and|'s|’s)\s+(?:his|her|their)?\s*(?i:({_REL_RE}))\s+({r.name})",
@@ -325,7 +349,12 @@ def _my_x_is(r: MessageReader, s: str, o: int) -> None:
             continue
         if _JUDGEMENT.search(m[2]):
             continue
-        r.add(ME, attribute, m[2], s, o + m.start(2))
+        value, at = m[2], m.start(2)
+        # "My new manager is the CFO, Priya Raman.": the person, not their title
+        titled = re.match(rf"\s*,\s+({NAME})", s[m.end(2) :])
+        if titled and attribute.split()[-1].lower() in _PERSON_SLOTS:
+            value, at = titled[1], m.end(2) + titled.start(1)
+        r.add(ME, attribute, value, s, o + at)
     # "my go-to drink has changed, I'm on matcha lattes now"
     for m in re.finditer(
         r"\bmy\s+((?:[a-zà-ÿ\-]+\s+){0,2}?[a-zà-ÿ\-]+)\s+(?:has|have)\s+changed\b[\s,.;:!\-–]*"

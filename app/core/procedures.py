@@ -162,6 +162,47 @@ _DID_THIS = re.compile(
 )
 
 
+# Verbs that open a step told as a sentence of its own ("Melt 125g butter ...", "Turn the gas
+# knob to 'pilot' ...").
+_IMPERATIVE = frozenset(
+    """add apply bake beat blend boil bring brown brush call check chop clean click close cook
+    cover cut dissolve drain dry empty enter fill flip fold fry give go grate grill heat hold
+    insert keep knead lay leave let lift line log massage measure melt mix open peel place plug
+    pour preheat press print pull push put remove repeat replace reset rinse roll rub run scan
+    season select send serve set shake simmer slice soak spray spread sprinkle squeeze start
+    stir stop store strain submit switch take tap tick tighten toss turn twist type unplug
+    upload use wait wash water whisk wipe wrap""".split()  # noqa: SIM905
+)
+_STEP_LEAD = re.compile(r"^(?:then|next|finally|after\s+that|first|now)\b[,\s]*", re.I)
+
+
+def _imperative(sentence: str) -> bool:
+    """A sentence that gives an order, or goes on with one ("Then 4 drops in each ear")."""
+    if re.match(r"(?:then|next|finally|after\s+that)\b", sentence.strip(), re.I):
+        return True
+    words = _STEP_LEAD.sub("", sentence.strip()).split()
+    return bool(words) and words[0].lower().strip(",:;") in _IMPERATIVE
+
+
+def _told_in_orders(text: str) -> tuple[str, str] | None:
+    """(goal, body) of a how-to told as a run of orders, one a sentence, after a sentence
+    that names it: "The plumber showed me how to relight the pilot. Turn the gas knob ...
+    Keep holding ... wait 5 minutes"; "Mum's Anzac biscuits: mix ... Melt ... Bake ..."."""
+    said = [t for t in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9])", text.strip()) if t.strip()]
+    orders = [i for i, t in enumerate(said) if _imperative(t)]
+    if len(orders) < 2 or orders[0] == 0:
+        return None
+    first = orders[0]
+    if len([i for i in orders if i > first]) + 1 < len(said[first:]) / 2:
+        return None  # a story with an order in it, not a run of them
+    head = said[first - 1]
+    named = re.match(r"(?P<goal>[^:]{3,80}):\s+(?P<step>\S.*)$", head)
+    if named and _imperative(named["step"]):
+        # "Mum's Anzac biscuits: mix 1 cup rolled oats ...": the heading and the first step
+        return named["goal"], " ".join([named["step"], *said[first:]])
+    return " ".join(said[max(0, first - 2) : first]), " ".join(said[first:])
+
+
 def _kept_how_to(text: str) -> tuple[str, str] | None:
     """(goal, body) of a how-to marked as kept for later, told in one run of commas."""
     kept = _KEPT.search(text)
@@ -310,6 +351,10 @@ def _read_procedure(text: str) -> Procedure | None:
             # "I tried a gin fizz recipe - I didn't have syrup, so I improvised. Any tips?":
             # a story that asks, not steps
             return None
+    elif (orders := _told_in_orders(text)) is not None:
+        goal = " ".join(orders[0].split()[:40]).strip(" ,;:-–")
+        body = re.sub(r"(?<=[.!?])\s+(?=[A-Z0-9])", "\n1. ", orders[1])
+        body = "\n1. " + body
     else:
         return None
     steps = _steps(body)

@@ -75,6 +75,9 @@ _PROCEDURE = re.compile(
     # "remind me how I wax the chain", "what do I need for the permit renewal", "what order"
     r"|\bhow\s+(?:i|we)\s+(?!am\b|was\b|feel|felt)[a-z]+\b|\bwhat\s+do\s+(?:i|we)\s+need\s+(?:for|to)\b"
     r"|\b(?:what|which)\s+order\b"
+    # "How does Dev make his lamb curry?", "What do I do if I have to use my EpiPen?"
+    r"|\bhow\s+(?:does|did)\s+[\w']+\s+(?:make|cook|bake|brew|fix|clean|prepare|do)\b"
+    r"|\bwhat\s+(?:do|should)\s+(?:i|we)\s+do\s+(?:if|when)\b"
     r"|\bhow\s+(?:do|does)\s+(?:[\w'-]+\s+){1,3}work\b",  # "how do returns work at jb"
     re.I,
 )
@@ -144,7 +147,7 @@ def term(word: str) -> str:
 
 # "Rang Immy last night for her 30th", "Dad turns 60": a birthday, said without the word.
 _AGE_BIRTHDAY = re.compile(
-    r"\b(?:his|her|my|their|your)\s+(\d{1,3})(?:st|nd|rd|th)\b(?!\s+(?!birthday|bday)[a-z])"
+    r"\b(?:his|her|my|their|your|[\w-]+'s|[\w-]+’s)\s+(\d{1,3})(?:st|nd|rd|th)\b(?!\s+(?!birthday|bday|today|tonight|tomorrow|yesterday|on\b|is\b|was\b)[a-z])"
     r"|\bturn(?:ed|s|ing)?\s+(\d{1,3})\b",
     re.I,
 )
@@ -290,6 +293,8 @@ def terms(text: str) -> set[str]:
         found.add(term("birth"))
     if _RUNS_A.search(text):  # "He runs a dental practice in Lakewood": his work
         found.add(term("work"))
+    if re.search(r"\bfirst\s+(?:day|shift|week)\s+(?:at|with|of)\b", text, re.I):
+        found.add(term("start"))  # "First day at Tideline done": when the job started
     for m in _AGE_BIRTHDAY.finditer(text):
         found |= {term("birthday"), term("turn"), m[1] or m[2]}
     return found
@@ -393,11 +398,12 @@ def enough(question: Question, covered: float) -> bool:
 _ATTRIBUTE_CUES = (
     (r"\b(?:live|lives|living|reside|based|hometown|city|town|moved)\b|\bmy home\b", "home city"),
     (
-        r"\bwork(?:s|ing)?\s+(?:for|at)\b|\bemploy|\bcompany\b|\bemployer\b|\bwhere\s+do(?:es)?\s+\w+\s+work\b(?!\s+out)",
+        # not "how do I get to work at the moment"
+        r"\bwork(?:s|ing)?\s+(?:for|at)\b(?!\s+the\s+moment)|\bemploy|\bcompany\b|\bemployer\b|\bwhere\s+do(?:es)?\s+\w+\s+work\b(?!\s+out)",
         "employer",
     ),
     (
-        r"\bfor a living\b|\bfor work\b|\bjob\b|\boccupation\b|\bprofession\b|\bwork(?:s)? as\b|\bjob title\b|\bwhat does \w+ do\b|\bwhat do i do\b|\brole\b|\bposition\b",
+        r"\bfor a living\b|\bfor work\b|\bjob\b|\boccupation\b|\bprofession\b|\bwork(?:s)? as\b|\bjob title\b|\bwhat does \w+ do\b(?!\s+(?:if|when|with|about|after|before|to)\b)|\bwhat do i do\b(?!\s+(?:if|when|with|about|after|before|to)\b)|\brole\b|\bposition\b",
         "job",
     ),
     (
@@ -405,6 +411,7 @@ _ATTRIBUTE_CUES = (
         "commute",
     ),
     (r"\ballerg", "allergy"),
+    (r"\bhow\s+old\b", "age"),
     (
         r"\b(?:medication|medicine|meds|tablets?|pills?|prescribed|dose|taking\s+for)\b",
         "medication",
@@ -504,6 +511,18 @@ def resolve_relations(
         (f for f in facts if f.attribute in _RELATIONS and f.value and f.subject),
         key=lambda f: (-len(f.attribute or ""), -(f.valid_from or f.observed_at).timestamp()),
     )
+    # "Which vet does our kelpie go to?": the pet of that breed, by name
+    for fact in facts:
+        if fact.attribute == "breed" and fact.value and fact.subject:
+            breed = [w for w in fact.value.split() if w.lower() not in {"cross", "mix"}]
+            said = rf"(?:{re.escape(' '.join(breed))}|{re.escape(breed[-1])})" if breed else ""
+            if said:
+                question = re.sub(
+                    rf"\b(?:my|our)\s+{said}(?:\s+(?:cross|mix))?\b",
+                    fact.subject,
+                    question,
+                    flags=re.I,
+                )
     for _ in range(3):
         hopped = _one_hop(question, relations, me, names)
         if hopped == question:

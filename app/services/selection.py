@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from app.core.answer_checks import (
     AMOUNT,
@@ -159,6 +159,7 @@ def _restated_since(
     needs_shape = _gives_what_is_asked(q, best_sentence(q, told))
     later: list[RecallHit] = []
     left: list[RecallHit] = []  # a later message that says the thing named was left
+    changes: set[int] = set()
     for h in hits:
         if not h.memory.raw or h.memory.from_assistant or h.memory.event_time is None:
             continue
@@ -170,14 +171,24 @@ def _restated_since(
         if text.strip() and left_since(best_sentence(q, told), text):
             left.append(h)
             continue
-        if not text.strip() or not enough(q, coverage(q, close_together(q, text))):
+        if not text.strip():
+            continue
+        covered = coverage(q, close_together(q, text))
+        if not enough(q, covered) and not (
+            # "Update: ... we're now playing on Thursday nights at 6:40" after "Games are
+            # Wednesday nights at 8pm": an update giving the kind of answer asked (a time,
+            # an amount, a make) needs fewer of the question's words.
+            covered > 0 and _wants_a_shape(q) and _UPDATE.search(text)
+        ):
             continue
         if needs_shape and not _gives_what_is_asked(q, best_sentence(q, text)):
             continue
         later.append(h)
+        if not enough(q, covered):
+            changes.add(h.memory.id)  # an update: close enough in meaning at CHANGED_COSINE
     if not later and not left:
         return None
-    left_ids = {h.memory.id for h in left}
+    left_ids = {h.memory.id for h in left} | changes
     vectors = index.vectors([chosen.memory.id, *(h.memory.id for h in [*later, *left])])
     if chosen.memory.id not in vectors:
         return None
@@ -189,6 +200,18 @@ def _restated_since(
         >= (CHANGED_COSINE if h.memory.id in left_ids else SAME_THING_COSINE)
     ]
     return max(close, key=lambda h: h.memory.event_time or since) if close else None
+
+
+_UPDATE = re.compile(
+    r"^\W*(?:update|correction|change of plans?)\b|\b(?:changed|has changed|from now on|instead|"
+    r"no longer|any ?more)\b|\b(?:we(?:'re|’re| are)|I(?:'m|’m| am))\s+now\b",
+    re.I,
+)
+
+
+def _wants_a_shape(q: Question) -> bool:
+    """A question whose answer has a shape to recognise: a time of day, an amount, a make."""
+    return _asks_clock(q) or q.wh in {"how many", "how much", "how long"} or bool(kind_asked(q))
 
 
 # What does not change later ("What breed is Biscuit?"): a later message naming a corgi is
@@ -303,7 +326,7 @@ def _best_sentence_hit(
         # Leith walk").
         if misses_a_name(q, told + " " + contexts.get(h.memory.id, "")):
             continue
-        if names_no_one_new(q, best_sentence(q, told), said(h)):
+        if names_no_one_new(q, close_together(q, told), said(h)):
             continue
         text_share = coverage(q, close_together(q, told))
         whole = said(h)
@@ -418,6 +441,10 @@ def _asks_clock(q: Question) -> bool:
     return re.search(r"\bwhat time\b|\bat what time\b", q.text, re.I) is not None
 
 
+# Any day serves to ask whether a text names a time at all.
+_NOON = datetime(2000, 6, 15, 12, tzinfo=UTC)
+
+
 def _gives_what_is_asked(q: Question, text: str) -> bool:
     """Whether a text holds the kind of answer the question wants (a time of day, an
     amount), when it wants one: "I go to the gym on Mondays" does not say at what time."""
@@ -427,6 +454,10 @@ def _gives_what_is_asked(q: Question, text: str) -> bool:
         return short_span(q, text) is not None
     if kind := kind_asked(q):  # "What phone do I have?": one that names a phone
         return bool(kind_members(kind, text))
+    if q.asks_when and "birthday" in q.text.lower():
+        # "When is Dev's birthday?": "It's Dev's 44th today" (a day) over "Dev turned 45"
+        clauses = [c for c in _CLAUSE.split(text) if coverage(q, c) > 0]
+        return any(when_it_happened(c, _NOON) is not None for c in clauses)
     if q.wh == "where" and re.search(r"\bfrom\s*\??\s*$", q.text):
         # "Where's Kai from?": a message that says where from
         return re.search(r"\bfrom\s+[\w-]", text, re.I) is not None

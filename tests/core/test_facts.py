@@ -401,3 +401,60 @@ def test_providers_medicine_and_clubs(message: str, expected: set[tuple[str, str
 
 def test_shifts_are_not_medicine() -> None:
     assert not {f for f in said("BEST NEWS: bram put me on early shifts") if f[1] == "medication"}
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("Saw my GP, Dr. Amira Haddad, this morning. She's referred me to an allergist, "
+         "Dr. Pauline Marsh.",
+         {(ME, "gp", "Dr. Amira Haddad"), (ME, "allergist", "Dr. Pauline Marsh")}),
+        ("Mango's registered there now and his vet is Dr. Anita Sharma.",
+         {("Mango", "vet", "Dr. Anita Sharma")}),
+        ("Actually, I got that wrong, Ruby's teacher is Ms. Kaur.",
+         {("Ruby", "teacher", "Ms. Kaur")}),
+        ("First day at Tideline done. My new manager is the CFO, Priya Raman.",
+         {(ME, "employer", "Tideline"), (ME, "manager", "Priya Raman")}),
+        ("Big news, I've been offered a job as finance manager at Tideline Energy!",
+         {(ME, "job", "finance manager"), (ME, "employer", "Tideline Energy")}),
+        ("Callum turned 7 today! It's Dev's 44th today.",
+         {("Callum", "age", "7"), ("Dev", "age", "44")}),
+        ("Now that we've moved my commute is so much better. I ride my bike along the Barwon "
+         "River path to the Tideline office on Moorabool Street, it takes about 20 minutes.",
+         {(ME, "commute", "ride my bike along the Barwon River path to the Tideline office")}),
+        # a breed is no one's name: "His vet" is Bruno's
+        ("We also have a dog, Bruno, a seven-year-old chocolate Labrador. His vet is Dr. Kowalski.",
+         {(ME, "dog", "Bruno"), ("Bruno", "vet", "Dr. Kowalski")}),
+    ],
+)  # fmt: skip
+def test_titles_care_roles_ages_and_appositions(
+    message: str, expected: set[tuple[str, str, str]]
+) -> None:
+    assert said(message) >= expected
+
+
+def test_the_kids_school_is_not_the_users_employer() -> None:
+    assert not {f for f in said("Kids started at Belmont Primary today.") if f[1] == "employer"}
+
+
+@pytest.mark.parametrize(
+    ("message", "goal", "last_step"),
+    [
+        ("Writing this down before I forget. Mum's Anzac biscuits: mix the oats and flour. Melt "
+         "the butter with golden syrup. Dissolve the bicarb in boiling water. Bake at 160.",
+         "Mum's Anzac biscuits", "Bake at 160"),
+        ("The plumber showed me how to relight the pilot on our Rheem. Turn the gas knob to "
+         "pilot and press the igniter. Keep holding the knob for 30 seconds. Then turn it to on.",
+         "The plumber showed me how to relight the pilot on our Rheem.", "turn it to on"),
+    ],
+)  # fmt: skip
+def test_a_how_to_told_as_a_run_of_orders(message: str, goal: str, last_step: str) -> None:
+    procedure = read_procedure(message)
+    assert procedure is not None and procedure.goal == goal
+    assert procedure.steps[-1] == last_step
+
+
+def test_a_story_with_one_order_in_it_is_no_how_to() -> None:
+    assert (
+        read_procedure("We went to the beach. Take a hat next time, Dev said. It was hot.") is None
+    )

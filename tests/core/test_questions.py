@@ -320,3 +320,52 @@ def test_asked_for_a_name_a_sentence_naming_no_one_new_cannot_answer() -> None:
     assert not names_no_one_new(q, "We got a puppy, his name is Biscuit.", "His name is Biscuit.")
     # a writer who never capitalises names is not held to it
     assert not names_no_one_new(q, "we got a puppy, his name is biscuit.", "his name is biscuit.")
+
+
+def test_what_a_question_asks_is_not_read_from_words_that_only_look_like_it() -> None:
+    facts = [
+        fact(30, ME, "job", "senior accountant"),
+        fact(31, ME, "employer", "Tideline"),
+        fact(32, ME, "commute", "ride my bike to the office"),
+        fact(33, "Dev", "age", "45"),
+    ]
+    assert match_fact(analyse("What do I do if I have to use my EpiPen?"), facts) is None
+    found = match_fact(analyse("How do I get to work at the moment?"), facts)
+    assert found is not None and found.attribute == "commute"
+    found = match_fact(analyse("How old is Dev now?"), facts)
+    assert found is not None and found.value == "45"
+
+
+def test_asked_for_a_relatives_name_the_name_must_stand_by_the_relation() -> None:
+    q = analyse("What's my sister's name?")
+    told = "Christmas lunch with Dev's parents and my sister coming down."
+    assert names_no_one_new(q, told, told)
+    assert not names_no_one_new(q, "My sister Inês is coming down.", "My sister Inês is coming.")
+
+
+def test_a_pet_asked_for_by_its_breed_is_the_pet_of_that_breed() -> None:
+    facts = [fact(40, "Mango", "breed", "kelpie"), fact(41, "Knödel", "breed", "British Shorthair")]
+    assert resolve_relations("Which vet clinic does our kelpie go to?", facts) == (
+        "Which vet clinic does Mango go to?"
+    )
+    assert (
+        resolve_relations("What does my British Shorthair eat?", facts) == "What does Knödel eat?"
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "abstains"),
+    [
+        ("What's Callum's best friend called?", "We did the Skyrail up to Kuranda.", True),
+        ("What was the name of the apartment we stayed at?",
+         "Staying in an apartment near Four Mile Beach.", True),
+        ("What's the name of my physical therapist?",
+         "My physical therapist, Kendra, gave me a home routine.", False),
+        ("What is the name of my best friend?", "Aylin = my best friend since uni.", False),
+        ("What's my GP called again?", "At the new surgery I saw Dr Okonkwo, lovely chap.", False),
+    ],
+)  # fmt: skip
+def test_a_name_asked_for_a_thing_stands_by_that_thing(
+    question: str, sentence: str, abstains: bool
+) -> None:
+    assert names_no_one_new(analyse(question), sentence, sentence) is abstains

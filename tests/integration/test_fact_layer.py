@@ -439,3 +439,19 @@ def test_how_much_is_not_answered_by_a_message_without_an_amount(
     load_lines(reverie, tmp_path / "house.jsonl", lines)
     assert ask(reverie, "How much did we pay for the Westerville house?").abstained
     assert "Westerville" in ask(reverie, "Where do we live now?").text
+
+
+def test_an_update_giving_the_time_asked_replaces_the_old_time_in_fewer_words(
+    reverie: Reverie, tmp_path: Path
+) -> None:
+    chat = tmp_path / "netball.jsonl"
+    lines = [
+        ("1", "2026-03-16T10:30:00Z", "I've joined a social netball team at the Geelong Arena. "
+         "Games are Wednesday nights at 8pm."),
+        ("2", "2026-04-07T10:00:00Z", "Update: the netball fixture changed for the summer "
+         "season, we're now playing on Thursday nights at 6:40."),
+    ]  # fmt: skip
+    load_lines(reverie, chat, lines)
+    answer = ask(reverie, "What time do my netball games start?")
+    assert "6:40" in answer.text and "8pm" not in answer.text, answer.text
+    assert answer.citations[0].hit.sources[0].original_id == "2"
