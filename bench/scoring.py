@@ -75,6 +75,11 @@ def _digits(text: str) -> str:
 def gold_alternatives(gold: str) -> list[str]:
     """LongMemEval's golds sometimes list what else counts: "30 days. 31 days (including the
     last day) is also acceptable." accepts either count of days."""
+    # "University of California, Los Angeles (UCLA)": the short name in brackets is the same
+    # answer (one word, so "(including the last day)" is not taken for one).
+    alias = re.fullmatch(r"(.+?)\s*\(([^()\s]+)\)\s*", str(gold))
+    if alias:
+        return [alias[1], alias[2]]
     first, _, rest = str(gold).partition(". ")
     if "acceptable" not in rest.lower():
         return [str(gold)]

@@ -92,6 +92,14 @@ def home(r: MessageReader, s: str, o: int) -> None:
             for name in re.split(r",\s+", listed[1]):
                 if name.lower() not in _COMMON:
                     r.add(name, "home city", m[2], s, o + m.start(2))
+    # "Tariq's gone to Toronto now": gone to live there, not for a visit
+    for m in re.finditer(
+        rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey)(?:'s|’s|\s+has)\s+(?:now\s+)?gone\s+(?:out\s+|over\s+)?to\s+({r.name})\s+(?:now|for\s+good)\b",
+        s,
+    ):
+        who = r.person(m[1], s, m.start())
+        if who and who != "I":
+            r.add(who, "home city", m[2], s, o + m.start(2))
     for m in re.finditer(rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey|I)\s+grew\s+up\s+in\s+({r.name})", s):
         who = ME if m[1] == "I" else r.person(m[1], s, m.start())
         if who:

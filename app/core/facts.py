@@ -490,6 +490,41 @@ def _provider(r: MessageReader, s: str, o: int) -> None:
         r.add(ME, _service(m[1]), m[2], s, o + m.start(2))
 
 
+_TRADED_FOR = re.compile(
+    r"\b(?:part[- ]exchanged|traded(?:\s+in)?|swapped|px'd)\b[^.!?]{0,80}?\bfor\s+(?:a|an|the)\s+"
+    r"(?:(?:new|used|second-?hand|brand\s+new|\d{4}|white|black|silver|grey|gray|red|blue)\s+)*"
+    r"((?:[a-z]-)?[A-Z][\w-]*(?:\s+[A-Z0-9][\w-]*){0,2})"
+)
+_CAR_TALK = re.compile(
+    r"\b(?:car|drive|driving|miles|mileage|garage|dealer|clutch|MOT|electric)\b", re.I
+)
+
+
+def _traded(r: MessageReader, s: str, o: int) -> None:
+    """A car traded for another: "part exchanged it at the Kia place for a 2021 e-Niro"."""
+    if not _CAR_TALK.search(r.message):
+        return
+    for m in _TRADED_FOR.finditer(s):
+        r.add(ME, "car", m[1], s, o + m.start(1))
+
+
+_SCHOOL = r"(?:Primary|School|High|College|Academy|Kindergarten|Preschool|Nursery|Montessori|Elementary|Middle)"
+
+
+def _school(r: MessageReader, s: str, o: int) -> None:
+    """Where children go to school: "Kids started at Belmont Primary today", "Ruby starts at
+    St Mary's School on Monday"."""
+    for m in re.finditer(
+        rf"\b((?i:the\s+)?(?i:kids|children|boys|girls)|{NAME})\s+(?:both\s+|have\s+|just\s+)*"
+        rf"(?:started|start|starts|go|goes|going|moved)\s+(?:at|to)\s+({NAME}(?:'s|’s)?\s+{_SCHOOL}|{NAME}(?=\s+(?i:school)))",
+        s,
+    ):
+        who = re.sub(r"(?i)^the\s+", "", m[1])
+        group = who.lower() in {"kids", "children", "boys", "girls"}
+        if group or who.lower() not in _COMMON:
+            r.add(who.lower() if group else who, "school", m[2], s, o + m.start(2))
+
+
 def _service(word: str) -> str:
     """The provider's attribute: a mobile's network is not the phone itself ("Pixel 8")."""
     word = word.lower()
@@ -601,6 +636,8 @@ _RULES = (
     _changed_my_x,
     _new_go_to,
     _provider,
+    _traded,
+    _school,
     _care,
     _member,
     home,

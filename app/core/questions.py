@@ -485,6 +485,12 @@ def _attribute_matches(attribute: str, asked: set[str]) -> bool:
 _RELATIONS = frozenset((*PERSON_RELATIONS, *PETS))
 
 
+def _adds_a_number(question: str, value: str) -> bool:
+    return bool(
+        set(re.findall(r"\d+(?:\.\d+)?", value)) - set(re.findall(r"\d+(?:\.\d+)?", question))
+    )
+
+
 def _name_in(question: str, subject: str) -> bool:
     folded = fold(question)
     subject = fold(subject)
@@ -627,7 +633,8 @@ def match_fact(
         if _attribute_matches(f.attribute or "", asked)
         # "Where does Naomi work?" asks for an employer: her job's words match, not its kind.
         and (not cued or f.attribute in cued or f.attribute not in CUED_ATTRIBUTES)
-        and not _name_in(question.text, f.value or "")  # "which neighbourhood of Denver"
+        # "which neighbourhood of Denver" (but "what dose of losartan" / "losartan 50mg")
+        and not (_name_in(question.text, f.value or "") and not _adds_a_number(question.text, f.value or ""))
         and _answers_the_kind(question, f.attribute or "")
         and not _asks_another_thing(question.text, f.attribute or "")
     ]  # fmt: skip
@@ -670,10 +677,13 @@ _AUXILIARY = frozenset(
 def _asks_another_thing(question: str, attribute: str) -> bool:
     """ "What part do I sing in the choir?" asks for a part: the choir is only where, so
     the fact naming the choir does not answer it."""
+    named = "|".join(re.escape(w) for w in attribute.split())
+    # "Where does my choir's musical director play?": about someone of the choir
+    if re.search(rf"\b(?:my|our)\s+(?:{named})(?:'s|’s)\s+\w", question, re.I):
+        return True
     head = _HEAD.match(question)
     if head is None or head[1].lower() in _AUXILIARY or term(head[1]) in terms(attribute):
         return False
-    named = "|".join(re.escape(w) for w in attribute.split())
     return bool(
         re.search(
             rf"\b(?:in|at|on|for|with|from|of)\s+(?:the\s+|my\s+|our\s+)?(?:{named})\b",

@@ -202,6 +202,14 @@ def _restated_since(
     return max(close, key=lambda h: h.memory.event_time or since) if close else None
 
 
+# A span of time that is over: "How long was I in Korea?", "how long did the drive take?"
+_ASKS_HOW_LONG_IT_WAS = re.compile(r"\bhow\s+long\s+(?:was|were|did)\b", re.I)
+_DURATION = re.compile(
+    r"\b(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a\s+couple\s+of|a\s+few|"
+    r"several|half\s+an?)\s+(?:\w+\s+)?(?:minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|months?|"
+    r"years?|fortnights?)\b|\bfortnight\b",
+    re.I,
+)
 _UPDATE = re.compile(
     r"^\W*(?:update|correction|change of plans?)\b|\b(?:changed|has changed|from now on|instead|"
     r"no longer|any ?more)\b|\b(?:we(?:'re|’re| are)|I(?:'m|’m| am))\s+now\b",
@@ -248,11 +256,21 @@ def _said_since(fact: Memory, hits: list[RecallHit], index: ChromaIndex) -> Reca
         and float(vectors[h.memory.id] @ vectors[fact.id])
         >= (CHANGED_COSINE if CHANGE.search(said(h)) else SAME_THING_COSINE)
         and about & terms(said(h))
+        and _said_as_mine(about, said(h))
     ]  # fmt: skip
     return max(close, key=lambda h: h.memory.event_time or since) if close else None
 
 
 CHANGED_COSINE = 0.35
+_MINE = re.compile(r"\b(?:I|I'm|I've|I'd|my|me|we|we're|we've|our|us)\b", re.I)
+
+
+def _said_as_mine(about: set[str], text: str) -> bool:
+    """Whether a clause naming the attribute also names the user: "these days I catch the
+    ferry to work" updates the commute; "Ollie from choir was on the organ, Fiona wants to
+    join the church choir" is not about the user's choir."""
+    clauses = re.split(r"[,;.!?]\s*|\s+(?:and|but|so)\s+", text)
+    return any(about & terms(c) and _MINE.search(c) for c in clauses)
 
 
 def close_together(q: Question, text: str) -> str:
@@ -319,6 +337,9 @@ def _best_sentence_hit(
             continue
         if q.wh == "how much" and not AMOUNT.search(told):
             # "How much did we pay for the house?" is not answered by "We closed on the house"
+            continue
+        if _ASKS_HOW_LONG_IT_WAS.search(q.text) and not _DURATION.search(told):
+            # "How long was I in Korea for?" is not answered by "thinking of visiting Korea"
             continue
         # "my apartment in Shinjuku" is not answered by the user's flat elsewhere: a name the
         # question gives must be in the answer (a false premise abstains), or, for what the
@@ -580,8 +601,9 @@ def describe_fact(subject: str | None, attribute: str, value: str, past: bool = 
             count=1,
         )
     me = subject is None or fold(subject) == ME
-    who = "You" if me else str(subject)
-    whose = "Your" if me else f"{subject}'s"
+    group = not me and str(subject) in {"kids", "children", "boys", "girls"}
+    who = "You" if me else f"The {subject}" if group else str(subject)
+    whose = "Your" if me else f"{who}'" if str(subject).endswith("s") else f"{subject}'s"
     template = _TEMPLATES.get(attribute, "{whose} {attribute} is {value}.")
     article = "an" if value[:1].lower() in "aeiou" else "a"
     return template.format(

@@ -458,3 +458,24 @@ def test_a_story_with_one_order_in_it_is_no_how_to() -> None:
     assert (
         read_procedure("We went to the beach. Take a hat next time, Dev said. It was hot.") is None
     )
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("said goodbye to the old Volvo today, the clutch was on its way out, part exchanged it "
+         "at the Kia place in Telford for a 2021 e-Niro, fully electric", {(ME, "car", "e-Niro")}),
+        ("Tariq's gone to Toronto now, landed Saturday", {("Tariq", "home city", "Toronto")}),
+    ],
+)  # fmt: skip
+def test_a_car_traded_and_someone_gone_to_live_elsewhere(
+    message: str, expected: set[tuple[str, str, str]]
+) -> None:
+    assert said(message) >= expected
+
+
+def test_where_the_children_go_to_school() -> None:
+    assert ("kids", "school", "Belmont Primary") in said("Kids started at Belmont Primary today.")
+    assert ("Ruby", "school", "St Mary's School") in said(
+        "Ruby starts at St Mary's School on Monday."
+    )

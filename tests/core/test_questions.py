@@ -309,6 +309,8 @@ def test_a_fact_named_only_as_where_something_is_does_not_answer() -> None:
     assert match_fact(analyse("What choir am I in?"), choir) == choir[0]
     # asks for a part; the choir is only where it is sung
     assert match_fact(analyse("What part do I sing in the choir?"), choir) is None
+    # about someone of the choir, not the choir
+    assert match_fact(analyse("Where does my choir's musical director play?"), choir) is None
 
 
 def test_asked_for_a_name_a_sentence_naming_no_one_new_cannot_answer() -> None:
@@ -369,3 +371,9 @@ def test_a_name_asked_for_a_thing_stands_by_that_thing(
     question: str, sentence: str, abstains: bool
 ) -> None:
     assert names_no_one_new(analyse(question), sentence, sentence) is abstains
+
+
+def test_a_value_the_question_names_still_answers_when_it_says_more() -> None:
+    dose = [fact(50, ME, "medication", "losartan 50mg")]
+    found = match_fact(analyse("what dose of losartan am I on"), dose)
+    assert found is not None and found.value == "losartan 50mg"

@@ -455,3 +455,30 @@ def test_an_update_giving_the_time_asked_replaces_the_old_time_in_fewer_words(
     answer = ask(reverie, "What time do my netball games start?")
     assert "6:40" in answer.text and "8pm" not in answer.text, answer.text
     assert answer.citations[0].hit.sources[0].original_id == "2"
+
+
+def test_a_later_message_about_someone_elses_choir_does_not_update_the_users(
+    reverie: Reverie, tmp_path: Path
+) -> None:
+    chat = tmp_path / "choir.jsonl"
+    lines = [
+        ("1", "2026-03-01T10:30:00Z", "first rehearsal with the Ludlow Community Choir last "
+         "night, it's Tuesdays at the Assembly Rooms"),
+        ("2", "2026-03-20T10:00:00Z", "went to evensong at St Laurence's, Ollie from choir was "
+         "on the organ, Fiona wants to join the church choir now, their rehearsals are on "
+         "Thursday nights at the church hall"),
+    ]  # fmt: skip
+    load_lines(reverie, chat, lines)
+    answer = ask(reverie, "What choir am I in?")
+    assert "Ludlow Community Choir" in answer.text, answer.text
+
+
+def test_how_long_something_lasted_needs_a_span_of_time(reverie: Reverie, tmp_path: Path) -> None:
+    chat = tmp_path / "trips.jsonl"
+    lines = [
+        ("1", "2026-04-01T10:00:00Z", "I was in Japan for two weeks in March, mostly Kyoto."),
+        ("2", "2026-04-20T10:00:00Z", "I'm actually thinking of visiting South Korea next."),
+    ]  # fmt: skip
+    load_lines(reverie, chat, lines)
+    assert "two weeks" in ask(reverie, "How long was I in Japan for?").text
+    assert ask(reverie, "How long was I in Korea for?").abstained
