@@ -49,7 +49,12 @@ def someone_elses(q: Question, text: str) -> bool:
         if re.search(theirs, lowered) and not re.search(mine, lowered):
             return True
     # "When is Fen's birthday?" is not answered by "Fen's mum's birthday".
-    for match in re.finditer(r"\b([\w-]+)(?:'s|’s)\s+([\w-]+)", q.text):
+    # ("Callum's best friend": the friend)
+    for match in re.finditer(
+        r"\b(?!(?i:what|who|where|when|how|that|it|there|here|he|she)(?:'s|’s))([\w-]+)(?:'s|’s)\s+"
+        r"(?:(?:best|new|old|little|big|older|younger)\s+)?([\w-]+)",
+        q.text,
+    ):
         owner, thing = match[1].lower(), match[2].lower()
         lowered = text.lower().replace("’", "'")
         said_for = re.findall(rf"\b([\w-]+)'s\s+{re.escape(thing)}\b", lowered)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from app.core.fact_places import ORG, commute, home, learn, work
 from app.core.fact_words import (
     _BREED_RE,
+    _CALENDAR,
     _COMMON,
     _END,
     _MODIFIER,
@@ -135,6 +136,9 @@ class MessageReader:
                 self.people.append((start, value))
         if not attribute or attribute in {"name", "it", "this", "that"}:
             return
+        if attribute in _PERSON_SLOTS and value.split()[0].lower() in _CALENDAR:
+            return  # "Tuesday I have the dentist, Wednesday evening is choir": a day, no one
+
         if subject != ME and subject.lower() in {"he", "she", "they", "it", "i", "we"}:
             return
         fact = Fact(subject, attribute, value, sentence, start, end)

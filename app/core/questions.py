@@ -52,6 +52,8 @@ IRREGULAR = {
     "undergrad": "bachelor", "undergraduate": "bachelor", "bachelors": "bachelor",
     "bsc": "bachelor", "grad": "graduate", "postgrad": "master", "masters": "master",
     "msc": "master", "phd": "doctorate",
+    # "Which vet clinic ...?" / "Bellarine Vet Hospital"
+    "hospital": "clinic", "hospitals": "clinic", "clinics": "clinic",
 }  # fmt: skip
 # Words in a question that say what kind of answer is wanted, not what it is about.
 GENERIC = frozenset(
@@ -67,7 +69,7 @@ GENERIC = frozenset(
 )
 _FIRST_PERSON = re.compile(r"\b(i|my|me|mine|myself|we|our|us)\b", re.I)
 _TO_ASSISTANT = re.compile(
-    r"\b(?:did|do|would|could|can|have|had|were|was)\s+you\b|\byou\s+(?:recommend|suggest|said|say|told|tell|mention|gave|give|propose|advise|list|name|recommended|suggested|mentioned|proposed|advised|provided|provide|shared|share|sent|wrote|showed|explained|offered|listed|named|found)|\byour\s+(?:recommendation|suggestion|advice|answer|idea|list)",
+    r"\b(?:did|do|would|could|can|have|had|were|was)\s+you\b|\byou\s+(?:recommend|suggest|said|say|told|tell|mention|gave|give|propose|advise|list|name|recommended|suggested|mentioned|proposed|advised|provided|provide|shared|share|sent|wrote|showed|explained|offered|listed|named|found)|\byour\s+(?:[\w-]+\s+){0,2}(?:recommendations?|suggestions?|advice|answers?|ideas?|lists?|tips?|options?|picks?)\b",
     re.I,
 )
 _PROCEDURE = re.compile(
@@ -352,6 +354,8 @@ def analyse(question: str, user_names: Iterable[str] = ()) -> Question:
         asking,
         flags=re.I,
     )
+    # "did I end up going with": how it turned out, not an end
+    asking = re.sub(r"\bend(?:ed|ing)?\s+up\b", " ", asking, flags=re.I)
     lowered = asking.strip().lower()
     wh_match = re.match(
         r"(?:and |so |also |but )?(how many|how much|how long|how often|who|whom|whose|where|when|which|what|how|why)\b",

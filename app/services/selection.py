@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from app.core.answer_checks import (
     AMOUNT,
@@ -140,9 +140,48 @@ def select_answer(
         return None
     if not asks_before(q) and not q.to_assistant:
         chosen = _restated_since(q, chosen, hits, index) or chosen
+    if q.to_assistant and chosen.memory.from_assistant and _ASKS_CHOICE.search(q.text):
+        # "Which of your present ideas for Jo did I go with?": the user's own reply to the
+        # suggestions says which.
+        reply = _reply_to(chosen, store, now, params)
+        if reply is not None:
+            text, excerpt = _sentence_answer(q, reply)
+            return Selection(f"{text} [1]", [reply, chosen], "sentence", excerpt)
     others = [h for h in hits if h.memory.id != chosen.memory.id and h.current][: k - 1]
     text, excerpt = _sentence_answer(q, chosen)
     return Selection(f"{text} [1]", [chosen, *others], "sentence", excerpt)
+
+
+_ASKS_CHOICE = re.compile(
+    r"\b(?:did|do)\s+(?:i|we)\s+(?:end\s+up\s+)?(?:go(?:ing)?\s+(?:with|for)|choose|pick|take|"
+    r"book|buy|get|order|use|try|decide\s+on|settle\s+on)\b",
+    re.I,
+)
+
+
+def _reply_to(
+    suggestion: RecallHit, store: SqliteMemoryStore, now: datetime, params: ForgettingParams
+) -> RecallHit | None:
+    """The user's next message after the assistant's suggestions, when it takes one of them
+    up: it shares a specific word with them ("A gin distillery tour for two ..." / "Oh I love
+    the distillery tour idea. I'll book one at Four Pillars")."""
+    said_at = suggestion.memory.event_time
+    if said_at is None:
+        return None
+    soon = store.memories_between(said_at + timedelta(seconds=1), said_at + timedelta(days=3), 20)
+    replies = sorted(
+        (m for m in store.get_memories(soon, with_evidence=False).values()
+         if m.raw and not m.from_assistant and m.event_time is not None),
+        key=lambda m: (m.event_time, m.id),
+    )  # fmt: skip
+    if not replies:
+        return None
+    first = replies[0]
+    shared = {w for w in terms(first.text) if len(w) > 3} & terms(suggestion.memory.text)
+    if not shared:
+        return None
+    sources = store.evidence_for([first.id]).get(first.id, [])
+    return RecallHit(first, 1.0, memory_retention(first, now, params), tuple(sources), 1.0, True)
 
 
 def _restated_since(

@@ -433,6 +433,11 @@ def test_titles_care_roles_ages_and_appositions(
     assert said(message) >= expected
 
 
+def test_a_day_after_a_role_is_no_ones_name() -> None:
+    told = "Tuesday I have the dentist, Wednesday evening is choir practice."
+    assert not {f for f in said(told) if f[1] == "dentist"}
+
+
 def test_the_kids_school_is_not_the_users_employer() -> None:
     assert not {f for f in said("Kids started at Belmont Primary today.") if f[1] == "employer"}
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.core.answer_checks import names_no_one_new
+from app.core.answer_checks import names_no_one_new, someone_elses
 from app.core.answer_spans import best_sentence, short_span, statements
 from app.core.fact_words import ME
 from app.core.questions import (
@@ -377,3 +377,20 @@ def test_a_value_the_question_names_still_answers_when_it_says_more() -> None:
     dose = [fact(50, ME, "medication", "losartan 50mg")]
     found = match_fact(analyse("what dose of losartan am I on"), dose)
     assert found is not None and found.value == "losartan 50mg"
+
+
+def test_someone_elses_friend_is_not_answered_by_the_users_own() -> None:
+    q = analyse("What's Callum's best friend called?")
+    assert someone_elses(q, "Hi! My friend Jo put me onto this.")
+    assert not someone_elses(analyse("What's Fen's birthday?"), "Fen's birthday is 3 May.")
+
+
+def test_a_clinic_is_a_hospital_to_the_words_that_match() -> None:
+    assert terms("Which vet clinic does Mango go to?") & terms("Bellarine Vet Hospital") >= {
+        term("clinic")
+    }
+
+
+def test_asking_which_of_the_assistants_ideas_is_about_what_it_said() -> None:
+    q = analyse("Which of your present ideas for Jo did I end up going with?")
+    assert q.to_assistant and q.focus == {term("present"), term("ideas"), term("Jo")}

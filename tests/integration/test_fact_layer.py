@@ -482,3 +482,21 @@ def test_how_long_something_lasted_needs_a_span_of_time(reverie: Reverie, tmp_pa
     load_lines(reverie, chat, lines)
     assert "two weeks" in ask(reverie, "How long was I in Japan for?").text
     assert ask(reverie, "How long was I in Korea for?").abstained
+
+
+def test_which_suggestion_the_user_took_is_their_reply_to_it(
+    reverie: Reverie, tmp_path: Path
+) -> None:
+    chat = tmp_path / "gift.jsonl"
+    turns = [
+        ("1", "2026-04-15T09:00:00Z", "user", "Can you suggest a birthday present for my best "
+         "friend Jo? She loves gardening and gin."),
+        ("2", "2026-04-15T09:00:30Z", "assistant", "A few ideas: a gin distillery tour for two, "
+         "a native plant workshop, or a good pair of secateurs."),
+        ("3", "2026-04-15T09:05:00Z", "user", "Oh I love the distillery tour idea. I'll book "
+         "one at Four Pillars for the two of us."),
+    ]  # fmt: skip
+    load_turns(reverie, chat, turns)
+    answer = ask(reverie, "Which of your present ideas for Jo did I end up going with?")
+    assert "distillery" in answer.text, answer.text
+    assert answer.citations[0].hit.sources[0].original_id == "3"
