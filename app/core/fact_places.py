@@ -20,6 +20,14 @@ def learn(r: MessageReader, s: str, o: int, pattern: str, attribute: str) -> Non
         r.add(ME, attribute, m[1], s, o + m.start(1))
 
 
+def _their_home(r: MessageReader, s: str, o: int, pattern: str) -> None:
+    """Someone else's home in each match of `pattern`: who (a name or a pronoun), then where."""
+    for m in re.finditer(pattern, s):
+        who = r.person(m[1], s, m.start())
+        if who and who != "I":
+            r.add(who, "home city", m[2], s, o + m.start(2))
+
+
 _LIVE = r"(?:live|living|'m living|am living|'re living|are living|moved|'ve moved|have moved|just moved|relocated|'ve relocated|settled)"
 
 
@@ -42,13 +50,12 @@ def home(r: MessageReader, s: str, o: int) -> None:
     ):
         for m in re.finditer(rf"\bfrom\s+{r.name}\s+to\s+({r.name})", s):
             r.add(ME, "home city", m[1], s, o + m.start(1))
-    for m in re.finditer(
-        rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey)(?:'s|’s|\s+is|\s+are)?\s+(?:[^.!?:;]*?\band\s+(?:is\s+|are\s+)?)?(?:now\s+)?moving\s+(?:back\s+)?to\s+({r.name})",
+    _their_home(
+        r,
         s,
-    ):
-        who = r.person(m[1], s, m.start())
-        if who and who != "I":
-            r.add(who, "home city", m[2], s, o + m.start(2))
+        o,
+        rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey)(?:'s|’s|\s+is|\s+are)?\s+(?:[^.!?:;]*?\band\s+(?:is\s+|are\s+)?)?(?:now\s+)?moving\s+(?:back\s+)?to\s+({r.name})",
+    )
     for m in re.finditer(
         rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey|I)(?:'s|’s|'m|\s+is|\s+am|\s+are)\s+originally\s+from\s+({r.name})",
         s,
@@ -93,13 +100,12 @@ def home(r: MessageReader, s: str, o: int) -> None:
                 if name.lower() not in _COMMON:
                     r.add(name, "home city", m[2], s, o + m.start(2))
     # "Tariq's gone to Toronto now": gone to live there, not for a visit
-    for m in re.finditer(
-        rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey)(?:'s|’s|\s+has)\s+(?:now\s+)?gone\s+(?:out\s+|over\s+)?to\s+({r.name})\s+(?:now|for\s+good)\b",
+    _their_home(
+        r,
         s,
-    ):
-        who = r.person(m[1], s, m.start())
-        if who and who != "I":
-            r.add(who, "home city", m[2], s, o + m.start(2))
+        o,
+        rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey)(?:'s|’s|\s+has)\s+(?:now\s+)?gone\s+(?:out\s+|over\s+)?to\s+({r.name})\s+(?:now|for\s+good)\b",
+    )
     for m in re.finditer(rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey|I)\s+grew\s+up\s+in\s+({r.name})", s):
         who = ME if m[1] == "I" else r.person(m[1], s, m.start())
         if who:
