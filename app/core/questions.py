@@ -54,6 +54,9 @@ IRREGULAR = {
     "msc": "master", "phd": "doctorate",
     # "Which vet clinic ...?" / "Bellarine Vet Hospital"
     "hospital": "clinic", "hospitals": "clinic", "clinics": "clinic",
+    "swollen": "swell", "swelling": "swell",  # "my swollen ankles" / "ankle swelling"
+    "rehearsal": "practice", "rehearsals": "practice", "practise": "practice",
+    "practices": "practice", "practising": "practice", "practicing": "practice",
 }  # fmt: skip
 # Words in a question that say what kind of answer is wanted, not what it is about.
 GENERIC = frozenset(

@@ -385,6 +385,14 @@ def test_someone_elses_friend_is_not_answered_by_the_users_own() -> None:
     assert not someone_elses(analyse("What's Fen's birthday?"), "Fen's birthday is 3 May.")
 
 
+def test_words_said_otherwise_match_what_is_asked() -> None:
+    assert terms("my swollen ankles") >= {term("swelling")}
+    assert terms("what night is choir practice") & terms("first rehearsal with the choir") == {
+        term("choir"),
+        term("practice"),
+    }
+
+
 def test_a_clinic_is_a_hospital_to_the_words_that_match() -> None:
     assert terms("Which vet clinic does Mango go to?") & terms("Bellarine Vet Hospital") >= {
         term("clinic")
