@@ -595,7 +595,7 @@ def _care(r: MessageReader, s: str, o: int) -> None:
     """Medication and the doctor: "he's put me on losartan 50mg instead", "I'm now on
     sertraline 50mg", "registered at the new surgery ... saw Dr Okonkwo"."""
     for m in re.finditer(
-        rf"\b(?:put|switched|moved|started|changed)\s+me\s+(?:on(?:to)?|over\s+onto)\s+"
+        rf"\b(?:put|putting|switched|switching|moved|started|starting|changed)\s+me\s+(?:on(?:to)?|over\s+onto)\s+"
         rf"(?:the\s+)?([a-z][a-z-]{{3,}}{_DOSE})",
         s,
         re.I,

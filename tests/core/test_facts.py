@@ -393,6 +393,8 @@ def test_notes_titles_and_lists_name_people_and_places(
          "instead", {(ME, "gp", "Dr Okonkwo"), (ME, "medication", "losartan 50mg")}),
         ("first rehearsal with the Ludlow Community Choir last night",
          {(ME, "choir", "Ludlow Community Choir")}),
+        ("Dr. Patel is taking me off the lisinopril and starting me on losartan, 50 mg once a day.",
+         {(ME, "medication", "losartan")}),
     ],
 )  # fmt: skip
 def test_providers_medicine_and_clubs(message: str, expected: set[tuple[str, str, str]]) -> None:
