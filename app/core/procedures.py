@@ -353,6 +353,11 @@ def _read_procedure(text: str) -> Procedure | None:
             return None
     elif (orders := _told_in_orders(text)) is not None:
         goal = " ".join(orders[0].split()[:40]).strip(" ,;:-–")
+        named = re.search(r"[^.!?]*\bhow\s+to\s+[^.!?]+", orders[0], re.I)
+        if named:
+            # "The plumber showed me how to relight the pilot on our Rheem so I don't have
+            # to call him": relight the pilot on our Rheem
+            goal = _goal(named[0])
         body = re.sub(r"(?<=[.!?])\s+(?=[A-Z0-9])", "\n1. ", orders[1])
         body = "\n1. " + body
     else:

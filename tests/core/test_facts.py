@@ -452,7 +452,7 @@ def test_the_kids_school_is_not_the_users_employer() -> None:
          "Mum's Anzac biscuits", "Bake at 160"),
         ("The plumber showed me how to relight the pilot on our Rheem. Turn the gas knob to "
          "pilot and press the igniter. Keep holding the knob for 30 seconds. Then turn it to on.",
-         "The plumber showed me how to relight the pilot on our Rheem.", "turn it to on"),
+         "relight the pilot on our Rheem", "turn it to on"),
     ],
 )  # fmt: skip
 def test_a_how_to_told_as_a_run_of_orders(message: str, goal: str, last_step: str) -> None:
