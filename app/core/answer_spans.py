@@ -87,10 +87,10 @@ _DATE = re.compile(
     r"(?:,?\s+\d{4})?\b",
     re.I,
 )
-_DURATION = re.compile(
+DURATION = re.compile(
     r"\b(?:(?:over|about|almost|nearly|more than|less than|around|roughly|just over|just under)\s+)?"
     r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|a couple of|"
-    r"several|\d+(?:\.\d+)?)\s+(?:minute|hour|day|week|month|year|decade)s?\b"
+    r"several|\d+(?:\.\d+)?)\s+(?:minute|hour|day|night|week|fortnight|month|year|decade)s?\b"
     r"(?:\s+(?:each way|a day|a week|per day|per week))?",
     re.I,
 )
@@ -119,7 +119,7 @@ def short_span(question: Question, sentence: str) -> str | None:
     sentence shows them plainly; None otherwise (the sentence is the answer)."""
     asked = {fold(w) for w in re.findall(r"[\wÀ-ÿ]+", question.text)}
     if question.wh == "how long":
-        duration = _DURATION.search(sentence)
+        duration = DURATION.search(sentence)
         if duration:
             return duration.group().strip()
     if question.wh in {"how many", "how much", "how long"}:

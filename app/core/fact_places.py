@@ -116,6 +116,13 @@ ORG = rf"({NAME}(?:\s+(?:&|and)\s+{_NAME_WORD})?)"
 LONG_ORG = rf"({NAME}(?:\s+(?:&|and|of|of the|for)\s+{_NAME_WORD}(?:\s+{_NAME_WORD})*)?)"
 
 
+_STARTED_SOMETHING_ELSE = re.compile(
+    r"\b(?:kids|children|son|daughter|he|she|they|course|class(?:es)?|lessons?|school|term|"
+    r"semester|training|programm?e?)\s+(?:just\s+)?$",
+    re.I,
+)
+
+
 def work(r: MessageReader, s: str, o: int) -> None:
     for m in re.finditer(
         rf"\b((?i:(?:(?:senior|junior|lead|principal|staff|head|chief|sous|pastry|trainee|assistant)\s+)?(?:[a-z]+\s+)?{_JOB_WORD}))\s+(?:at|for|with)\s+{r.org}",
@@ -202,24 +209,14 @@ def work(r: MessageReader, s: str, o: int) -> None:
                 if who and who != "I" and who.lower() not in _COMMON:
                     r.add(who, "employer", m[1], s, o + m.start(1))
                 continue
+            # "Kids started at Belmont Primary", "French course started at Alliance
+            # Française": their school or a course, not the user's job
+            if _STARTED_SOMETHING_ELSE.search(s[: m.start()]):
+                continue
             # "my last day ... before I joined X" is about leaving; a "leaving do" earlier in
             # a long sentence is not, so only the clause just before counts.
-            # "Kids started at Belmont Primary today": their school, not the user's job
-            if re.search(
-                r"\b(?:kids|children|son|daughter|he|she|they)\s+(?:just\s+)?$",
-                s[: m.start()],
-                re.I,
-            ):
-                continue
             clause = re.split(r"[–—()\-;:]", s[: m.start()])[-1]
             if re.search(r"\b(?:last day|left|quit|leaving)\b", clause, re.I):
-                continue
-            # "French course started at Alliance Française": a course, not a job
-            if re.search(
-                r"\b(?:course|class(?:es)?|lessons?|school|term|semester|training|programm?e?)\s+$",
-                s[: m.start()],
-                re.I,
-            ):
                 continue
             r.add(ME, "employer", m[1], s, o + m.start(1))
     for m in re.finditer(

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+from app.core.fact_phrasing import describe_fact
 from app.core.facts import read_facts
 from app.core.forgetting import ForgettingParams, memory_retention
 from app.core.procedures import read_procedure
@@ -22,7 +23,6 @@ from app.services.extract import Extractor, ExtractReport
 from app.services.facts import EntityFinder, learn_facts
 from app.services.index_sync import sync_index
 from app.services.recall import RecallHit
-from app.services.selection import describe_fact
 from app.storage.chroma_index import ChromaIndex
 from app.storage.conversation_store import ConversationStore, SavedCitation
 from app.storage.fact_store import FactStore, LearnedFact

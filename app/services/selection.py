@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from app.core.answer_checks import (
     AMOUNT,
@@ -18,30 +18,41 @@ from app.core.answer_checks import (
     someone_elses,
     tells_the_deed_asked,
 )
+from app.core.answer_shapes import (
+    CLAUSE,
+    HOW_LONG_IT_WAS,
+    clock_answer,
+    gives_the_amount_asked,
+    gives_what_is_asked,
+    wants_a_shape,
+)
 from app.core.answer_spans import (
+    DURATION,
     best_sentence,
-    nearest_to_focus,
     sentences,
     short_span,
     statements,
 )
 from app.core.date_questions import parse_date_question
+from app.core.fact_match import (
+    ATTRIBUTE_WORDS,
+    attribute_words,
+    match_fact,
+    match_procedure,
+    resolve_relations,
+)
+from app.core.fact_phrasing import describe_fact, fact_sentence, procedure_text
 from app.core.fact_words import ME
 from app.core.forgetting import ForgettingParams, memory_retention
 from app.core.leaving import CHANGE, leaves, left_since
 from app.core.questions import (
-    ATTRIBUTE_WORDS,
     Question,
     analyse,
-    attribute_words,
     coverage,
     enough,
     fold,
     kind_asked,
     kind_members,
-    match_fact,
-    match_procedure,
-    resolve_relations,
     terms,
 )
 from app.core.records import Memory
@@ -109,7 +120,7 @@ def select_answer(
         return Selection(text, used, "dates", statements(said(used[0])))
     procedure = match_procedure(q, [f for f in facts if f.attribute == PROCEDURE])
     if procedure is not None:
-        return Selection(f"{_procedure_text(procedure)} [1]", [hit(procedure)], "procedure")
+        return Selection(f"{procedure_text(procedure)} [1]", [hit(procedure)], "procedure")
     time_range = find_time_range(question, now)
     fact = None if q.asks_when and "birthday" not in fold(asked) else match_fact(q, facts, names)
     hits = search(store, index, asked, now=now, params=params,
@@ -195,7 +206,7 @@ def _restated_since(
     if since is None or chosen.memory.from_assistant:
         return None
     told = statements(said(chosen))
-    needs_shape = _gives_what_is_asked(q, best_sentence(q, told))
+    needs_shape = gives_what_is_asked(q, best_sentence(q, told))
     later: list[RecallHit] = []
     left: list[RecallHit] = []  # a later message that says the thing named was left
     changes: set[int] = set()
@@ -217,10 +228,10 @@ def _restated_since(
             # "Update: ... we're now playing on Thursday nights at 6:40" after "Games are
             # Wednesday nights at 8pm": an update giving the kind of answer asked (a time,
             # an amount, a make) needs fewer of the question's words.
-            covered > 0 and _wants_a_shape(q) and _UPDATE.search(text)
+            covered > 0 and wants_a_shape(q) and _UPDATE.search(text)
         ):
             continue
-        if needs_shape and not _gives_what_is_asked(q, best_sentence(q, text)):
+        if needs_shape and not gives_what_is_asked(q, best_sentence(q, text)):
             continue
         later.append(h)
         if not enough(q, covered):
@@ -241,24 +252,11 @@ def _restated_since(
     return max(close, key=lambda h: h.memory.event_time or since) if close else None
 
 
-# A span of time that is over: "How long was I in Korea?", "how long did the drive take?"
-_ASKS_HOW_LONG_IT_WAS = re.compile(r"\bhow\s+long\s+(?:was|were|did)\b", re.I)
-_DURATION = re.compile(
-    r"\b(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a\s+couple\s+of|a\s+few|"
-    r"several|half\s+an?)\s+(?:\w+\s+)?(?:minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|months?|"
-    r"years?|fortnights?)\b|\bfortnight\b",
-    re.I,
-)
 _UPDATE = re.compile(
     r"^\W*(?:update|correction|change of plans?)\b|\b(?:changed|has changed|from now on|instead|"
     r"no longer|any ?more)\b|\b(?:we(?:'re|’re| are)|I(?:'m|’m| am))\s+now\b",
     re.I,
 )
-
-
-def _wants_a_shape(q: Question) -> bool:
-    """A question whose answer has a shape to recognise: a time of day, an amount, a make."""
-    return _asks_clock(q) or q.wh in {"how many", "how much", "how long"} or bool(kind_asked(q))
 
 
 # What does not change later ("What breed is Biscuit?"): a later message naming a corgi is
@@ -377,7 +375,7 @@ def _best_sentence_hit(
         if q.wh == "how much" and not AMOUNT.search(told):
             # "How much did we pay for the house?" is not answered by "We closed on the house"
             continue
-        if _ASKS_HOW_LONG_IT_WAS.search(q.text) and not _DURATION.search(told):
+        if HOW_LONG_IT_WAS.search(q.text) and not DURATION.search(told):
             # "How long was I in Korea for?" is not answered by "thinking of visiting Korea"
             continue
         # "my apartment in Shinjuku" is not answered by the user's flat elsewhere: a name the
@@ -390,7 +388,7 @@ def _best_sentence_hit(
             continue
         text_share = coverage(q, close_together(q, told))
         whole = said(h)
-        if told != whole and _gives_the_amount_asked(q, told):
+        if told != whole and gives_the_amount_asked(q, told):
             # "Can I use my worsted weight yarn? I have a stash of 17 skeins": the question
             # beside the answer names what the amount is of.
             text_share = max(text_share, coverage(q, close_together(q, whole)))
@@ -413,7 +411,7 @@ def _best_sentence_hit(
         if enough(q, share) or (short_by_one and h.similarity >= SIM_RESCUE):
             # Among those that hold the question's words, one that holds the kind of answer
             # asked for comes first.
-            shaped = 0.2 if _gives_what_is_asked(q, best_sentence(q, told)) else 0.0
+            shaped = 0.2 if gives_what_is_asked(q, best_sentence(q, told)) else 0.0
             if q.to_assistant and "?" in context and enough(q, coverage(q, context)):
                 # "What did you suggest for sleeping after night shifts?": the reply to the
                 # user's own question on it ("any tips for sleeping after a night shift?").
@@ -489,60 +487,6 @@ _SAME_DAY = re.compile(
 )
 
 
-_CLOCK = re.compile(
-    r"\b(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2}|noon|midnight)", re.I
-)
-_WEEKDAY = re.compile(
-    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\bweekends?\b|\bweekdays?\b", re.I
-)
-
-
-def _asks_clock(q: Question) -> bool:
-    return re.search(r"\bwhat time\b|\bat what time\b", q.text, re.I) is not None
-
-
-# Any day serves to ask whether a text names a time at all.
-_NOON = datetime(2000, 6, 15, 12, tzinfo=UTC)
-
-
-def _gives_what_is_asked(q: Question, text: str) -> bool:
-    """Whether a text holds the kind of answer the question wants (a time of day, an
-    amount), when it wants one: "I go to the gym on Mondays" does not say at what time."""
-    if _asks_clock(q):
-        return _CLOCK.search(text) is not None
-    if q.wh in {"how many", "how much", "how long"}:
-        return short_span(q, text) is not None
-    if kind := kind_asked(q):  # "What phone do I have?": one that names a phone
-        return bool(kind_members(kind, text))
-    if q.asks_when and "birthday" in q.text.lower():
-        # "When is Dev's birthday?": "It's Dev's 44th today" (a day) over "Dev turned 45"
-        clauses = [c for c in _CLAUSE.split(text) if coverage(q, c) > 0]
-        return any(when_it_happened(c, _NOON) is not None for c in clauses)
-    if q.wh == "where" and re.search(r"\bfrom\s*\??\s*$", q.text):
-        # "Where's Kai from?": a message that says where from
-        return re.search(r"\bfrom\s+[\w-]", text, re.I) is not None
-    return True
-
-
-def _gives_the_amount_asked(q: Question, text: str) -> bool:
-    """Whether a text gives the time of day or the amount a question asks for (not just any
-    words of it)."""
-    if _asks_clock(q):
-        return _CLOCK.search(text) is not None
-    return q.wh in {"how many", "how much", "how long"} and short_span(q, text) is not None
-
-
-def _clock_answer(q: Question, sentence: str) -> str | None:
-    """ "What time do I go to the gym?" wants a time of day, "What day of the week…" a day."""
-    if _asks_clock(q):
-        times = list(_CLOCK.finditer(sentence))
-        return nearest_to_focus(q, sentence, times) if times else None
-    if re.search(r"\bwhat day of the week\b|\bwhich day(?:s)?\b|\bwhat days\b", q.text, re.I):
-        days = list(dict.fromkeys(m.group() for m in _WEEKDAY.finditer(sentence)))
-        return " and ".join(days) if days else None
-    return None
-
-
 def _sentence_answer(q: Question, h: RecallHit) -> tuple[str, str]:
     """The answer to show and the sentence behind it (shown with the citation): the date,
     name, place or number alone when the sentence gives it plainly, else the sentence."""
@@ -552,7 +496,7 @@ def _sentence_answer(q: Question, h: RecallHit) -> tuple[str, str]:
     if h.memory.from_assistant:
         return f"The assistant said{f' on {day}' if day else ''}: “{sentence}”", sentence
     said_at = h.sources[0].timestamp if h.sources and h.sources[0].timestamp else when
-    clock = _clock_answer(q, sentence)
+    clock = clock_answer(q, sentence)
     if clock:
         return clock, sentence
     if q.asks_when and said_at is not None:
@@ -581,13 +525,10 @@ def _member_named(q: Question, sentence: str) -> str | None:
 
 
 # Not at "(the 22nd)", which dates the clause before it.
-_CLAUSE = re.compile(r"\s[–—-]\s|;|\((?!the \d{1,2}(?:st|nd|rd|th)\))|(?<!st|nd|rd|th)\)|,\s|\.\s")
-
-
 def _when_near_focus(q: Question, sentence: str, said_at: datetime) -> str | None:
     """The time the clause holding the question's words gives ("Rang Immy last night for
     her 30th – she got bitten by a rabbit last week": last night), else the sentence's."""
-    clauses = [c for c in _CLAUSE.split(sentence) if c.strip()]
+    clauses = [c for c in CLAUSE.split(sentence) if c.strip()]
     ranked = sorted(clauses, key=lambda c: -coverage(q, c))
     for clause in ranked:
         if coverage(q, clause) == 0:
@@ -596,56 +537,3 @@ def _when_near_focus(q: Question, sentence: str, said_at: datetime) -> str | Non
         if found:
             return found
     return when_it_happened(sentence, said_at)
-
-
-def _procedure_text(memory: Memory) -> str:
-    """The steps one per line: "To restore the staging database:\n1. stop the api ..."."""
-    head, _, steps = memory.text.partition(": 1. ")
-    if not steps:
-        return memory.text.replace("How to ", "To ", 1)
-    numbered = re.split(r" (?=\d{1,2}\. )", "1. " + steps)
-    return head.replace("How to ", "To ", 1) + ":\n" + "\n".join(numbered)
-
-
-_TEMPLATES = {
-    "home city": "{who} live{s} in {value}.",
-    "employer": "{who} work{s} at {value}.",
-    "job": "{who} work{s} as {article} {value}.",
-    "commute": "{whose} way to work: {value}.",
-    "allergy": "{who} {are} allergic to {value}.",
-    "gp": "{whose} GP is {value}.",
-    "medication": "{who} take{s} {value}.",
-    "grew up in": "{who} grew up in {value}.",
-    "birthday": "{whose} birthday is on {value}.",
-    "diet": "{who} {are} {value}.",
-}
-
-
-def fact_sentence(memory: Memory) -> str:
-    """A fact as a short sentence to the user: "Your manager is Ana Lima."."""
-    return describe_fact(memory.subject, memory.attribute or "", memory.value or "")
-
-
-_PAST = {"live": "lived", "work": "worked", "take": "took", "are": "were", "is": "was"}
-
-
-def describe_fact(subject: str | None, attribute: str, value: str, past: bool = False) -> str:
-    """The fact as a sentence, in the past tense for a value that was replaced."""
-    if past:
-        present = describe_fact(subject, attribute, value)
-        return re.sub(
-            r"\b(lives|live|works|work|takes|take|are|is)\b",
-            lambda m: _PAST[m[1].removesuffix("s") if m[1] != "is" else "is"],
-            present,
-            count=1,
-        )
-    me = subject is None or fold(subject) == ME
-    group = not me and str(subject) in {"kids", "children", "boys", "girls"}
-    who = "You" if me else f"The {subject}" if group else str(subject)
-    whose = "Your" if me else f"{who}'" if str(subject).endswith("s") else f"{subject}'s"
-    template = _TEMPLATES.get(attribute, "{whose} {attribute} is {value}.")
-    article = "an" if value[:1].lower() in "aeiou" else "a"
-    return template.format(
-        who=who, whose=whose, s="" if me else "s", are="are" if me else "is",
-        value=value, attribute=attribute, article=article,
-    )  # fmt: skip

@@ -8,6 +8,7 @@ import pytest
 
 from app.core.answer_checks import names_no_one_new, someone_elses
 from app.core.answer_spans import best_sentence, short_span, statements
+from app.core.fact_match import match_fact, match_procedure, resolve_relations
 from app.core.fact_words import ME
 from app.core.questions import (
     about_the_user,
@@ -17,9 +18,6 @@ from app.core.questions import (
     impersonal_request,
     kind_asked,
     kind_members,
-    match_fact,
-    match_procedure,
-    resolve_relations,
     term,
     terms,
 )
