@@ -35,6 +35,11 @@ _ATTRIBUTE_CUES = (
         "job",
     ),
     (
+        r"\b(?:previous|former|old|last|past)\s+(?:job|occupation|role|position|profession|career)\b"
+        r"|\bused\s+to\s+(?:work|do\s+for\s+a\s+living)\b",
+        "past job",
+    ),
+    (
         r"\bget(?:ting)? to work\b|\bcommute|\btravel to work\b|\bgo to work\b|\bto the office\b",
         "commute",
     ),

@@ -9,20 +9,55 @@ from app.core.fact_words import ME
 from app.core.questions import fold
 from app.core.records import Memory
 
+# First words of a goal that is not something to do ("she wants home readings ...",
+# "Mum's Anzac biscuits"): such a goal reads as a title, not after "To".
+_NOT_A_VERB = frozenset(
+    "i we you he she they it my our your his her their the a an this that these those what "  # noqa: SIM905
+    "how when where why which before after for from with".split()
+)
+
+
+def _heading(goal: str) -> str:
+    """How a how-to's goal heads its steps: "To relight the pilot:", "Chitting the seed
+    potatoes:", "Mum's Anzac biscuits:". A goal that is a clause or whole sentences (the
+    rules kept the words before the steps, which often say what the steps are for) is shown
+    as written rather than after "To"."""
+    goal = goal.strip()
+    words = goal.split()
+    if not words:
+        return "Your steps:"
+    first = words[0]
+    clause = (
+        len(words) > 12
+        or re.search(r"[.!?](?:\s|$)", goal) is not None
+        or first.lower() in {"i", "we", "you", "he", "she", "they", "it"}
+    )
+    if (
+        not clause
+        and first[:1].islower()
+        and first.lower() not in _NOT_A_VERB
+        and not first.endswith("ing")
+    ):
+        return f"To {goal}:"
+    heading = goal[:1].upper() + goal[1:]
+    return heading if heading[-1] in ".!?:" else heading + ":"
+
 
 def procedure_text(memory: Memory) -> str:
     """The steps one per line: "To restore the staging database:\n1. stop the api ..."."""
     head, _, steps = memory.text.partition(": 1. ")
+    goal = head.removeprefix("How to ")
     if not steps:
         return memory.text.replace("How to ", "To ", 1)
     numbered = re.split(r" (?=\d{1,2}\. )", "1. " + steps)
-    return head.replace("How to ", "To ", 1) + ":\n" + "\n".join(numbered)
+    return _heading(goal) + "\n" + "\n".join(numbered)
 
 
 _TEMPLATES = {
     "home city": "{who} live{s} in {value}.",
     "employer": "{who} work{s} at {value}.",
     "job": "{who} work{s} as {article} {value}.",
+    "past job": "{who} used to work as {article} {value}.",
     "commute": "{whose} way to work: {value}.",
     "allergy": "{who} {are} allergic to {value}.",
     "gp": "{whose} GP is {value}.",

@@ -219,6 +219,16 @@ def work(r: MessageReader, s: str, o: int) -> None:
             if re.search(r"\b(?:last day|left|quit|leaving)\b", clause, re.I):
                 continue
             r.add(ME, "employer", m[1], s, o + m.start(1))
+    # "in my previous role as a marketing specialist at a small startup": what the user did
+    # before, kept apart from the job they have now.
+    for m in re.finditer(
+        r"\b(?:(?i:my)\s+(?:previous|former|old|last)\s+(?:role|job|position|career)\s+as"
+        r"|I\s+used\s+to\s+work\s+as|I\s+(?:previously|formerly)\s+worked\s+as)\s+(?:a|an)\s+(.+?)"
+        + r"(?=\s+(?:was|is|were|had|has|did)\b|"
+        + _END[3:],
+        s,
+    ):
+        r.add(ME, "past job", m[1], s, o + m.start(1))
     for m in re.finditer(
         r"\bI\s+(?:now\s+|still\s+|currently\s+)?work\s+(?:there\s+|here\s+)?as\s+(?:a|an)\s+(.+?)"
         + _END,

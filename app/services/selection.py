@@ -125,9 +125,9 @@ def select_answer(
     fact = None if q.asks_when and "birthday" not in fold(asked) else match_fact(q, facts, names)
     hits = search(store, index, asked, now=now, params=params,
                   options=RecallOptions(k=max(k, RETRIEVE)))  # fmt: skip
-    if fact is not None and asks_before(q):
+    if fact is not None and asks_before(q) and fact.attribute != "past job":
         # "Who was my previous manager?": the value the current fact replaced (else the
-        # oldest message that answers, below).
+        # oldest message that answers, below). A past job is itself what was before.
         older = facts_store.replaced(fact)
         if older is not None:
             until = f" until {fact.valid_from:%-d %B %Y}" if fact.valid_from else ""
