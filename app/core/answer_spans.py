@@ -44,6 +44,22 @@ def statements(text: str) -> str:
     return " ".join(s for s in found if not _asks(s))
 
 
+def steps_passage(question: Question, text: str, max_chars: int = 900) -> str:
+    """For a how-to question: the best sentence and those after it, where a how-to told in
+    prose goes on ("I laid up the Morris today. I add a capful of stabiliser, ... then I
+    change the oil ..."); the first sentence alone names the task but not the steps."""
+    top = best_sentence(question, text)
+    found = sentences(text)
+    if top not in found:
+        return top
+    kept: list[str] = []
+    for sentence in found[found.index(top) :]:
+        if kept and len(" ".join([*kept, sentence])) > max_chars:
+            break
+        kept.append(sentence)
+    return " ".join(kept)
+
+
 def best_sentence(question: Question, text: str, max_chars: int = 320) -> str:
     """The sentence of `text` with most of the question's words (the first on a tie); a
     short text is kept whole. For "how long / how many" a sentence that gives an amount

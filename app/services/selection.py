@@ -32,6 +32,7 @@ from app.core.answer_spans import (
     sentences,
     short_span,
     statements,
+    steps_passage,
 )
 from app.core.date_questions import parse_date_question
 from app.core.fact_match import (
@@ -490,7 +491,8 @@ _SAME_DAY = re.compile(
 def _sentence_answer(q: Question, h: RecallHit) -> tuple[str, str]:
     """The answer to show and the sentence behind it (shown with the citation): the date,
     name, place or number alone when the sentence gives it plainly, else the sentence."""
-    sentence = best_sentence(q, said(h) if h.memory.from_assistant else statements(said(h)))
+    told = said(h) if h.memory.from_assistant else statements(said(h))
+    sentence = steps_passage(q, told) if q.procedure else best_sentence(q, told)
     when = h.memory.event_time
     day = f"{when:%-d %B %Y}" if when else None
     if h.memory.from_assistant:

@@ -1,0 +1,28 @@
+"""Answers from things told in prose, on the real store and index: how-tos told as a
+paragraph, facts said in passing (found by blind dev scenarios written in other styles)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.runtime import Reverie
+from tests.integration.test_fact_layer import ask, load_lines
+
+
+def test_a_how_to_told_in_prose_is_answered_with_the_steps_not_its_first_sentence(
+    reverie: Reverie, tmp_path: Path
+) -> None:
+    chat = tmp_path / "garden.jsonl"
+    lines = [
+        ("1", "2025-10-19T16:00:00Z", "I laid up the Morris for the winter today. For my own "
+         "record, the way I do it is to begin by filling the tank to the brim and adding a "
+         "capful of fuel stabiliser. I change the oil while the engine is still warm. Then I "
+         "disconnect the battery and put it on the trickle charger, and finally I stuff a rag "
+         "into the exhaust pipe against the mice."),
+        ("2", "2025-11-02T10:00:00Z", "The Morris has a new set of tyres since the spring."),
+    ]  # fmt: skip
+    load_lines(reverie, chat, lines)
+    answer = ask(reverie, "How do I lay up the Morris for the winter?")
+    for step in ("stabiliser", "oil", "trickle charger", "exhaust"):
+        assert step in answer.text, answer.text
+    assert answer.citations[0].hit.sources[0].original_id == "1"
