@@ -44,10 +44,28 @@ def statements(text: str) -> str:
     return " ".join(s for s in found if not _asks(s))
 
 
+# A greeting or sign-off said as a sentence of its own ("Good evening.", "Hi Reverie!",
+# "Kind regards, Hugo"): it tells nothing, so it is never the sentence quoted.
+_PLEASANTRY = re.compile(
+    r"^\W*(?:good\s+(?:morning|afternoon|evening|night|day)|hello|hi|hiya|hey|dear|greetings"
+    r"|(?:kind|warm|best|many)\s+(?:regards|wishes|thanks)|regards|cheers|thanks|thank\s+you"
+    r"|all\s+the\s+best|yours(?:\s+(?:sincerely|truly|faithfully))?)\b(?:\W+\w+){0,2}\W*$",
+    re.I,
+)
+
+
+def without_pleasantries(text: str) -> str:
+    """The text less its greeting and sign-off sentences (the text as is when that is all)."""
+    found = sentences(text)
+    kept = [s for s in found if not _PLEASANTRY.match(s)]
+    return " ".join(kept) if kept and len(kept) < len(found) else text
+
+
 def steps_passage(question: Question, text: str, max_chars: int = 900) -> str:
     """For a how-to question: the best sentence and those after it, where a how-to told in
     prose goes on ("I laid up the Morris today. I add a capful of stabiliser, ... then I
     change the oil ..."); the first sentence alone names the task but not the steps."""
+    text = without_pleasantries(text)
     top = best_sentence(question, text)
     found = sentences(text)
     if top not in found:
@@ -65,6 +83,7 @@ def best_sentence(question: Question, text: str, max_chars: int = 320) -> str:
     short text is kept whole. For "how long / how many" a sentence that gives an amount
     wins a tie: "it took forever to get approved" does not say how long it took."""
     wants_amount = question.wh in {"how many", "how much", "how long"}
+    text = without_pleasantries(text)
     found = sentences(text)
     if len(text) <= max_chars and not (wants_amount and len(found) > 1):
         return text.strip()

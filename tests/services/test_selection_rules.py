@@ -51,3 +51,17 @@ def test_when_did_i_needs_the_user_to_have_done_it() -> None:
     assert not tells_the_deed_asked(asked, "The crew leader is a retired firefighter named Gus")
     assert tells_the_deed_asked(asked, "as of February 28th I am officially retired")
     assert tells_the_deed_asked(asked, "retired last week, still getting used to it")
+
+
+def test_a_greeting_is_never_the_sentence_quoted() -> None:
+    from app.core.answer_spans import best_sentence
+
+    told = (
+        "Good evening. Yesterday I drove the Morris out to Clifden for the Connemara Vintage "
+        "Car Rally, which I have entered every year since 2003. There were seventy-odd cars "
+        "this year, and we came second in the pre-1970 class. Kind regards, Hugo"
+    )
+    quoted = best_sentence(analyse("What did I do on 21 June?"), told)
+    assert quoted.startswith("Yesterday I drove the Morris"), quoted
+    # a message of nothing but pleasantries is still quoted as said
+    assert best_sentence(analyse("What did I say?"), "Good morning.") == "Good morning."
