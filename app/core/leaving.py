@@ -54,3 +54,50 @@ def left_since(chosen: str, later: str) -> bool:
     Spanish to Italian")."""
     named = re.findall(rf"(?<![.!?]\s)(?<!^)\b{_NAMED}", chosen)
     return any(leaves(n, later) for n in set(named) - {"I", "I'm", "I've"})
+
+
+# A clause telling what was left: the verbs above, and "retired the xps", "packed in
+# swimming", "out of the life sciences centre".
+_LEFT_CLAUSE = re.compile(
+    # not "a cancelled train" (said of a thing), nor "dropped her to 1.25mg" (a new amount)
+    r"(?<!\ba\s)(?<!\ban\s)(?<!\bthe\s)(?!dropp\w*\s+\w+\s+(?:down\s+)?to\s+\d)"
+    + _LEAVING
+    + r"|\bretired\s+(?:the|my|our|his|her)\b|\bpacked\s+in\b"
+    r"|\bout\s+of\s+(?:the|my|our)\b|\bmoved\s+out\b",
+    re.I,
+)
+# Where a sentence divides into clauses, outside brackets: ", ", "; ", " – ", " and ", " but ".
+_BETWEEN = re.compile(r",\s+|;\s+|\s[–—-]\s|\s+(?:and|but)\s+", re.I)
+# A question about the leaving itself ("Which gym did I cancel?") keeps it.
+_ASKS_LEAVING = re.compile(
+    r"\b(?:left|leave|quit|cancel\w*|sold|sell|retire\w*|stop\w*|drop\w*|gave\s+up|give\s+up"
+    r"|switch\w*|swap\w*|trade\w*|replace\w*|before|previous|used\s+to|old)\b",
+    re.I,
+)
+
+
+def _clauses(sentence: str) -> list[str]:
+    """The sentence cut where `_BETWEEN` divides it, never inside brackets."""
+    parts, depth, start = [], 0, 0
+    for at, char in enumerate(sentence):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and (found := _BETWEEN.match(sentence, at)) and found.start() == at:
+            if at > start:
+                parts.append(sentence[start:at])
+            start = found.end()
+    parts.append(sentence[start:])
+    return [p for p in parts if p.strip()]
+
+
+def current_part(question: str, sentence: str) -> str:
+    """The sentence less the clauses that tell what was left, when the question asks what
+    is so now: "finally retired the xps, bought a macbook pro 14" → "… bought a macbook
+    pro 14" (the old value, quoted, would read as current). Unchanged when the question asks
+    about the leaving or the past, or when nothing else would be left to quote."""
+    if _ASKS_LEAVING.search(question):
+        return sentence
+    clauses = _clauses(sentence)
+    kept = [c for c in clauses if not _LEFT_CLAUSE.search(c)]
+    if len(kept) == len(clauses) or len(" ".join(kept).split()) < 3:
+        return sentence
+    return ("" if kept[0] == clauses[0] else "… ") + ", ".join(c.strip() for c in kept)

@@ -45,7 +45,7 @@ from app.core.fact_match import (
 from app.core.fact_phrasing import describe_fact, fact_sentence, procedure_text
 from app.core.fact_words import ME
 from app.core.forgetting import ForgettingParams, memory_retention
-from app.core.leaving import CHANGE, leaves, left_since
+from app.core.leaving import CHANGE, current_part, leaves, left_since
 from app.core.questions import (
     Question,
     analyse,
@@ -512,7 +512,8 @@ def _sentence_answer(q: Question, h: RecallHit) -> tuple[str, str]:
     span = short_span(q, sentence) or _member_named(q, sentence)
     if span and span != sentence:
         return span, sentence
-    return f"“{sentence}”" + (f" ({day})" if day else ""), sentence
+    shown = sentence if asks_before(q) else current_part(q.text, sentence)
+    return f"“{shown}”" + (f" ({day})" if day else ""), sentence
 
 
 def _member_named(q: Question, sentence: str) -> str | None:

@@ -65,3 +65,21 @@ def test_a_greeting_is_never_the_sentence_quoted() -> None:
     assert quoted.startswith("Yesterday I drove the Morris"), quoted
     # a message of nothing but pleasantries is still quoted as said
     assert best_sentence(analyse("What did I say?"), "Good morning.") == "Good morning."
+
+
+def test_a_quote_leaves_out_the_clause_telling_what_was_left() -> None:
+    from app.core.leaving import current_part
+
+    said = "finally retired the xps, bought a macbook pro 14 (m4 pro, 48gb) with freelance money."
+    assert current_part("What laptop do I have?", said) == (
+        "… bought a macbook pro 14 (m4 pro, 48gb) with freelance money."
+    )
+    moved = "we're officially out of the life sciences centre and into michael smith labs"
+    assert current_part("Which building is my lab in?", moved) == "… into michael smith labs"
+    # a question about the leaving, or what was before, keeps it
+    assert current_part("Which laptop did I retire?", said) == said
+    # "a cancelled train" and "dropped her to 1.25mg" leave nothing
+    train = "callum stuck on a cancelled train outside Chichester, where he lives"
+    assert current_part("Where does Callum live?", train) == train
+    dose = "thyroid values are good, so they dropped her to 1.25mg once a day"
+    assert current_part("How much medication does Pistache get?", dose) == dose
