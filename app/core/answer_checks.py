@@ -173,7 +173,7 @@ def misses_a_name(q: Question, text: str) -> bool:
 
 _ASKS_NAME = re.compile(
     r"\b(?:what(?:'s|\s+is|\s+was)\s+(?:the\s+)?name|name\s+of"
-    r"|what(?:'s|\s+is|\s+was)\s+[\w' ]+?\s+called"
+    r"|what(?:'s|\s+is|\s+was|\s+are|\s+were)\s+[\w'’ ]+?\s+called"
     r"|what(?:'s|\s+is|\s+was)\s+[\w'’ ]+?(?:'s|’s)\s+name)\b",
     re.I,
 )
@@ -182,8 +182,10 @@ _ASKS_NAME = re.compile(
 # The thing whose name is asked: "my sister's name", "the name of the apartment",
 # "Callum's best friend called", "Knödel's vet".
 _NAMED_THING = re.compile(
-    r"\b(?:my|our|the|[\w-]+(?:'s|’s))\s+(?:(?:best|new|old|little|big|older|younger)\s+)?"
-    r"(?!(?:the|a|an|my|our|your|his|her|their)\b)([a-z]+)(?:'s|’s)?\s+(?:name|called)\b"
+    # "the Dolans' cat called", "the guinea pigs called", "Clare's café called"
+    r"(?:\b(?:my|our|the)|\b[\w-]+(?:'s|’s)|\b[\w-]+s['’])\s+"
+    r"(?:(?:best|new|old|little|big|older|younger)\s+)?(?:guinea\s+)?"
+    r"(?!(?:the|a|an|my|our|your|his|her|their)\b)([^\W\d_]+)(?:'s|’s)?\s+(?:name|called)\b"
     r"|\bname\s+of\s+(?:my|our|the|[\w-]+(?:'s|’s))\s+(?:(?:best|new|old)\s+)?([a-z]+(?:\s+[a-z]+)?)\b",
     re.I,
 )
@@ -225,7 +227,7 @@ def names_no_one_new(q: Question, sentence: str, message: str) -> bool:
     bound = any(n in _KIN or re.search(rf"\b{re.escape(n)}", sentence, re.I) for n in nouns)
     if not new or not nouns or not bound:
         return not new
-    name = rf"(?:(?:Dr|Mrs|Mr|Ms|Miss)\.?\s+)?(?:{'|'.join(re.escape(n) for n in new)})"
+    name = rf"\b(?:(?:Dr|Mrs|Mr|Ms|Miss)\.?\s+)?(?:{'|'.join(re.escape(n) for n in new)})\b"
     kin = "(?:" + "|".join(re.escape(n) for n in nouns) + ")"
     by = (
         # "my physical therapist, Kendra" (not "an apartment near Four Mile Beach")

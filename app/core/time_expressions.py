@@ -24,6 +24,7 @@ class TimeRange:
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9  # "Mon 1 Sept": the British short form, besides "Sep"
 _MONTHS.pop("may", None)  # "may" only counts as a month with a day, year or preposition
 _MONTH_RE = "|".join(sorted([*_MONTHS, "may"], key=len, reverse=True))
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}

@@ -83,3 +83,19 @@ def test_a_quote_leaves_out_the_clause_telling_what_was_left() -> None:
     assert current_part("Where does Callum live?", train) == train
     dose = "thyroid values are good, so they dropped her to 1.25mg once a day"
     assert current_part("How much medication does Pistache get?", dose) == dose
+
+
+def test_a_name_asked_for_must_stand_by_the_thing_named() -> None:
+    from app.core.answer_checks import names_no_one_new
+
+    def unanswered(question: str, sentence: str) -> bool:
+        return names_no_one_new(analyse(question), sentence, sentence)
+
+    cafe = "Our youngest, Clare, lives in Westport, where she runs a small café on the Mall."
+    assert unanswered("What is Clare's café called?", cafe)  # "Mall" is in "small"
+    assert not unanswered("What is Clare's café called?", "Clare runs a café called The Lark.")
+    cat = "On a less pleasant note, the Dolans' cat, a large ginger tom, dug up my onions."
+    assert unanswered("What is the Dolans' cat called?", cat)
+    pigs = "Gail next door is feeding the kids' guinea pigs while we're in the Lakes."
+    assert unanswered("What are the guinea pigs called?", pigs)
+    assert not unanswered("What are the guinea pigs called?", "The guinea pigs are Salt & Pepper.")
