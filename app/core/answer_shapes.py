@@ -9,6 +9,7 @@ import re
 from datetime import UTC, datetime
 
 from app.core.answer_spans import nearest_to_focus, short_span
+from app.core.fact_words import _JOB_WORD
 from app.core.questions import Question, coverage, kind_asked, kind_members
 from app.core.time_expressions import when_it_happened
 
@@ -35,6 +36,19 @@ def asks_clock(q: Question) -> bool:
 _NOON = datetime(2000, 6, 15, 12, tzinfo=UTC)
 
 
+_ASKS_JOB = re.compile(
+    r"^\W*what\s+(?:does|did|do)\s+[\w'’ -]+?\s+do(?:\s+for\s+(?:a\s+living|work))?\s*\??\s*$",
+    re.I,
+)
+_TELLS_A_JOB = re.compile(
+    rf"\b(?:is|was|'s|’s|as|became|become|works?|working)\s+(?:(?:now|also|still)\s+)?"
+    rf"(?:a|an|the)\s+(?:[\w-]+\s+){{0,2}}?{_JOB_WORD}\b"
+    r"|\bworks?\s+(?:at|for|in|as)\b|\b(?:job|career|profession)\b|\bteach(?:es|ing)?\b"
+    r"|\b(?:runs|owns|opened)\s+(?:a|an|the|his|her|their)\b",
+    re.I,
+)
+
+
 def gives_what_is_asked(q: Question, text: str) -> bool:
     """Whether a text holds the kind of answer the question wants (a time of day, an
     amount), when it wants one: "I go to the gym on Mondays" does not say at what time."""
@@ -48,6 +62,9 @@ def gives_what_is_asked(q: Question, text: str) -> bool:
         # "When is Dev's birthday?": "It's Dev's 44th today" (a day) over "Dev turned 45"
         clauses = [c for c in CLAUSE.split(text) if coverage(q, c) > 0]
         return any(when_it_happened(c, _NOON) is not None for c in clauses)
+    if _ASKS_JOB.search(q.text):
+        # "What does Priya do?": a message that says what work she does, not any with her name
+        return _TELLS_A_JOB.search(text) is not None
     if q.wh == "where" and re.search(r"\bfrom\s*\??\s*$", q.text):
         # "Where's Kai from?": a message that says where from
         return re.search(r"\bfrom\s+[\w-]", text, re.I) is not None

@@ -144,7 +144,8 @@ def work(r: MessageReader, s: str, o: int) -> None:
             r.add(ME, "job", m[1], s, o + m.start(1))
             r.add(ME, "employer", m[2], s, o + m.start(2))
     for m in re.finditer(
-        rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey)(?:'s|’s|\s+is|\s+was|\s+has\s+been|'s\s+been|’s\s+been)\s+(?:now\s+|also\s+|still\s+)?(?:a|an)\s+((?:[a-z]+\s+){{0,2}}?{_JOB_WORD})\b(?:\s+(?:at|for|with)\s+{r.org})?",
+        # "Priya, I should explain, is a GP": an aside between commas may stand before "is"
+        rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey)(?:,\s+[^,]{{3,30}},)?(?:'s|’s|\s+is|\s+was|\s+has\s+been|'s\s+been|’s\s+been)\s+(?:now\s+|also\s+|still\s+)?(?:a|an|the)\s+((?:[a-z]+\s+){{0,2}}?{_JOB_WORD})\b(?:\s+(?:at|for|with)\s+{r.org})?",
         s,
     ):
         who = r.person(m[1], s, m.start())

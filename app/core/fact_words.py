@@ -55,13 +55,21 @@ CAT_BREEDS = (
 )  # fmt: skip
 _BREED_RE = "|".join(sorted((*DOG_BREEDS, *CAT_BREEDS), key=len, reverse=True))
 _JOB_WORD = (
-    r"(?:[a-z]+(?:eer|ist|ian|ger|ner|ter|ser|ker|der|ler|ver|rer|tor|sor|nor|ic)"
+    # Words with a job's ending that are no job ("a better one", "the winner", "my sister").
+    r"(?:(?!(?:winner|loser|beginner|other|another|better|bigger|older|younger|number|matter"
+    r"|order|answer|member|sister|brother|mother|father|daughter|together|never|ever|over"
+    r"|under|after|later|water|weather|winter|summer|dinner|power|paper|letter|corner"
+    r"|center|centre|computer|character|chapter|disaster|changer|cracker|banger|stunner"
+    r"|killer|thriller|trailer|monster|burger|finger|ginger|danger|border|reminder|wonder"
+    r"|ladder|folder|error|mirror|horror|terror|colour|color|anger|hunger|tiger|record"
+    r"|poster|toaster|blender|charger|router|scooter|tractor|radiator|trailer)\b)"
+    r"[a-z]+(?:eer|ist|ian|ger|ner|ter|ser|ker|der|ler|ver|rer|tor|sor|nor|ic)"
     r"|nurse|chef|cook|vet|medic|paramedic|firefighter|cop|officer|doctor|pilot|barista|teacher"
     r"|driver|lawyer|engineer|designer|developer|analyst|manager|director|instructor|coach"
     r"|pharmacist|dentist|surgeon|midwife|carer|cleaner|baker|butcher|farmer|plumber"
     r"|electrician|builder|architect|accountant|librarian|professor|lecturer|researcher"
     r"|scientist|writer|editor|journalist|artist|musician|photographer|consultant|clerk"
-    r"|receptionist|waiter|waitress|bartender|student|intern|ceo|cto|founder)"
+    r"|receptionist|waiter|waitress|bartender|student|intern|ceo|cto|founder|GP)"
 )
 
 
@@ -203,7 +211,9 @@ def _namey(text: str, most: int) -> str:
 
 _CALENDAR = frozenset(
     """january february march april may june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday""".split()  # noqa: SIM905
+    monday tuesday wednesday thursday friday saturday sunday
+    mon tue tues wed weds thu thur thurs fri sat sun feb apr jun jul aug sep sept oct nov dec
+    """.split()  # noqa: SIM905
 )
 
 
@@ -256,6 +266,23 @@ _OPENERS = frozenset(
         "ok",
         "okay",
         "sure",
+        # past tenses without "-ed": "Rang Immy last night", "Met Sofia for coffee"
+        "rang",
+        "met",
+        "told",
+        "took",
+        "made",
+        "caught",
+        "drove",
+        # greetings: "Good afternoon.", "Hello again"
+        "good",
+        "hello",
+        "hi",
+        "hiya",
+        "hey",
+        "dear",
+        "morning",
+        "evening",
     ]
 )
 

@@ -154,13 +154,7 @@ class MessageReader:
             here = self.offset + at
             named = [name for position, name in self.people if position < here]
             return named[-1] if named else None
-        # "she lives in Freiburg with her husband Jan": a name after "in" is a place.
-        before = [
-            n
-            for n in names_in(sentence[:at])
-            if n != "I"
-            and not re.search(rf"\b(?:in|near|into|around)\s+{re.escape(n)}\b", sentence[:at])
-        ]
+        before = _people(names_in(sentence[:at]), sentence[:at])
         # People already known (a cousin named earlier) before any capitalised word ("Kent").
         known = self.known_in(before)
         before = known or before
@@ -190,10 +184,29 @@ class MessageReader:
         names = [] if self.lowercase else names_in(sentence)
         # "a seven-year-old chocolate Labrador. His vet is ...": a breed is no one's name
         names = [n for n in names if not re.fullmatch(rf"(?i:{_BREED_RE})", n)]
+        names = _people(names, sentence)
         known = self.known_in(names)
         if known or names:
             self.last_person = (known or names)[-1]
             self.last_person_at = offset
+
+
+def _people(names: list[str], sentence: str) -> list[str]:
+    """The names a later "she" or "his" may stand for: not a place ("she lives in Freiburg
+    with her husband Jan", "met Gerard in Charlie Byrne's bookshop. He ...") nor a day
+    ("Meera's 40th last Sat. her husband Callum")."""
+    quoted = " ".join(re.findall(r"(?<!\w)['‘\"“]([^'’\"”]+)['’\"”](?!\w)", sentence))
+    return [
+        n
+        for n in names
+        if n != "I"
+        and n.split()[0].lower() not in _CALENDAR
+        and not re.search(
+            rf"\b(?:in|near|(?<!bumped\s)(?<!ran\s)into|around|at)\s+{re.escape(n)}\b", sentence
+        )
+        # "kept calling me 'little Kai'": a name in quotes is what someone said
+        and not re.search(rf"\b{re.escape(n)}\b", quoted)
+    ]
 
 
 # "yasmin (my big sister)", "femke (bestie since nursing school)"

@@ -99,3 +99,12 @@ def test_a_name_asked_for_must_stand_by_the_thing_named() -> None:
     pigs = "Gail next door is feeding the kids' guinea pigs while we're in the Lakes."
     assert unanswered("What are the guinea pigs called?", pigs)
     assert not unanswered("What are the guinea pigs called?", "The guinea pigs are Salt & Pepper.")
+
+
+def test_what_someone_does_needs_a_message_telling_their_work() -> None:
+    from app.core.answer_shapes import gives_what_is_asked
+
+    asked = analyse("What does Priya do?")
+    assert gives_what_is_asked(asked, "Priya, I should explain, is a GP in Didsbury.")
+    assert gives_what_is_asked(asked, "she runs a small café on the Mall")
+    assert not gives_what_is_asked(asked, "Ronan, Priya and Arjun flew over on Christmas Eve.")
