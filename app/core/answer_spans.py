@@ -207,8 +207,14 @@ def short_span(question: Question, sentence: str) -> str | None:
     if question.wh == "where":
         places = [
             m
-            for m in re.finditer(rf"\b(?:in|at|to|from|near)\s+(?:the\s+)?({_NAME})", sentence)
-            if fold(m[1]) not in asked and _PERSON_AFTER.search(sentence[: m.start(1)]) is None
+            for m in re.finditer(
+                # "is joining Transport Infrastructure Ireland in November": a workplace
+                rf"\b(?:in|at|to|from|near|joining|joined)\s+(?:the\s+)?({_NAME})",
+                sentence,
+            )
+            if fold(m[1]) not in asked
+            and _PERSON_AFTER.search(sentence[: m.start(1)]) is None
+            and fold(m[1].split()[0]) not in _WHEN_WORDS  # "in November" is no place
         ]
         if _asks_workplace(question):
             # "moved to Lisbon for a job at Feedzai": where someone works is the employer.
@@ -227,8 +233,13 @@ _PERSON_AFTER = re.compile(
 )
 _WORK_BEFORE = re.compile(
     r"\b(?:job|work(?:s|ed|ing)?|employed|internship|position|role|hired|joined|starts?|"
-    r"started|starting)\b[^.,;]{0,25}\b(?:at|for|with)\s+(?:the\s+)?$",
+    r"started|starting)\b[^.,;]{0,25}\b(?:at|for|with)\s+(?:the\s+)?$"
+    r"|\b(?:joining|joined)\s+(?:the\s+)?$",
     re.I,
+)
+_WHEN_WORDS = frozenset(
+    """january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday christmas easter""".split()  # noqa: SIM905
 )
 
 

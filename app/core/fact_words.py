@@ -34,13 +34,14 @@ PERSON_RELATIONS = (
     "allergist", "physio", "physiotherapist", "vet", "optician", "dermatologist", "psychologist",
     "psychiatrist", "counsellor", "counselor", "midwife", "surgeon", "specialist", "hairdresser",
     "mechanic", "plumber", "electrician", "nanny", "babysitter", "personal trainer",
+    "supervisor", "advisor", "adviser",
 )  # fmt: skip
 PETS = (
     "cat", "dog", "kitten", "puppy", "rabbit", "bunny", "hamster", "guinea pig", "parrot",
     "budgie", "tortoise", "turtle", "horse", "pony", "fish", "ferret", "snake", "lizard",
 )  # fmt: skip
 _REL_RE = "|".join(sorted((*PERSON_RELATIONS, *PETS), key=len, reverse=True))
-_MODIFIER = r"(?i:(?:new|little|older|younger|big|best|old|college|childhood|school|uni|twin|baby|ex|former)\s+){0,2}"
+_MODIFIER = r"(?i:(?:new|little|older|younger|big|best|old|college|childhood|school|uni|twin|baby|ex|former|primary|main)\s+){0,2}"
 DOG_BREEDS = (
     "beagle", "labrador", "lab", "retriever", "poodle", "terrier", "collie", "spaniel",
     "greyhound", "whippet", "husky", "corgi", "pug", "dachshund", "shepherd", "schnauzer",

@@ -139,6 +139,9 @@ class MessageReader:
             return
         if attribute in _PERSON_SLOTS and value.split()[0].lower() in _CALENDAR:
             return  # "Tuesday I have the dentist, Wednesday evening is choir": a day, no one
+        dated = _A_DATE.fullmatch(value) or _A_DATE.match(self.message[start : end + 6])
+        if dated and not re.search(r"day|date|anniversary|due", attribute):
+            return  # "meeting with rafael as my supervisor is jan 22": when, not who
 
         if subject != ME and subject.lower() in {"he", "she", "they", "it", "i", "we"}:
             return
@@ -252,7 +255,8 @@ def _my_relation_name(r: MessageReader, s: str, o: int) -> None:
         r.add(ME, m[1], m[2], s, o + m.start(2))
     # "Jonas is my running partner", "Priya is my new boss"
     for m in re.finditer(
-        rf"\b({r.name})(?:\s+is|'s|’s)\s+(?:now\s+)?my\s+{_MODIFIER}(?i:({_REL_RE}))\b", s
+        rf"\b({r.name})(?:\s+is|'s|’s)\s+(?:(?:now|officially|also)\s+)*my\s+{_MODIFIER}(?i:({_REL_RE}))\b",
+        s,
     ):
         r.add(ME, m[2], m[1], s, o + m.start(1))
     # "he lives in Omaha with his wife Priscilla": the pronoun's person
@@ -537,6 +541,10 @@ def _personal(r: MessageReader, s: str, o: int) -> None:
         r.add(ME, attribute, m[2], s, o + m.start(2))
 
 
+_A_DATE = re.compile(
+    r"(?i)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?"
+    r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+)
 _PERSON_SLOTS = frozenset(PERSON_RELATIONS) | {"manager", "partner", "mum", "dad", "flatmate"}
 NAME_SLOTS = _PERSON_SLOTS | frozenset(PETS) | {"home city", "employer", "grew up in"}
 

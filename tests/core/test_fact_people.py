@@ -49,3 +49,22 @@ def test_a_day_is_no_ones_husband_and_a_word_ending_like_a_job_is_no_job() -> No
     assert {(f.subject, f.attribute, f.value) for f in said} == {("Meera", "husband", "Callum")}
     assert jobs("Honestly the Halti is a game changer for walks.") == set()
     assert jobs("Tom is the winner of the raffle.") == set()
+
+
+def test_a_supervisor_named_with_adverbs_and_a_date_that_is_no_one() -> None:
+    def relations(text: str) -> set[tuple[str, str]]:
+        return {(f.attribute, f.value) for f in read_facts(text)}
+
+    said = "rafael is officially my primary supervisor now. weird but fine"
+    assert relations(said) == {("supervisor", "rafael")}
+    assert relations("first committee meeting with rafael as my supervisor is jan 22") == set()
+    assert relations("My birthday is Jan 22.") == {("birthday", "Jan 22")}
+
+
+def test_where_someone_is_joining_is_a_workplace_not_the_month() -> None:
+    from app.core.answer_spans import short_span
+    from app.core.questions import analyse
+
+    said = "Declan is joining Transport Infrastructure Ireland in November, on the ring road."
+    where = short_span(analyse("Where does Declan work now?"), said)
+    assert where == "Transport Infrastructure Ireland"
