@@ -25,12 +25,22 @@ _LEAVING = (
 )
 
 
+# Said after the thing: "the Octavia went for scrap", "The Corolla went off on the back of a
+# lorry to the scrapyard", "the old Fiesta was sold".
+_LEFT_AFTER = (
+    r"\s+(?:went|has\s+gone|is\s+gone|got\s+sent|was\s+sent)\b[^.!?;]{0,40}?\bscrap"
+    r"|\s+(?:was|got|has\s+been|is\s+being)\s+(?:scrapped|sold|written\s+off|traded\s+in|"
+    r"towed\s+away|returned)\b"
+)
+
+
 def leaves(value: str, text: str) -> bool:
     """Whether `text` says the user left or got rid of `value` ("Last day at Monzo",
-    "Traded the Golf in", "Cancelled PureGym"), named in full or by its head ("PureGym" of
-    "PureGym on the high street", "Golf" of "2012 Golf")."""
+    "Traded the Golf in", "Cancelled PureGym", "the Octavia went for scrap"), named in full
+    or by its head ("PureGym" of "PureGym on the high street", "Golf" of "2012 Golf")."""
     return any(
         re.search(_LEAVING + re.escape(head) + r"\b", text, re.I) is not None
+        or re.search(r"\b" + re.escape(head) + _LEFT_AFTER, text, re.I) is not None
         for head in _heads(value)
     )
 

@@ -224,6 +224,28 @@ def kind_asked(question: Question) -> str | None:
     return "car" if m[2] else m[1].lower()
 
 
+# After a make, words that are no model: "picked up the Niro yesterday".
+_NOT_A_MODEL = frozenset(
+    [
+        "yesterday",
+        "today",
+        "tomorrow",
+        "tonight",
+        "now",
+        "again",
+        "last",
+        "next",
+        "this",
+        "finally",
+        "instead",
+        "anymore",
+        "too",
+        "lol",
+        "haha",
+    ]
+)
+
+
 def kind_members(kind: str, text: str) -> list[str]:
     """The words of `text` that name a member of `kind`, in order ("pixel", "italian"),
     with a model number after them ("pixel 8")."""
@@ -239,7 +261,11 @@ def kind_members(kind: str, text: str) -> list[str]:
         end = i + 1
         if end < len(words) and (
             words[end].group()[:1].isdigit()
-            or (kind == "car" and words[end].group().lower() not in STOPWORDS)
+            or (
+                kind == "car"
+                and words[end].group().lower() not in STOPWORDS
+                and words[end].group().lower() not in _NOT_A_MODEL
+            )
         ):
             end += 1
         found.append(text[words[i].start() : words[end - 1].end()])

@@ -207,7 +207,13 @@ def _restated_since(
     if since is None or chosen.memory.from_assistant:
         return None
     told = statements(said(chosen))
-    needs_shape = gives_what_is_asked(q, best_sentence(q, told))
+    top = best_sentence(q, told)
+    needs_shape = gives_what_is_asked(q, top)
+    # What the chosen sentence answers with, when it names it; leaving something else it
+    # names does not change that answer, nor what happened once ("Which garage did the MOT
+    # on my car?" stays answered after the car went for scrap).
+    answer = short_span(q, top) or _member_named(q, top)
+    past = re.search(r"\b(?:did|was|were|had)\b", q.text, re.I) is not None
     later: list[RecallHit] = []
     left: list[RecallHit] = []  # a later message that says the thing named was left
     changes: set[int] = set()
@@ -219,7 +225,7 @@ def _restated_since(
         text = statements(said(h))
         if someone_elses(q, text):
             continue
-        if text.strip() and left_since(best_sentence(q, told), text):
+        if text.strip() and not past and left_since(answer or top, text):
             left.append(h)
             continue
         if not text.strip():

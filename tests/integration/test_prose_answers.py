@@ -26,3 +26,20 @@ def test_a_how_to_told_in_prose_is_answered_with_the_steps_not_its_first_sentenc
     for step in ("stabiliser", "oil", "trickle charger", "exhaust"):
         assert step in answer.text, answer.text
     assert answer.citations[0].hit.sources[0].original_id == "1"
+
+
+def test_a_car_gone_for_scrap_is_replaced_but_what_happened_to_it_still_answers(
+    reverie: Reverie, tmp_path: Path
+) -> None:
+    chat = tmp_path / "cars.jsonl"
+    lines = [
+        ("1", "2025-04-02T18:00:00Z", "car's failed its MOT, Octavia estate, 2013. rear springs "
+         "+ a brake pipe, £480. Kirkstall Motors did it, they're v good"),
+        ("2", "2025-11-16T18:00:00Z", "picked up the Niro yesterday!!! white, 2022. the Octavia "
+         "went for scrap, got £250 for it"),
+    ]  # fmt: skip
+    load_lines(reverie, chat, lines)
+    car = ask(reverie, "What car do I drive?")
+    assert "Niro" in car.text and "Octavia" not in car.text, car.text
+    garage = ask(reverie, "Which garage did the MOT on my car?")
+    assert "Kirkstall Motors" in garage.text, garage.text
