@@ -146,7 +146,7 @@ def select_answer(
         return Selection(f"{text} [1]", [newer, hit(fact)], "newer than fact", excerpt)
     if time_range is not None and q.what_happened:
         return _moments(q, hits, time_range, store, index, now, params)
-    contexts = store.contexts([h.memory.id for h in hits]) if q.to_assistant else {}
+    contexts = _what_it_answered(store, hits) if q.to_assistant else {}
     chosen = _best_sentence_hit(q, hits, contexts, names)
     if chosen is None:
         return None
@@ -162,6 +162,27 @@ def select_answer(
     others = [h for h in hits if h.memory.id != chosen.memory.id and h.current][: k - 1]
     text, excerpt = _sentence_answer(q, chosen)
     return Selection(f"{text} [1]", [chosen, *others], "sentence", excerpt)
+
+
+def _what_it_answered(store: SqliteMemoryStore, hits: list[RecallHit]) -> dict[int, str]:
+    """Each memory's context; for the assistant's messages, the two messages before them
+    in full: the user's question is often at the end of a long message ("... ~40k cells and
+    the batch effects are brutal. what would you use for batch correction?"), and who it is
+    about one message further back ("Eli is visiting!" / "any restaurant recs?")."""
+    contexts = store.contexts([h.memory.id for h in hits])
+    for h in hits:
+        at = h.memory.event_time
+        if not h.memory.from_assistant or at is None:
+            continue
+        near = store.get_memories(
+            store.memories_between(at - timedelta(hours=12), at, 6), with_evidence=False
+        )
+        before = sorted(
+            (m for m in near.values() if m.raw and m.id != h.memory.id and m.event_time),
+            key=lambda m: (m.event_time, m.id),
+        )[-2:]
+        contexts[h.memory.id] = "\n".join([*(m.text for m in before), h.memory.text])
+    return contexts
 
 
 _ASKS_CHOICE = re.compile(

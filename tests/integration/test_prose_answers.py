@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.runtime import Reverie
-from tests.integration.test_fact_layer import ask, load_lines
+from tests.integration.test_fact_layer import ask, load_lines, load_turns
 
 
 def test_a_how_to_told_in_prose_is_answered_with_the_steps_not_its_first_sentence(
@@ -43,3 +43,23 @@ def test_a_car_gone_for_scrap_is_replaced_but_what_happened_to_it_still_answers(
     assert "Niro" in car.text and "Octavia" not in car.text, car.text
     garage = ask(reverie, "Which garage did the MOT on my car?")
     assert "Kirkstall Motors" in garage.text, garage.text
+
+
+def test_what_the_assistant_recommended_answers_a_question_asked_at_the_end_of_a_long_message(
+    reverie: Reverie, tmp_path: Path
+) -> None:
+    chat = tmp_path / "eli.jsonl"
+    turns = [
+        ("1", "2025-03-28T18:00:00Z", "user", "eli is visiting!!! she lands thursday night"),
+        ("2", "2025-03-28T18:00:30Z", "assistant", "Lovely, enjoy having Eli around."),
+        ("3", "2025-03-28T18:02:00Z", "user", "she's here easter weekend, apr 17 to 21, and I "
+         "want one really nice evening out that isn't stuffy or expensive-expensive, she loves "
+         "japanese food and small cosy places where you can actually hear each other talk, "
+         "and we'd go on the saturday after her conference talk is done and dusted. any "
+         "restaurant recs for a nice dinner?"),
+        ("4", "2025-03-28T18:02:30Z", "assistant", "Try Kissa Tanto in Chinatown: "
+         "Japanese-Italian, dim and cosy. Book ahead for the Saturday."),
+    ]  # fmt: skip
+    load_turns(reverie, chat, turns)
+    answer = ask(reverie, "What restaurant did you recommend for when Eli visited?")
+    assert "Kissa Tanto" in answer.text, answer.text
