@@ -341,6 +341,13 @@ class Question:
         )
 
 
+_USE_VERB = re.compile(
+    r"^(\W*(?:what|which)\s+(?:[\w'-]+\s+){1,2}(?:do|does|did)\s+[\w'-]+)\s+"
+    r"(?:ride|drive|use|own|wear|have|play|carry)\b(?=\s*(?:these\s+days|now|nowadays)?\s*\??\s*$)",
+    re.I,
+)
+
+
 def analyse(question: str, user_names: Iterable[str] = ()) -> Question:
     # "what does Jonas do for a living" asks about work, and "living" is not "live".
     question = re.sub(
@@ -378,6 +385,9 @@ def analyse(question: str, user_names: Iterable[str] = ()) -> Question:
     )
     # "did I end up going with": how it turned out, not an end
     asking = re.sub(r"\bend(?:ed|ing)?\s+up\b", " ", asking, flags=re.I)
+    # "What bike do I ride?", "Which car do we drive?": the verb only says the thing is
+    # theirs; what is asked is the bike ("new (used) bike!! kona dew").
+    asking = _USE_VERB.sub(r"\1", asking)
     lowered = asking.strip().lower()
     wh_match = re.match(
         r"(?:and |so |also |but )?(how many|how much|how long|how often|who|whom|whose|where|when|which|what|how|why)\b",
@@ -404,10 +414,25 @@ def analyse(question: str, user_names: Iterable[str] = ()) -> Question:
 
 
 def coverage(question: Question, text: str) -> float:
-    """The share of the question's specific words that `text` holds."""
+    """The share of the question's specific words that `text` holds (or says otherwise:
+    "eli moved into her place in seattle" tells where she lives)."""
     if not question.focus:
         return 0.0
-    return len(question.focus & terms(text)) / len(question.focus)
+    held = question.focus & terms(text)
+    for word in question.focus - held:
+        other = _SAID_OTHERWISE.get(word)
+        if other is not None and other.search(text):
+            held = held | {word}
+    return len(held) / len(question.focus)
+
+
+_SAID_OTHERWISE = {
+    term("live"): re.compile(
+        r"\bmov(?:ed|ing|es)\s+(?:in)?to\b"
+        r"|\b(?:new|her|his|their|my|our)\s+(?:place|flat|house|apartment)\s+in\b",
+        re.I,
+    ),
+}
 
 
 def enough(question: Question, covered: float) -> bool:

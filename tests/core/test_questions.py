@@ -400,3 +400,16 @@ def test_a_clinic_is_a_hospital_to_the_words_that_match() -> None:
 def test_asking_which_of_the_assistants_ideas_is_about_what_it_said() -> None:
     q = analyse("Which of your present ideas for Jo did I end up going with?")
     assert q.to_assistant and q.focus == {term("present"), term("ideas"), term("Jo")}
+
+
+def test_a_verb_of_using_is_not_what_a_which_question_asks_about() -> None:
+    assert analyse("What bike do I ride?").focus == {term("bike")}
+    assert analyse("Which phone do I use now?").focus == {term("phone")}
+    # a how-to keeps its verb
+    assert term("drive") in analyse("How do I drive to work?").focus
+
+
+def test_moving_into_a_place_tells_where_someone_lives() -> None:
+    asked = analyse("Where does Eli live?")
+    assert coverage(asked, "eli moved into her place in seattle this week!") == 1.0
+    assert coverage(asked, "ELI GOT A JOB OFFER. scientist at ridgeline in seattle") == 0.5
