@@ -41,6 +41,13 @@ _METHOD = re.compile(
     r"(?:^|[.!?]\s+|\n)(?P<lead>(?:the\s+)?(?:trick|way\s+I\s+do\s+it|way\s+to\s+do\s+it|secret|method|process|system)\s+is(?:\s+to)?\s*[:\-–]?\s*)",
     re.I,
 )
+# "The way I take the readings, so that I do them the same each time, is this. I sit ...",
+# "the way I prune the roses is to begin by ...": the goal is said in the lead-in itself.
+_WAY = re.compile(
+    r"(?:^|[.!?]\s+|\n|,\s+)(?:the\s+)?way\s+(?:I|we)\s+(?P<goal>(?!do\s+it\b)[a-z][^,.!?:]{2,60}?)"
+    r"(?:,[^.!?:]{0,60},)?\s+is\s+(?:to\s+|this\s*[.:]\s*|as\s+follows\s*[.:]?\s*|:\s*)",
+    re.I,
+)
 _WORD_STEPS = re.compile(
     r"\bstep\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s*[,:.)\-–]\s*", re.I
 )
@@ -141,8 +148,11 @@ _EMBEDDED = re.compile(
     r"drill|procedure)\b[^.!?\n:]{0,60}?|\b[^.!?\n:]{0,60}?\b(?:the\s+way\s+I\s+do\s+it|"
     r"here'?s\s+how|writing\s+it\s+down[^.!?\n:]{0,40}?))\s*(?::|–|—|\s-\s)\s*"
     # "How we do it: ...", "what I did, so I remember for Mateo's cousin: first ..."
-    r"|(?P<works>\b[^.!?\n:]{0,60}?\b(?:what\s+works\s+for\s+me\s+is|what\s+I\s+do\s+is|"
-    r"how\s+(?:I|we)\s+do\s+it|what\s+(?:I|we)\s+did))(?:[^.!?\n:]{0,60}:)?\s*",
+    r"|(?P<works>\b[^.!?\n:]{0,60}?\b(?:what\s+(?:actually\s+)?works\s+(?:for\s+me|for\s+us|"
+    r"w/\s*\w+|with\s+\w+)(?:\s+is)?|what\s+I\s+do\s+is|"
+    r"how\s+(?:I|we)\s+do\s+it|what\s+(?:I|we)\s+did|"
+    # "made mum teach me her tarka dal. her way: wash ...", "the plan: a cron job at 2am ..."
+    r"(?:her|his|my|their|our|mum's|mom's|dad's)\s+way|the\s+plan))(?:[^.!?\n:]{0,60}:)?\s*",
     re.I,
 )
 # "note to self for when the heating plays up, bleeding the radiators: heating off ...",
@@ -327,6 +337,14 @@ def _read_procedure(text: str) -> Procedure | None:
         marker = _WORD_STEPS.search(text)
         assert marker is not None
         goal, body = _goal(text[: marker.start()]), text[marker.start() :]
+    elif (way := _WAY.search(text)) and (
+        sequenced or re.search(r"\bthen\b|,[^,]*,", text[way.end() :], re.I)
+    ):
+        goal, body = _goal(way["goal"]), text[way.end() :]
+        if re.search(r"\b(?:it|them|this|that|these|those)\b", goal, re.I):
+            # "the way I sow them is to ...": what "them" is, the sentence before says
+            earlier = re.split(r"(?<=[.!?])\s+", text[: way.start()].strip())[-2:]
+            goal = " ".join([goal, *reversed(earlier)]).strip()
     elif method is not None and (sequenced or text[method.end() :].count(",") >= 2):
         before = re.split(r"[.!?]\s+", text[: method.start("lead")].strip())[-1]
         topic = re.split(r"\s+(?:is|are|was|were|can be|gets?)\s+", before)[0]

@@ -76,7 +76,10 @@ _PROCEDURE = re.compile(
     # "How does Dev make his lamb curry?", "What do I do if I have to use my EpiPen?"
     r"|\bhow\s+(?:does|did)\s+[\w']+\s+(?:make|cook|bake|brew|fix|clean|prepare|do)\b"
     r"|\bwhat\s+(?:do|should)\s+(?:i|we)\s+do\s+(?:if|when)\b"
-    r"|\bhow\s+(?:do|does)\s+(?:[\w'-]+\s+){1,3}work\b",  # "how do returns work at jb"
+    r"|\bhow\s+(?:do|does)\s+(?:[\w'-]+\s+){1,3}work\b"  # "how do returns work at jb"
+    # "How are my thesis backups set up?"
+    r"|\bhow\s+(?:is|are|was|were)\s+(?:my|our)\s+(?:[\w'-]+\s+){1,3}?"
+    r"(?:set\s*up|configured|organi[sz]ed|arranged|scheduled|done|run)\b",
     re.I,
 )
 _WHAT_HAPPENED = re.compile(

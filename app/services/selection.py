@@ -46,6 +46,7 @@ from app.core.fact_phrasing import describe_fact, fact_sentence, procedure_text
 from app.core.fact_words import ME
 from app.core.forgetting import ForgettingParams, memory_retention
 from app.core.leaving import CHANGE, current_part, leaves, left_since
+from app.core.procedures import read_procedure
 from app.core.questions import (
     Question,
     analyse,
@@ -146,7 +147,13 @@ def select_answer(
         return Selection(f"{text} [1]", [newer, hit(fact)], "newer than fact", excerpt)
     if time_range is not None and q.what_happened:
         return _moments(q, hits, time_range, store, index, now, params)
-    contexts = _what_it_answered(store, hits) if q.to_assistant else {}
+    contexts = (
+        _what_it_answered(store, hits)
+        if q.to_assistant
+        else store.contexts([h.memory.id for h in hits])
+        if q.procedure
+        else {}
+    )
     chosen = _best_sentence_hit(q, hits, contexts, names)
     if chosen is None:
         return None
@@ -424,6 +431,10 @@ def _best_sentence_hit(
         # suggest?" / "I'd suggest the Novablast 4".
         context = contexts.get(h.memory.id, "")
         share = max(text_share, coverage(q, context)) if q.to_assistant else text_share
+        if q.procedure and context:
+            # "what actually works w/ him: get him on the sofa, 5 drops in, ..." after
+            # "Marmite has ANOTHER ear infection": the message before says what it is for.
+            share = max(share, coverage(q, context))
         missing = q.focus - terms(told)
         short_by_one = len(q.focus) >= 2 and len(missing) <= 1 and not missing & ATTRIBUTE_WORDS
         if missing and missing <= kind and len(q.focus - kind) >= 2:
@@ -440,6 +451,8 @@ def _best_sentence_hit(
             # Among those that hold the question's words, one that holds the kind of answer
             # asked for comes first.
             shaped = 0.2 if gives_what_is_asked(q, best_sentence(q, told)) else 0.0
+            if q.procedure and read_procedure(told) is not None:
+                shaped += 0.2  # a how-to asked for: the message that tells one, steps and all
             if q.to_assistant and "?" in context and enough(q, coverage(q, context)):
                 # "What did you suggest for sleeping after night shifts?": the reply to the
                 # user's own question on it ("any tips for sleeping after a night shift?").
