@@ -49,11 +49,16 @@ def someone_elses(q: Question, text: str) -> bool:
         if re.search(theirs, lowered) and not re.search(mine, lowered):
             return True
     # "When is Fen's birthday?" is not answered by "Fen's mum's birthday".
-    # ("Callum's best friend": the friend)
-    for match in re.finditer(
-        r"\b(?!(?i:what|who|where|when|how|that|it|there|here|he|she)(?:'s|’s))([\w-]+)(?:'s|’s)\s+"
-        r"(?:(?:best|new|old|little|big|older|younger)\s+)?([\w-]+)",
-        q.text,
+    # ("Callum's best friend": the friend). Not for a how-to: "Maureen's brown soda bread"
+    # is taught as "her mother's brown soda bread".
+    for match in (
+        ()
+        if q.procedure
+        else re.finditer(
+            r"\b(?!(?i:what|who|where|when|how|that|it|there|here|he|she)(?:'s|’s))([\w-]+)(?:'s|’s)\s+"
+            r"(?:(?:best|new|old|little|big|older|younger)\s+)?([\w-]+)",
+            q.text,
+        )
     ):
         owner, thing = match[1].lower(), match[2].lower()
         lowered = text.lower().replace("’", "'")

@@ -108,3 +108,10 @@ def test_what_someone_does_needs_a_message_telling_their_work() -> None:
     assert gives_what_is_asked(asked, "Priya, I should explain, is a GP in Didsbury.")
     assert gives_what_is_asked(asked, "she runs a small café on the Mall")
     assert not gives_what_is_asked(asked, "Ronan, Priya and Arjun flew over on Christmas Eve.")
+
+
+def test_a_how_to_taught_by_someone_is_not_someone_elses() -> None:
+    asked = analyse("How do I make Maureen's brown soda bread?")
+    taught = "Maureen has been teaching me to make her mother's brown soda bread. You heat ..."
+    assert not someone_elses(asked, taught)
+    assert someone_elses(analyse("When is Fen's birthday?"), "it was Fen's mum's birthday")
