@@ -28,6 +28,11 @@ _MONTHS["sept"] = 9  # "Mon 1 Sept": the British short form, besides "Sep"
 _MONTHS.pop("may", None)  # "may" only counts as a month with a day, year or preposition
 _MONTH_RE = "|".join(sorted([*_MONTHS, "may"], key=len, reverse=True))
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+# "last Sat", "this past weds": the short forms people text
+_WEEKDAYS.update(
+    {"mon": 0, "tue": 1, "tues": 1, "wed": 2, "weds": 2, "thu": 3, "thur": 3, "thurs": 3,
+     "fri": 4, "sat": 5}
+)  # fmt: skip
 _NUMBER_WORDS = {
     "a": 1,
     "an": 1,
@@ -161,7 +166,8 @@ def _relative(text: str, now: datetime) -> tuple[datetime, datetime] | None:
         return year_start.replace(year=now.year - amount), year_start.replace(
             year=now.year - amount + 1
         )
-    match = re.search(r"\b(last|on|this past) (" + "|".join(_WEEKDAYS) + r")\b", text)
+    days = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
+    match = re.search(r"\b(last|on|this past) (" + days + r")\b", text)
     if match:
         back = (today.weekday() - _WEEKDAYS[match[2]]) % 7 or 7
         start = today - timedelta(days=back)
@@ -273,6 +279,14 @@ def event_time(text: str, said_at: datetime | None) -> datetime | None:
             holiday = said_at.replace(month=month, day=date, hour=12, minute=0, second=0)
             if timedelta(0) < said_at - holiday <= timedelta(days=3):
                 return holiday.replace(microsecond=0)
+    past_day = re.search(
+        r"\b(?:last|this past)\s+(" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + r")\b",
+        lowered[:120],
+    )
+    if past_day:
+        # "still recovering from Meera's 40th last Sat", said on a Wednesday: that Saturday
+        back = (said_at.weekday() - _WEEKDAYS[past_day[1]]) % 7 or 7
+        return said_at.replace(hour=12, minute=0, second=0, microsecond=0) - timedelta(days=back)
     if not re.search(r"\b(yesterday|last night|day before yesterday)\b", lowered):
         return said_at
     # Only the phrase near the start of the message dates it ("FIRST GIG last night");

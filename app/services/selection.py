@@ -157,7 +157,14 @@ def select_answer(
     chosen = _best_sentence_hit(q, hits, contexts, names)
     if chosen is None:
         return None
-    if not asks_before(q) and not q.to_assistant:
+    # "When did Sung-min move in?" asks when something happened once: a later message that
+    # names it again ("sung-min wants to build a foam core dragon") does not move it.
+    once = (
+        q.asks_when
+        and re.search(r"\bdid\b", q.text, re.I)
+        and not re.search(r"\b(?:last|latest|recently|most recent)\b", q.text, re.I)
+    )
+    if not asks_before(q) and not q.to_assistant and not once:
         chosen = _restated_since(q, chosen, hits, index) or chosen
     if q.to_assistant and chosen.memory.from_assistant and _ASKS_CHOICE.search(q.text):
         # "Which of your present ideas for Jo did I go with?": the user's own reply to the
@@ -431,7 +438,8 @@ def _best_sentence_hit(
         # suggest?" / "I'd suggest the Novablast 4".
         context = contexts.get(h.memory.id, "")
         share = max(text_share, coverage(q, context)) if q.to_assistant else text_share
-        if q.procedure and context:
+        tells_steps = q.procedure and read_procedure(told) is not None
+        if tells_steps and context:
             # "what actually works w/ him: get him on the sofa, 5 drops in, ..." after
             # "Marmite has ANOTHER ear infection": the message before says what it is for.
             share = max(share, coverage(q, context))
@@ -451,7 +459,7 @@ def _best_sentence_hit(
             # Among those that hold the question's words, one that holds the kind of answer
             # asked for comes first.
             shaped = 0.2 if gives_what_is_asked(q, best_sentence(q, told)) else 0.0
-            if q.procedure and read_procedure(told) is not None:
+            if tells_steps:
                 shaped += 0.2  # a how-to asked for: the message that tells one, steps and all
             if q.to_assistant and "?" in context and enough(q, coverage(q, context)):
                 # "What did you suggest for sleeping after night shifts?": the reply to the

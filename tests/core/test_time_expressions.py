@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.core.time_expressions import find_time_range, when_it_happened
+from app.core.time_expressions import event_time, find_time_range, when_it_happened
 
 NOW = datetime(2024, 3, 27, 15, 30, tzinfo=UTC)  # a Wednesday
 
@@ -144,3 +144,12 @@ def test_a_range_of_days_is_told_from_its_first_day() -> None:
     said = datetime(2025, 12, 6, tzinfo=UTC)
     told = when_it_happened("he invites us in February, we plan 12-16 Feb, skiing + Banff.", said)
     assert told == "12 February 2026 to 16 February 2026"
+
+
+def test_a_past_weekday_said_short_dates_the_message() -> None:
+    said_at = datetime(2025, 5, 21, 18, 0, tzinfo=UTC)  # a Wednesday
+    told = "still recovering from Meera's 40th in Manchester last Sat lol"
+    assert event_time(told, said_at) == datetime(2025, 5, 17, 12, 0, tzinfo=UTC)
+    assert when_it_happened(told, said_at) == "17 May 2025"
+    # a Saturday ahead is no past event
+    assert event_time("party on Sat, can't wait", said_at) == said_at

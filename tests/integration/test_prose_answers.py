@@ -63,3 +63,18 @@ def test_what_the_assistant_recommended_answers_a_question_asked_at_the_end_of_a
     load_turns(reverie, chat, turns)
     answer = ask(reverie, "What restaurant did you recommend for when Eli visited?")
     assert "Kissa Tanto" in answer.text, answer.text
+
+
+def test_when_something_happened_once_is_not_moved_by_a_later_mention(
+    reverie: Reverie, tmp_path: Path
+) -> None:
+    chat = tmp_path / "flat.jsonl"
+    lines = [
+        ("1", "2025-09-02T09:00:00Z", "sung-min moved in yesterday. he's doing his M.Arch at "
+         "ubc so there are foam core models on every surface"),
+        ("2", "2026-01-25T09:00:00Z", "eli's coming up for lunar new year, gonna attempt beef "
+         "noodle soup for the roommates. sung-min wants to build a foam core dragon"),
+    ]  # fmt: skip
+    load_lines(reverie, chat, lines)
+    answer = ask(reverie, "When did Sung-min move in?")
+    assert "1 September 2025" in answer.text, answer.text
