@@ -33,6 +33,7 @@ _WEEKDAYS.update(
     {"mon": 0, "tue": 1, "tues": 1, "wed": 2, "weds": 2, "thu": 3, "thur": 3, "thurs": 3,
      "fri": 4, "sat": 5}
 )  # fmt: skip
+_WEEKDAY_RE = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
 _NUMBER_WORDS = {
     "a": 1,
     "an": 1,
@@ -166,8 +167,7 @@ def _relative(text: str, now: datetime) -> tuple[datetime, datetime] | None:
         return year_start.replace(year=now.year - amount), year_start.replace(
             year=now.year - amount + 1
         )
-    days = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
-    match = re.search(r"\b(last|on|this past) (" + days + r")\b", text)
+    match = re.search(r"\b(last|on|this past) (" + _WEEKDAY_RE + r")\b", text)
     if match:
         back = (today.weekday() - _WEEKDAYS[match[2]]) % 7 or 7
         start = today - timedelta(days=back)
@@ -280,7 +280,7 @@ def event_time(text: str, said_at: datetime | None) -> datetime | None:
             if timedelta(0) < said_at - holiday <= timedelta(days=3):
                 return holiday.replace(microsecond=0)
     past_day = re.search(
-        r"\b(?:last|this past)\s+(" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + r")\b",
+        r"\b(?:last|this past)\s+(" + _WEEKDAY_RE + r")\b",
         lowered[:120],
     )
     if past_day:
