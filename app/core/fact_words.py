@@ -34,7 +34,7 @@ PERSON_RELATIONS = (
     "allergist", "physio", "physiotherapist", "vet", "optician", "dermatologist", "psychologist",
     "psychiatrist", "counsellor", "counselor", "midwife", "surgeon", "specialist", "hairdresser",
     "mechanic", "plumber", "electrician", "nanny", "babysitter", "personal trainer",
-    "supervisor", "advisor", "adviser",
+    "supervisor", "advisor", "adviser", "best mate",
 )  # fmt: skip
 PETS = (
     "cat", "dog", "kitten", "puppy", "rabbit", "bunny", "hamster", "guinea pig", "parrot",
@@ -107,6 +107,7 @@ ATTRIBUTE_SYNONYMS = {
     "bunny": "rabbit",
     "roommate": "flatmate",
     "bestie": "best friend",
+    "best mate": "best friend",
     "housemate": "flatmate",
     "fiancé": "partner",
     "fiancée": "partner",
@@ -198,12 +199,16 @@ def lower_case_style(message: str) -> bool:
 def _namey(text: str, most: int) -> str:
     """The leading words of `text` that can be a name (no common word), at most `most`."""
     kept: list[str] = []
-    for word in text.split():
+    words = text.split()
+    for at, word in enumerate(words):
         bare = word.strip(",.;:!?()\"'").lower()
         if not bare or bare in _COMMON or not re.match(r"[^\W\d_]", bare):
             break
         if bare.endswith("ied"):  # "my mum cried on the phone", "my sister married Tom"
             break
+        after = words[at + 1].lower() if at + 1 < len(words) else ""
+        if kept and after.endswith("ing") and len(after) > 5:
+            break  # "her husband howard keep sending me shiba videos": keep is no surname
         kept.append(word.strip(",.;:!?()\"'"))
         if len(kept) == most:
             break

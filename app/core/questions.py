@@ -430,6 +430,12 @@ def coverage(question: Question, text: str) -> float:
 
 
 _SAID_OTHERWISE = {
+    # "Anya's 10 on 14 June!!!", "idris turns 35 on saturday": an age on a day
+    term("birthday"): re.compile(
+        r"(?:'s|’s|\s+is|\s+turns?|\s+turning|\s+will\s+be)\s+\d{1,3}(?:st|nd|rd|th)?\s+"
+        r"(?:on|next|this|today|tomorrow|tmrw|in)\b",
+        re.I,
+    ),
     term("live"): re.compile(
         r"\bmov(?:ed|ing|es)\s+(?:in)?to\b"
         r"|\b(?:new|her|his|their|my|our)\s+(?:place|flat|house|apartment)\s+in\b",

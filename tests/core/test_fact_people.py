@@ -68,3 +68,12 @@ def test_where_someone_is_joining_is_a_workplace_not_the_month() -> None:
     said = "Declan is joining Transport Infrastructure Ireland in November, on the ring road."
     where = short_span(analyse("Where does Declan work now?"), said)
     assert where == "Transport Infrastructure Ireland"
+
+
+def test_a_lower_case_surname_is_no_verb_and_a_best_mate_is_a_best_friend() -> None:
+    def relations(text: str) -> set[tuple[str, str, str]]:
+        return {(f.subject, f.attribute, f.value) for f in read_facts(text)}
+
+    told = "also my younger sister yvonne and her husband howard keep sending me shiba videos"
+    assert ("yvonne", "husband", "howard") in relations(told)
+    assert relations("Jess is my best mate from uni btw") == {("me", "best friend", "Jess")}

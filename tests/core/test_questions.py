@@ -413,3 +413,9 @@ def test_moving_into_a_place_tells_where_someone_lives() -> None:
     asked = analyse("Where does Eli live?")
     assert coverage(asked, "eli moved into her place in seattle this week!") == 1.0
     assert coverage(asked, "ELI GOT A JOB OFFER. scientist at ridgeline in seattle") == 0.5
+
+
+def test_an_age_on_a_day_tells_a_birthday() -> None:
+    asked = analyse("When is Anya's birthday?")
+    assert coverage(asked, "Anya's 10 on 14 June!!! she wants a party") == 1.0
+    assert coverage(asked, "Anya's 10 and loves gymnastics") == 0.5
