@@ -190,6 +190,46 @@ _HOLIDAYS = {
 }
 
 
+# "06/02", "7/1", "04/12/2025": a day and a month in figures, in either order.
+_NUMERIC = re.compile(r"(?<![\d/.,:])(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\d/%])")
+# Figures with a slash that are no date: "1/2 cup", "rated it 8/10", "24/7".
+_NOT_A_DATE_AFTER = re.compile(
+    r"\s*(?:cups?|tsp|tbsp|teaspoons?|tablespoons?|inch(?:es)?|lbs?|oz|of|a|an|stars?|mg|ml|g"
+    r"|kg|miles?|km|hrs?|hours?|pts?|points?|marks?)\b",
+    re.I,
+)
+_NOT_A_DATE_BEFORE = re.compile(
+    r"\b(?:rat(?:e|ed|ing)|scor(?:e|ed)|gave|got|marks?|out\s+of)(?:\s+(?:it|her|him|them|me))?\s*$",
+    re.I,
+)
+
+
+def numeric_date(text: str, said_at: datetime) -> tuple[datetime, datetime] | None:
+    """The first day written in figures ("Econometrics → 06/02", "Starting 7/1"), read
+    day-first or month-first, whichever is a real date nearest to when it was said: a
+    British or Portuguese "06/02" said on 20 January is 6 February, an American "7/1" said
+    in June is 1 July; "22/04" and "10/27" can only be read one way."""
+    for m in _NUMERIC.finditer(text):
+        first, second = int(m[1]), int(m[2])
+        if m[0] == "24/7" or _NOT_A_DATE_AFTER.match(text, m.end()):
+            continue
+        if _NOT_A_DATE_BEFORE.search(text[max(0, m.start() - 20) : m.start()]):
+            continue
+        years = [int(m[3]) + (2000 if len(m[3]) == 2 else 0)] if m[3] else [
+            said_at.year - 1, said_at.year, said_at.year + 1
+        ]  # fmt: skip
+        options = [
+            found[0]
+            for month, day in {(second, first), (first, second)}
+            for year in years
+            if 1 <= month <= 12 and (found := _day(year, month, day))
+        ]
+        if options:
+            day = min(options, key=lambda d: abs((d - said_at).total_seconds()))
+            return day, day + timedelta(days=1)
+    return None
+
+
 def _absolute(text: str, now: datetime) -> tuple[datetime, datetime] | None:
     day_month = re.search(
         rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?: of)? ({_MONTH_RE})\b,?(?: (\d{{4}}))?", text
@@ -240,7 +280,7 @@ def find_time_range(question: str, now: datetime) -> TimeRange | None:
         raise ValueError("now must be timezone-aware")
     now = now.astimezone(UTC)
     text = " ".join(re.sub(r"[^\w\s,]", " ", question.lower()).split())
-    found = _absolute(text, now) or _relative(text, now)
+    found = _absolute(text, now) or numeric_date(question, now) or _relative(text, now)
     if found is None:
         return None
     return TimeRange(found[0], found[1], question)
@@ -279,6 +319,11 @@ def event_time(text: str, said_at: datetime | None) -> datetime | None:
             holiday = said_at.replace(month=month, day=date, hour=12, minute=0, second=0)
             if timedelta(0) < said_at - holiday <= timedelta(days=3):
                 return holiday.replace(microsecond=0)
+    entry = re.match(r"\s*(\d{1,2}/\d{1,2})\s*(?:[—–:-]|$)", text)
+    dated = numeric_date(entry[1], said_at) if entry else None
+    if dated and timedelta(0) <= said_at - dated[0] <= timedelta(days=10):
+        # A journal entry headed "13/06 —", written the day after: what it tells is of the 13th
+        return dated[0] + timedelta(hours=12)
     past_day = re.search(
         r"\b(?:last|this past)\s+(" + _WEEKDAY_RE + r")\b",
         lowered[:120],
@@ -327,7 +372,7 @@ def when_it_happened(sentence: str, said_at: datetime) -> str | None:
     ):
         if re.search(pattern, text):
             return phrase.format(said)
-    absolute = _absolute(text, said_at)
+    absolute = _absolute(text, said_at) or numeric_date(sentence, said_at)
     # "on the 28th", "on saturday (the 22nd)"
     the_nth = re.search(
         r"\b(?:on|(?:mon|tues|wednes|thurs|fri|satur|sun)day) the (\d{1,2})(?:st|nd|rd|th)\b", text

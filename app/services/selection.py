@@ -587,4 +587,15 @@ def _when_near_focus(q: Question, sentence: str, said_at: datetime) -> str | Non
         found = when_it_happened(clause, said_at)
         if found:
             return found
+    # No clause with the question's words dates it: the sentence's time, unless it only
+    # bounds something else ("SIGNED. 5-year lease, rent goes to $6,850 starting 11/1").
+    if _BOUNDS_ANOTHER_THING.search(sentence):
+        return None
     return when_it_happened(sentence, said_at)
+
+
+_BOUNDS_ANOTHER_THING = re.compile(
+    r"\b(?:starting|from|until|till|due|expires?|ending|effective)\s+(?:on\s+)?(?:the\s+)?"
+    r"(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+    re.I,
+)

@@ -153,3 +153,30 @@ def test_a_past_weekday_said_short_dates_the_message() -> None:
     assert when_it_happened(told, said_at) == "17 May 2025"
     # a Saturday ahead is no past event
     assert event_time("party on Sat, can't wait", said_at) == said_at
+
+
+@pytest.mark.parametrize(
+    ("sentence", "said_at", "day"),
+    [
+        # day-first or month-first, whichever real date is nearest to when it was said
+        ("• Econometrics → 06/02, 9h", datetime(2025, 1, 20, tzinfo=UTC), "6 February 2025"),
+        ("Starting 7/1 the loaf is $10.50.", datetime(2025, 6, 10, tzinfo=UTC), "1 July 2025"),
+        ("back in Rotterdam since 04/01", datetime(2026, 1, 8, tzinfo=UTC), "4 January 2026"),
+        # only one reading is a date
+        ("Bia's bday is 22/04, running belt?", datetime(2025, 4, 20, tzinfo=UTC), "22 April 2025"),
+        ("Moving day is Monday 10/27.", datetime(2025, 10, 20, tzinfo=UTC), "27 October 2025"),
+    ],
+)
+def test_a_date_in_figures(sentence: str, said_at: datetime, day: str) -> None:
+    assert when_it_happened(sentence, said_at) == day
+
+
+@pytest.mark.parametrize("sentence", ["add 1/2 cup of sugar", "I rated it 8/10", "open 24/7"])
+def test_figures_with_a_slash_that_are_no_date(sentence: str) -> None:
+    assert when_it_happened(sentence, datetime(2025, 6, 10, tzinfo=UTC)) is None
+
+
+def test_a_journal_entry_headed_with_its_day_is_of_that_day() -> None:
+    written = datetime(2025, 6, 14, 9, 0, tzinfo=UTC)
+    told = "13/06 — santo antónio 🎉 sardinhas + caldo verde in Alfama"
+    assert event_time(told, written) == datetime(2025, 6, 13, 12, 0, tzinfo=UTC)
