@@ -36,7 +36,7 @@ def _heading(goal: str) -> str:
         not clause
         and first[:1].islower()
         and first.lower() not in _NOT_A_VERB
-        and not first.endswith("ing")
+        and not first.endswith(("ing", "'s", "’s"))  # "avó's arroz doce" is a dish
     ):
         return f"To {goal}:"
     heading = goal[:1].upper() + goal[1:]

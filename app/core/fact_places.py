@@ -99,6 +99,17 @@ def home(r: MessageReader, s: str, o: int) -> None:
             for name in re.split(r",\s+", listed[1]):
                 if name.lower() not in _COMMON:
                     r.add(name, "home city", m[2], s, o + m.start(2))
+    # "my sister Bia (Beatriz, 28) is coming down from Porto next weekend", "My sister Laura
+    # and her husband Pete drove over from Boise": people come over from where they live.
+    # (Not "back from", which is a trip.)
+    _their_home(
+        r,
+        s,
+        o,
+        rf"\b({r.name})\b(?:\s*\([^)]*\))?(?:\s+and\s+(?:his|her|their)\s+\w+\s+{r.name})?"
+        rf"\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:coming|came|drove|driving|flew|flying|"
+        rf"popped|popping)\s+(?:down|over|up|in|across)\s+from\s+({r.name})",
+    )
     # "Tariq's gone to Toronto now": gone to live there, not for a visit
     _their_home(
         r,
@@ -145,7 +156,7 @@ def work(r: MessageReader, s: str, o: int) -> None:
             r.add(ME, "employer", m[2], s, o + m.start(2))
     for m in re.finditer(
         # "Priya, I should explain, is a GP": an aside between commas may stand before "is"
-        rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey)(?:,\s+[^,]{{3,30}},)?(?:'s|’s|\s+is|\s+was|\s+has\s+been|'s\s+been|’s\s+been)\s+(?:now\s+|also\s+|still\s+)?(?:a|an|the)\s+((?:[a-z]+\s+){{0,2}}?{_JOB_WORD})\b(?:\s+(?:at|for|with)\s+{r.org})?",
+        rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey)(?:,\s+[^,]{{3,30}},)?(?:'s|’s|\s+is|\s+was|\s+has\s+been|'s\s+been|’s\s+been)\s+(?:now\s+|also\s+|still\s+)?(?:a|an|the)\s+((?:[a-z]+\s+){{0,2}}?{_JOB_WORD}(?:\s+{_JOB_WORD})?)\b(?:\s+(?:at|for|with)\s+{r.org})?",
         s,
     ):
         who = r.person(m[1], s, m.start())

@@ -22,6 +22,7 @@ from app.core.fact_words import (
     _CALENDAR,
     _COMMON,
     _END,
+    _JOB_WORD,
     _MODIFIER,
     _PET_RE,
     _REL_RE,
@@ -148,6 +149,9 @@ class MessageReader:
         fact = Fact(subject, attribute, value, sentence, start, end)
         if all(f.key != fact.key for f in self.facts):
             self.facts.append(fact)
+        if subject == ME and attribute in _PERSON_SLOTS:
+            # "my sister Bia ... with her husband Duarte": Bia is whom a later "her" means
+            self.known.add(value.lower())
 
     def person(self, word: str, sentence: str = "", at: int = 0) -> str | None:
         """A pronoun resolved to the last person named before it in this message."""
@@ -372,8 +376,15 @@ def _my_x_is(r: MessageReader, s: str, o: int) -> None:
         if _JUDGEMENT.search(m[2]):
             continue
         value, at = m[2], m.start(2)
-        # "My new manager is the CFO, Priya Raman.": the person, not their title
+        kin = canonical_attribute(attribute)
         titled = re.match(rf"\s*,\s+({NAME})", s[m.end(2) :])
+        if kin in _PERSON_SLOTS and re.match(r"(?i)(?:a|an)\s", value) and not titled:
+            # "my mum is a nurse at St James": what she does, not who she is
+            job = re.match(rf"(?i)(?:a|an)\s+((?:[a-z]+\s+){{0,2}}?{_JOB_WORD})\b", value)
+            if job:
+                r.add(kin, "job", job[1], s, o + at + job.start(1))
+            continue
+        # "My new manager is the CFO, Priya Raman.": the person, not their title
         if titled and attribute.split()[-1].lower() in _PERSON_SLOTS:
             value, at = titled[1], m.end(2) + titled.start(1)
         r.add(ME, attribute, value, s, o + at)

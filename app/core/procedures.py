@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 _STEP_SPLIT = re.compile(
-    r"\s*(?:\n\s*(?:\d{1,2}[.)]|[-*•])\s*|(?<!\d)\b\d{1,2}[.)]\s+|,?\s*\band then\b\s*"
+    r"\s*(?:\n\s*(?:\d{1,2}[.)]|[-*•→])\s*|(?<!\d)\b\d{1,2}[.)]\s+|,?\s*\band then\b\s*"
     r"|,?\s*\bthen\b\s*|,?\s*\b(?:and )?finally\b,?\s*|,?\s*\bafter that\b,?\s*|;\s*"
     r"|,\s*(?:and\s+)?|\s*(?:→|->|=>)\s*)",
     re.I,
@@ -132,7 +132,7 @@ def _steps(body: str) -> list[str]:
     body = re.sub(r"^\s*(?:I\s+)?(?:first\s+)", "", body, flags=re.I)
     body = _WORD_STEPS.sub("\n1. ", body)
     # A written list is split at its markers only: its items may hold commas.
-    listed = re.compile(r"(?:^|\n)\s*(?:\d{1,2}[.)]|[-*•])\s+")
+    listed = re.compile(r"(?:^|\n)\s*(?:\d{1,2}[.)]|[-*•→])\s+")
     parts = listed.split(body) if len(listed.findall(body)) >= 3 else _STEP_SPLIT.split(body)
     steps = []
     for part in parts:
@@ -276,7 +276,7 @@ def read_procedure(message: str) -> Procedure | None:
 
 def _read_procedure(text: str) -> Procedure | None:
     head = _HOWTO.match(text)
-    numbered = re.search(r"\n\s*(?:\d{1,2}[.)]|[-*•])\s", text)
+    numbered = re.search(r"\n\s*(?:\d{1,2}[.)]|[-*•→])\s", text)
     worded = len(_WORD_STEPS.findall(text)) >= 3
     sequenced = re.search(
         r"\bfirst\b.*\bthen\b|\bthen\b.*\b(?:and then|finally|after that)\b", text, re.I | re.S
@@ -302,7 +302,7 @@ def _read_procedure(text: str) -> Procedure | None:
             # "Work permit expires 30 June!! must renew before. Checklist from IRCC site:":
             # the sentences before a bare "Checklist" say what it is for.
             goal = f"{goal} {' '.join(said_first[:-1])}"
-    elif numbered and len(re.findall(r"\n\s*(?:\d{1,2}[.)]|[-*•])\s", text)) >= 3:
+    elif numbered and len(re.findall(r"\n\s*(?:\d{1,2}[.)]|[-*•→])\s", text)) >= 3:
         # "writing down the pill thing for pistache bc idris never remembers. she gets ...
         # \n1) hide the pill ...": the heading's first sentence names it
         first, body = text.split("\n", 1)
@@ -383,6 +383,8 @@ def _read_procedure(text: str) -> Procedure | None:
     steps = _steps(body)
     if len(steps) < 3 or not goal or _ASKS_FOR_WORK.match(goal):
         return None
+    if re.match(r"\s*\d{1,2}/\d{1,2}\b", goal):
+        return None  # "03/03 — grades out:\n• Econometrics: 17": a dated journal entry
     # "Cooked Ana's lentil dal recipe: ..." is how to cook it.
     verb, _, rest = goal.partition(" ")
     if verb.lower() in _DONE:

@@ -77,3 +77,21 @@ def test_a_lower_case_surname_is_no_verb_and_a_best_mate_is_a_best_friend() -> N
     told = "also my younger sister yvonne and her husband howard keep sending me shiba videos"
     assert ("yvonne", "husband", "howard") in relations(told)
     assert relations("Jess is my best mate from uni btw") == {("me", "best friend", "Jess")}
+
+
+def test_where_relatives_come_over_from_and_what_a_relative_does() -> None:
+    def told(text: str) -> set[tuple[str, str, str]]:
+        return {(f.subject, f.attribute, f.value) for f in read_facts(text)}
+
+    visit = "my sister Bia (Beatriz, 28) is coming down from Porto with her husband Duarte"
+    assert told(visit) == {
+        ("me", "sister", "Bia"), ("Bia", "husband", "Duarte"), ("Bia", "home city", "Porto")
+    }  # fmt: skip
+    assert ("Laura", "home city", "Boise") in told(
+        "My sister Laura and her husband Pete drove over from Boise for the weekend."
+    )
+    assert told("Tom came back from Paris on Sunday.") == set()  # a trip, not a home
+    assert told("my mum is a nurse at St James.") == {("mum", "job", "nurse")}
+    assert ("Duarte", "job", "air traffic controller") in told(
+        "Duarte got promoted!! he's been an air traffic controller at NAV in Porto for 6 years"
+    )

@@ -56,3 +56,8 @@ def test_a_previous_job_is_kept_apart_from_the_current_one() -> None:
     assert said == "You used to work as a marketing specialist at a small startup."
     # "was awful" is what the user thought of it, not part of the job
     assert [f.value for f in read_facts("My last job as a barista was awful.")] == ["barista"]
+
+
+def test_a_dish_named_after_its_cook_heads_its_steps_as_a_title() -> None:
+    steps = procedure_text(_how_to("How to avó's arroz doce: 1. rice in water 2. add the milk"))
+    assert steps.startswith("Avó's arroz doce:\n1. rice in water")

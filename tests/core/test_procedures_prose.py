@@ -52,3 +52,14 @@ def test_the_way_i_do_them_takes_what_them_is_from_the_sentence_before() -> None
 def test_how_a_thing_is_set_up_asks_for_a_how_to() -> None:
     assert analyse("How are my thesis backups set up?").procedure
     assert not analyse("How is my mum doing?").procedure
+
+
+def test_steps_on_arrow_lines_and_a_dated_journal_entry_that_is_none() -> None:
+    recipe = read_procedure(
+        "avó's arroz doce, dictated over the phone (finally!!)\n• 200g rice, 1L milk, lemon peel\n"
+        "• rice in water until it is gone\n→ add the hot milk little by little\n"
+        "→ off the heat: sugar, then 4 egg yolks\n→ cinnamon on top"
+    )
+    assert recipe is not None and recipe.goal == "avó's arroz doce" and len(recipe.steps) == 5
+    entry = "03/03 — grades out:\n• Econometrics: 17\n• Urban Policy: waiting\n• average 15.8"
+    assert read_procedure(entry) is None
