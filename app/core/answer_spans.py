@@ -107,6 +107,19 @@ def best_sentence(question: Question, text: str, max_chars: int = 320) -> str:
                     pair = sorted((at, near))
                     both = " ".join(found[i] for i in pair)
                     return both if len(both) <= max_chars else found[near][:max_chars]
+    at = -max(scored)[1]
+    if (
+        question.wh in {"where", "who"}
+        and len(found[at].split()) <= 4
+        and not short_span(question, found[at])
+    ):
+        # "Flour drama. Willamette Valley shorted us twice ... I'm moving us to Cascade Stone
+        # Mill.": a heading of a few words names the topic; the place or person asked for
+        # is in one of the next two sentences.
+        for near in (at + 1, at + 2):
+            if near < len(found) and short_span(question, found[near]):
+                run = " ".join(found[at : near + 1])
+                return run if len(run) <= max_chars else found[near][:max_chars]
     top = max(scored)[2]
     return top if len(top) <= max_chars else top[: max_chars - 1] + "…"
 

@@ -273,7 +273,11 @@ def _restated_since(
             covered > 0 and wants_a_shape(q) and _UPDATE.search(text)
         ):
             continue
-        if needs_shape and not gives_what_is_asked(q, best_sentence(q, text)):
+        if (
+            needs_shape
+            and not gives_what_is_asked(q, best_sentence(q, text))
+            and not _SWITCH.search(text)
+        ):
             continue
         later.append(h)
         if not enough(q, covered):
@@ -296,8 +300,14 @@ def _restated_since(
 
 _UPDATE = re.compile(
     r"^\W*(?:update|correction|change of plans?)\b|\b(?:changed|has changed|from now on|instead|"
-    r"no longer|any ?more)\b|\b(?:we(?:'re|’re| are)|I(?:'m|’m| am))\s+now\b",
+    r"no longer|any ?more)\b|\b(?:we(?:'re|’re| are)|I(?:'m|’m| am))\s+now\b"
+    # "I'm moving us to Cascade Stone Mill starting July 1st", "switching over to Octopus"
+    r"|\b(?:moving|switching|changing)\s+(?:us|me|everything|it|them)?\s*(?:over\s+)?to\b",
     re.I,
+)
+# Saying a thing changed to another, in other words than the question's kind of answer.
+_SWITCH = re.compile(
+    r"\b(?:moving|switching|changing)\s+(?:us|me|everything|it|them)?\s*(?:over\s+)?to\b", re.I
 )
 
 

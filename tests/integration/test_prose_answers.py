@@ -78,3 +78,21 @@ def test_when_something_happened_once_is_not_moved_by_a_later_mention(
     load_lines(reverie, chat, lines)
     answer = ask(reverie, "When did Sung-min move in?")
     assert "1 September 2025" in answer.text, answer.text
+
+
+def test_moving_to_another_supplier_in_a_long_message_answers_where_from(
+    reverie: Reverie, tmp_path: Path
+) -> None:
+    chat = tmp_path / "flour.jsonl"
+    lines = [
+        ("1", "2025-04-03T18:00:00Z", "Supplier notes: flour comes from Willamette Valley Grain "
+         "Co., 50 lb bags at $38, delivered Tuesdays and Fridays."),
+        ("2", "2025-06-25T18:00:00Z", "Flour drama. Willamette Valley shorted us twice this "
+         "month and the 6/17 delivery was a full day late, which nearly killed a Saturday and "
+         "had me on the phone for an hour begging for bags from anyone who had them. I'm moving "
+         "us to Cascade Stone Mill starting July 1st. It's $44 a bag instead of $38 but they "
+         "deliver Mondays and Thursdays and they've never once been late to anyone I know."),
+    ]  # fmt: skip
+    load_lines(reverie, chat, lines)
+    answer = ask(reverie, "Where do we get our flour from?")
+    assert "Cascade Stone Mill" in answer.text and "Willamette" not in answer.text, answer.text
