@@ -140,6 +140,12 @@ def work(r: MessageReader, s: str, o: int) -> None:
         s,
     ):
         before = s[: m.start()]
+        named = re.search(rf"\b({NAME})\s+(?:is|was)\s+(?:now\s+)?$", before)
+        if not r.lowercase and named and named[1] not in {"I", "It", "This", "That", "There"}:
+            # "Dario is pastry chef at Luca": his job, whatever else the message says of me
+            r.add(named[1], "job", m[1], s, o + m.start(1))
+            r.add(named[1], "employer", m[2], s, o + m.start(2))
+            continue
         if re.search(
             r"\b(?:he|she|they|his|her|their)\b|(?:'s|\bmy|\bour|\bthe|\ba|\ban)\s*$", before, re.I
         ):
@@ -156,7 +162,7 @@ def work(r: MessageReader, s: str, o: int) -> None:
             r.add(ME, "employer", m[2], s, o + m.start(2))
     for m in re.finditer(
         # "Priya, I should explain, is a GP": an aside between commas may stand before "is"
-        rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey)(?:,\s+[^,]{{3,30}},)?(?:'s|’s|\s+is|\s+was|\s+has\s+been|'s\s+been|’s\s+been)\s+(?:now\s+|also\s+|still\s+)?(?:a|an|the)\s+((?:[a-z]+\s+){{0,2}}?{_JOB_WORD}(?:\s+{_JOB_WORD})?)\b(?:\s+(?:at|for|with)\s+{r.org})?",
+        rf"\b({r.name}|[Hh]e|[Ss]he|[Tt]hey)(?:,\s+[^,]{{3,30}},)?(?:'s|’s|\s+is|\s+was|\s+has\s+been|'s\s+been|’s\s+been)\s+(?:now\s+|also\s+|still\s+)?(?:a|an|the)\s+((?:(?:[A-Z][a-z]+\s+){{1,2}}(?=[a-z]))?(?:[a-z]+\s+){{0,2}}?{_JOB_WORD}(?:\s+{_JOB_WORD})?)\b(?:\s+(?:at|for|with)\s+{r.org})?",
         s,
     ):
         who = r.person(m[1], s, m.start())

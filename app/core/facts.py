@@ -198,6 +198,12 @@ class MessageReader:
             self.last_person_at = offset
 
 
+_TITLE_CONTEXT = re.compile(
+    r"\b(?:ward|wards|shift|hospital|nurses?|matron|church|pastor|parish|convent|fellowship)\b",
+    re.I,
+)
+
+
 def _people(names: list[str], sentence: str) -> list[str]:
     """The names a later "she" or "his" may stand for: not a place ("she lives in Freiburg
     with her husband Jan", "met Gerard in Charlie Byrne's bookshop. He ...") nor a day
@@ -207,6 +213,7 @@ def _people(names: list[str], sentence: str) -> list[str]:
         n
         for n in names
         if n != "I"
+        and n.split()[0].lower().removesuffix("s") not in _CALENDAR  # "on Fridays"
         and n.split()[0].lower() not in _CALENDAR
         and not re.search(
             rf"\b(?:in|near|(?<!bumped\s)(?<!ran\s)into|around|at)\s+{re.escape(n)}\b", sentence
@@ -264,7 +271,11 @@ def _my_relation_name(r: MessageReader, s: str, o: int) -> None:
     ):
         r.add(ME, m[2], m[1], s, o + m.start(1))
     # "he lives in Omaha with his wife Priscilla": the pronoun's person
-    for m in re.finditer(rf"\b(?i:with\s+)?(?i:his|her|their)\s+(?i:({_REL_RE}))\s+({r.name})", s):
+    for m in re.finditer(
+        rf"\b(?i:with\s+)?(?i:his|her|their)\s+(?i:({_REL_RE})),?\s+"
+        rf"(?:(?:Auntie|Aunty|Uncle|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|Pastor)\s+)?({r.name})",
+        s,
+    ):
         who = r.person("he", s, m.start())
         if who and who != "I" and not re.search(r"(?:'s|’s)\s*$", s[: m.start()]):
             r.add(who, m[1], m[2], s, o + m.start(2))
@@ -294,6 +305,11 @@ def _my_relation_name(r: MessageReader, s: str, o: int) -> None:
     for m in re.finditer(
         rf"^\s*(?i:(?:big|little|older|younger)\s+)?((?i:{_REL_RE}))\s+({r.name})", s
     ):
+        titled = len(m[2].split()) > 1 or _TITLE_CONTEXT.search(r.message)
+        if m[1].lower() in {"sister", "brother"} and titled:
+            # "Sister Joanne Whitaker runs the ward", "Brother Kwesi led the prayers": a
+            # nurse's or a church's title, not the user's sibling
+            continue
         if m[1][0].isupper() or not r.lowercase:
             r.add(ME, m[1].lower(), m[2], s, o + m.start(2))
     # "Ruby's teacher is Ms. Kaur", "his vet is Dr. Anita Sharma"
@@ -303,6 +319,8 @@ def _my_relation_name(r: MessageReader, s: str, o: int) -> None:
     ):
         owner = m[1].lower()
         who = r.person("he", s, m.start()) if owner in {"his", "her", "their"} else m[1]
+        if owner in {"the", "our"}:
+            who = ME  # "The flatmate is Dario": the user's own, said plainly
         if who and who != "I" and not m[1].lower().startswith("my"):
             r.add(who, m[2].lower(), m[3], s, o + m.start(3))
     # "referred me to an allergist, Dr. Pauline Marsh"

@@ -95,3 +95,22 @@ def test_where_relatives_come_over_from_and_what_a_relative_does() -> None:
     assert ("Duarte", "job", "air traffic controller") in told(
         "Duarte got promoted!! he's been an air traffic controller at NAV in Porto for 6 years"
     )
+
+
+def test_titles_and_whose_job_a_sentence_tells() -> None:
+    def told(text: str) -> set[tuple[str, str, str]]:
+        return {(f.subject, f.attribute, f.value) for f in read_facts(text)}
+
+    # a ward sister and a church title are no sibling of the user's
+    assert told("First week on Ward 45 done. Sister Joanne Whitaker runs the ward.") == set()
+    assert ("me", "sister", "Katrin") in told("Sister Katrin called this morning.")
+    # someone else's job, though the message also says "I'm"
+    assert told("Dario is pastry chef at Luca in Clerkenwell. I'm going to be fat.") == {
+        ("Dario", "job", "pastry chef"), ("Dario", "employer", "Luca")
+    }  # fmt: skip
+    assert told("New piso in Peckham. The flatmate is Dario, Italian.") == {
+        ("me", "flatmate", "Dario")
+    }  # fmt: skip
+    assert ("Kweku", "job", "Gas Safe registered engineer") in told(
+        "Kweku fixed it. He is a Gas Safe registered engineer with British Gas."
+    )
