@@ -15,9 +15,11 @@ if TYPE_CHECKING:
 
 
 def learn(r: MessageReader, s: str, o: int, pattern: str, attribute: str) -> None:
-    """The user's fact in each match of `pattern`: its first group is the value."""
+    """The user's fact in each match of `pattern`: its first group that matched is the
+    value (a pattern of alternatives has one group each)."""
     for m in re.finditer(pattern, s):
-        r.add(ME, attribute, m[1], s, o + m.start(1))
+        at = next(i for i in range(1, (m.lastindex or 1) + 1) if m[i] is not None)
+        r.add(ME, attribute, m[at], s, o + m.start(at))
 
 
 def _their_home(r: MessageReader, s: str, o: int, pattern: str) -> None:
@@ -36,7 +38,9 @@ def home(r: MessageReader, s: str, o: int) -> None:
         r,
         s,
         o,
-        rf"\b(?:I|[Ww]e)(?:'ve|\s+have)?\s+(?:just\s+|finally\s+)?(?:found|bought|rented|got|signed\s+for)\s+(?:a|an|our|the)\s+(?:[\w-]+\s+){{0,3}}(?:flat|house|place|terrace|apartment|cottage|home|bungalow|condo)\s+(?:to\s+rent\s+)?in\s+({r.name})",
+        rf"\b(?:I|[Ww]e)(?:'ve|\s+have)?\s+(?:just\s+|finally\s+)?(?:found|bought|rented|got|signed\s+for)\s+(?:a|an|our|the)\s+(?:[\w-]+\s+){{0,3}}(?:flat|house|place|terrace|apartment|cottage|home|bungalow|condo)\s+(?:to\s+rent\s+)?in\s+({r.name})"
+        # "the move is done!! New piso in Peckham"
+        rf"|(?:^|[.!?]\s+)(?:(?:our|my)\s+)?(?i:new)\s+(?:flat|house|place|apartment|home|piso|pad)\s+in\s+({r.name})",
         "home city",
     )
     for m in re.finditer(
@@ -110,6 +114,17 @@ def home(r: MessageReader, s: str, o: int) -> None:
         rf"\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:coming|came|drove|driving|flew|flying|"
         rf"popped|popping)\s+(?:down|over|up|in|across)\s+from\s+({r.name})",
     )
+    # "Efua had her first day yesterday as a teaching assistant at Crowcroft Park"
+    for m in re.finditer(
+        rf"\b({r.name}|[Hh]e|[Ss]he)\s+(?:had|has\s+had|started)\s+(?:his|her|their)\s+first\s+"
+        rf"(?:day|week|shift)\s+(?:\w+\s+)?as\s+(?:a|an)\s+((?:[a-z]+\s+){{0,2}}?{_JOB_WORD})"
+        rf"\s+(?:at|with|for)\s+{r.org}",
+        s,
+    ):
+        who = r.person(m[1], s, m.start())
+        if who and who != "I":
+            r.add(who, "job", m[2], s, o + m.start(2))
+            r.add(who, "employer", m[3], s, o + m.start(3))
     # "Tariq's gone to Toronto now": gone to live there, not for a visit
     _their_home(
         r,

@@ -70,7 +70,8 @@ _JOB_WORD = (
     r"|pharmacist|dentist|surgeon|midwife|carer|cleaner|baker|butcher|farmer|plumber"
     r"|electrician|builder|architect|accountant|librarian|professor|lecturer|researcher"
     r"|scientist|writer|editor|journalist|artist|musician|photographer|consultant|clerk"
-    r"|receptionist|waiter|waitress|bartender|student|intern|ceo|cto|founder|GP)"
+    r"|receptionist|waiter|waitress|bartender|student|intern|ceo|cto|founder|GP|assistant"
+    r"|attendant|agent|cashier|operative)"
 )
 
 

@@ -50,6 +50,7 @@ IRREGULAR = {
     "swollen": "swell", "swelling": "swell",  # "my swollen ankles" / "ankle swelling"
     "rehearsal": "practice", "rehearsals": "practice", "practise": "practice",
     "practices": "practice", "practising": "practice", "practicing": "practice",
+    "motorbike": "bike", "motorbikes": "bike", "motorcycle": "bike", "bicycle": "bike",
 }  # fmt: skip
 # Words in a question that say what kind of answer is wanted, not what it is about.
 GENERIC = frozenset(
@@ -430,6 +431,8 @@ def coverage(question: Question, text: str) -> float:
 
 
 _SAID_OTHERWISE = {
+    # "What does Hannah do for work?" / "She teaches Year 3 in a primary school"
+    term("work"): re.compile(r"\bteach(?:es|ing)?\b|\bnurs(?:es|ing)\b", re.I),
     # "Anya's 10 on 14 June!!!", "idris turns 35 on saturday": an age on a day
     term("birthday"): re.compile(
         r"(?:'s|’s|\s+is|\s+turns?|\s+turning|\s+will\s+be)\s+\d{1,3}(?:st|nd|rd|th)?\s+"

@@ -302,7 +302,10 @@ _UPDATE = re.compile(
     r"^\W*(?:update|correction|change of plans?)\b|\b(?:changed|has changed|from now on|instead|"
     r"no longer|any ?more)\b|\b(?:we(?:'re|’re| are)|I(?:'m|’m| am))\s+now\b"
     # "I'm moving us to Cascade Stone Mill starting July 1st", "switching over to Octopus"
-    r"|\b(?:moving|switching|changing)\s+(?:us|me|everything|it|them)?\s*(?:over\s+)?to\b",
+    r"|\b(?:moving|switching|changing)\s+(?:us|me|everything|it|them)?\s*(?:over\s+)?to\b"
+    # "I have increased it to £350 a month"
+    r"|\b(?:increased|raised|upped|bumped|reduced|lowered|cut|dropped)\s+(?:it|that|this|them)\s+"
+    r"(?:up\s+|down\s+)?to\b",
     re.I,
 )
 # Saying a thing changed to another, in other words than the question's kind of answer.

@@ -114,3 +114,15 @@ def test_titles_and_whose_job_a_sentence_tells() -> None:
     assert ("Kweku", "job", "Gas Safe registered engineer") in told(
         "Kweku fixed it. He is a Gas Safe registered engineer with British Gas."
     )
+
+
+def test_a_first_day_somewhere_and_a_new_flat_named_plainly() -> None:
+    def told(text: str) -> set[tuple[str, str, str]]:
+        return {(f.subject, f.attribute, f.value) for f in read_facts(text)}
+
+    assert told("Efua had her first day yesterday as a teaching assistant at Crowcroft Park.") == {
+        ("Efua", "job", "teaching assistant"), ("Efua", "employer", "Crowcroft Park")
+    }  # fmt: skip
+    assert told("Ok so the move is done!! New piso in Peckham, 5 minutes from Rye Lane.") == {
+        ("me", "home city", "Peckham")
+    }  # fmt: skip

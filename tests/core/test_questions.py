@@ -419,3 +419,9 @@ def test_an_age_on_a_day_tells_a_birthday() -> None:
     asked = analyse("When is Anya's birthday?")
     assert coverage(asked, "Anya's 10 on 14 June!!! she wants a party") == 1.0
     assert coverage(asked, "Anya's 10 and loves gymnastics") == 0.5
+
+
+def test_a_motorbike_is_a_bike_and_teaching_is_work() -> None:
+    assert analyse("What motorbike do I ride?").focus == {term("bike")}
+    asked = analyse("What does Hannah do for work?")
+    assert coverage(asked, "Hannah! She teaches Year 3 in a primary school in Hackney") == 1.0

@@ -115,3 +115,11 @@ def test_a_how_to_taught_by_someone_is_not_someone_elses() -> None:
     taught = "Maureen has been teaching me to make her mother's brown soda bread. You heat ..."
     assert not someone_elses(asked, taught)
     assert someone_elses(analyse("When is Fen's birthday?"), "it was Fen's mum's birthday")
+
+
+def test_an_amount_raised_to_a_new_one_is_an_update() -> None:
+    from app.services.selection import _UPDATE
+
+    assert _UPDATE.search("because of the hospital bills I have increased it to £350 a month")
+    assert _UPDATE.search("I'm moving us to Cascade Stone Mill starting July 1st")
+    assert not _UPDATE.search("I send Adwoa £250 every month with WorldRemit")
