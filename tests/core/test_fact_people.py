@@ -108,7 +108,7 @@ def test_titles_and_whose_job_a_sentence_tells() -> None:
     assert told("Dario is pastry chef at Luca in Clerkenwell. I'm going to be fat.") == {
         ("Dario", "job", "pastry chef"), ("Dario", "employer", "Luca")
     }  # fmt: skip
-    assert told("New piso in Peckham. The flatmate is Dario, Italian.") == {
+    assert told("The flatmate is Dario, Italian, a friend of a friend.") == {
         ("me", "flatmate", "Dario")
     }  # fmt: skip
     assert ("Kweku", "job", "Gas Safe registered engineer") in told(
