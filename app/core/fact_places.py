@@ -114,6 +114,15 @@ def home(r: MessageReader, s: str, o: int) -> None:
         rf"\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:coming|came|drove|driving|flew|flying|"
         rf"popped|popping)\s+(?:down|over|up|in|across)\s+from\s+({r.name})",
     )
+    # "He drives the number 38 bus for Arriva in London": a bus driver there
+    for m in re.finditer(
+        rf"\b({r.name}|[Hh]e|[Ss]he)\s+(?:now\s+|still\s+)?drives\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?"
+        rf"(bus|taxi|cab|lorry|truck|train|tram|van|ambulance)(?:es|s)?\s+(?:for|with|at)\s+{r.org}",
+        s,
+    ):
+        who = r.person(m[1], s, m.start())
+        if who and who != "I":  # (the job is not said in so many words: the employer is)
+            r.add(who, "employer", m[3], s, o + m.start(3))
     # "Efua had her first day yesterday as a teaching assistant at Crowcroft Park"
     for m in re.finditer(
         rf"\b({r.name}|[Hh]e|[Ss]he)\s+(?:had|has\s+had|started)\s+(?:his|her|their)\s+first\s+"
@@ -227,7 +236,7 @@ def work(r: MessageReader, s: str, o: int) -> None:
         rf"\bstarted\s+(?:working\s+)?(?:at|for|with)\s+{r.org}",
         rf"\bI(?:'m|’m|\s+am)\s+now\s+(?:with|at|working\s+for)\s+{r.org}",
         rf"\b(?:new\s+)?(?:job|position|role|offer|contract)\s+(?:at|with|from)\s+{r.org}",
-        rf"\b(?i:first)\s+(?:day|week)\s+(?:(?:at|with)\s+)?{r.org}",
+        rf"\b(?i:first)\s+(?:(?:night|day|early|late)\s+)?(?:day|week|shift)\s+(?:(?:at|with)\s+)?{r.org}",
         rf"\bI\s+(?:just\s+|have\s+|'ve\s+)?(?:joined|started at|am joining|'m joining)\s+{r.org}",
     )
     for pattern in patterns:

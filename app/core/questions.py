@@ -76,6 +76,8 @@ _PROCEDURE = re.compile(
     r"|\b(?:what|which)\s+order\b"
     # "How does Dev make his lamb curry?", "What do I do if I have to use my EpiPen?"
     r"|\bhow\s+(?:does|did)\s+[\w']+\s+(?:make|cook|bake|brew|fix|clean|prepare|do)\b"
+    # "How should Adwoa take Mama's blood pressure?"
+    r"|\bhow\s+should\s+[\w']+\s+(?:make|cook|do|take|use|give|apply|check|measure)\b"
     r"|\bwhat\s+(?:do|should)\s+(?:i|we)\s+do\s+(?:if|when)\b"
     r"|\bhow\s+(?:do|does)\s+(?:[\w'-]+\s+){1,3}work\b"  # "how do returns work at jb"
     # "How are my thesis backups set up?"

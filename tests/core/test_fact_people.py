@@ -126,3 +126,14 @@ def test_a_first_day_somewhere_and_a_new_flat_named_plainly() -> None:
     assert told("Ok so the move is done!! New piso in Peckham, 5 minutes from Rye Lane.") == {
         ("me", "home city", "Peckham")
     }  # fmt: skip
+
+
+def test_a_first_night_shift_names_the_employer_and_a_bus_company_its_driver() -> None:
+    def told(text: str) -> set[tuple[str, str, str]]:
+        return {(f.subject, f.attribute, f.value) for f in read_facts(text)}
+
+    shift = "I have just finished my first night shift at Manchester Royal Infirmary."
+    assert told(shift) == {("me", "employer", "Manchester Royal Infirmary")}
+    assert ("Nii", "employer", "Arriva") in told(
+        "Nii had to leave early. He drives the number 38 bus for Arriva in London."
+    )

@@ -425,3 +425,8 @@ def test_a_motorbike_is_a_bike_and_teaching_is_work() -> None:
     assert analyse("What motorbike do I ride?").focus == {term("bike")}
     asked = analyse("What does Hannah do for work?")
     assert coverage(asked, "Hannah! She teaches Year 3 in a primary school in Hackney") == 1.0
+
+
+def test_how_someone_should_do_something_asks_for_a_how_to() -> None:
+    assert analyse("How should Adwoa take Mama's blood pressure?").procedure
+    assert not analyse("How does Dev take the news?").procedure
