@@ -238,6 +238,8 @@ def work(r: MessageReader, s: str, o: int) -> None:
         rf"\b(?:new\s+)?(?:job|position|role|offer|contract)\s+(?:at|with|from)\s+{r.org}",
         rf"\b(?i:first)\s+(?:(?:night|day|early|late)\s+)?(?:day|week|shift)\s+(?:(?:at|with)\s+)?{r.org}",
         rf"\bI\s+(?:just\s+|have\s+|'ve\s+)?(?:joined|started at|am joining|'m joining)\s+{r.org}",
+        # "GOT IT!!! start at St James's on Mon 1 Sept"
+        rf"(?:^|[.!?]\s+|\bI\s+)(?i:start|starting)\s+at\s+{r.org}(?:'s|’s)?\s+(?:on|in|from|next)\b",
     )
     for pattern in patterns:
         for m in re.finditer(pattern, s):
@@ -254,6 +256,11 @@ def work(r: MessageReader, s: str, o: int) -> None:
             # "Kids started at Belmont Primary", "French course started at Alliance
             # Française": their school or a course, not the user's job
             if _STARTED_SOMETHING_ELSE.search(s[: m.start()]):
+                continue
+            # "Tom's first day at Roundhay School today": his workplace
+            theirs = re.search(rf"\b({r.name})(?:'s|’s)\s+$", s[: m.start()])
+            if theirs and theirs[1] not in {"I", "It", "That", "There"}:
+                r.add(theirs[1], "employer", m[1], s, o + m.start(1))
                 continue
             # "my last day ... before I joined X" is about leaving; a "leaving do" earlier in
             # a long sentence is not, so only the clause just before counts.

@@ -260,7 +260,7 @@ def _my_relation_name(r: MessageReader, s: str, o: int) -> None:
         r.add(ME, m[1], m[2], s, o + m.start(2))
     # "my sister Inês", "our cat Pixel", "my running partner Jonas"
     for m in re.finditer(
-        rf"\b(?i:my|our)\s+{_MODIFIER}(?i:({_REL_RE}))(?:,)?\s+(?:called\s+|named\s+)?({r.name})",
+        rf"\b(?i:my|our)\s+{_MODIFIER}(?i:({_REL_RE}))(?:\s+(?i:here|there|now))?(?:,)?\s+(?:called\s+|named\s+)?({r.name})",
         s,
     ):
         r.add(ME, m[1], m[2], s, o + m.start(2))

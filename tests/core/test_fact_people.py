@@ -137,3 +137,18 @@ def test_a_first_night_shift_names_the_employer_and_a_bus_company_its_driver() -
     assert ("Nii", "employer", "Arriva") in told(
         "Nii had to leave early. He drives the number 38 bus for Arriva in London."
     )
+
+
+def test_whose_first_day_and_a_new_job_said_as_a_start() -> None:
+    def told(text: str) -> set[tuple[str, str, str]]:
+        return {(f.subject, f.attribute, f.value) for f in read_facts(text)}
+
+    assert told("Tom's first day at Roundhay School today, up at half 5 ironing") == {
+        ("Tom", "employer", "Roundhay School")
+    }  # fmt: skip
+    assert told("GOT IT!!! start at St James's on Mon 1 Sept. notice in tmrw") == {
+        ("me", "employer", "St James")
+    }  # fmt: skip
+    assert ("me", "supervisor", "Dr. Pieter Bakker") in told(
+        "15/09 — first meeting with my supervisor here, Dr. Pieter Bakker."
+    )
