@@ -349,7 +349,8 @@ class Question:
 
 _USE_VERB = re.compile(
     r"^(\W*(?:what|which)\s+(?:[\w'-]+\s+){1,2}(?:do|does|did)\s+[\w'-]+)\s+"
-    r"(?:ride|drive|use|own|wear|have|play|carry)\b(?=\s*(?:these\s+days|now|nowadays)?\s*\??\s*$)",
+    r"(?:ride|drive|use|own|wear|have|play|carry)\b"
+    r"(?:\s*(?:these\s+days|now|nowadays|day\s+to\s+day|every\s*day|daily))?(?=\s*\??\s*$)",
     re.I,
 )
 

@@ -430,3 +430,7 @@ def test_a_motorbike_is_a_bike_and_teaching_is_work() -> None:
 def test_how_someone_should_do_something_asks_for_a_how_to() -> None:
     assert analyse("How should Adwoa take Mama's blood pressure?").procedure
     assert not analyse("How does Dev take the news?").procedure
+
+
+def test_how_often_a_thing_is_used_is_not_what_is_asked() -> None:
+    assert analyse("What car do we drive day to day?").focus == {term("car")}
