@@ -8,6 +8,11 @@ import pytest
 from app.core.facts import read_facts
 
 
+def told(text: str) -> set[tuple[str, str, str]]:
+    """Every fact read from a message, as (subject, attribute, value)."""
+    return {(f.subject, f.attribute, f.value) for f in read_facts(text)}
+
+
 def jobs(text: str) -> set[tuple[str, str]]:
     return {(f.subject, f.value) for f in read_facts(text) if f.attribute == "job"}
 
@@ -71,18 +76,12 @@ def test_where_someone_is_joining_is_a_workplace_not_the_month() -> None:
 
 
 def test_a_lower_case_surname_is_no_verb_and_a_best_mate_is_a_best_friend() -> None:
-    def relations(text: str) -> set[tuple[str, str, str]]:
-        return {(f.subject, f.attribute, f.value) for f in read_facts(text)}
-
-    told = "also my younger sister yvonne and her husband howard keep sending me shiba videos"
-    assert ("yvonne", "husband", "howard") in relations(told)
-    assert relations("Jess is my best mate from uni btw") == {("me", "best friend", "Jess")}
+    said = "also my younger sister yvonne and her husband howard keep sending me shiba videos"
+    assert ("yvonne", "husband", "howard") in told(said)
+    assert told("Jess is my best mate from uni btw") == {("me", "best friend", "Jess")}
 
 
 def test_where_relatives_come_over_from_and_what_a_relative_does() -> None:
-    def told(text: str) -> set[tuple[str, str, str]]:
-        return {(f.subject, f.attribute, f.value) for f in read_facts(text)}
-
     visit = "my sister Bia (Beatriz, 28) is coming down from Porto with her husband Duarte"
     assert told(visit) == {
         ("me", "sister", "Bia"), ("Bia", "husband", "Duarte"), ("Bia", "home city", "Porto")
@@ -98,9 +97,6 @@ def test_where_relatives_come_over_from_and_what_a_relative_does() -> None:
 
 
 def test_titles_and_whose_job_a_sentence_tells() -> None:
-    def told(text: str) -> set[tuple[str, str, str]]:
-        return {(f.subject, f.attribute, f.value) for f in read_facts(text)}
-
     # a ward sister and a church title are no sibling of the user's
     assert told("First week on Ward 45 done. Sister Joanne Whitaker runs the ward.") == set()
     assert ("me", "sister", "Katrin") in told("Sister Katrin called this morning.")
@@ -117,9 +113,6 @@ def test_titles_and_whose_job_a_sentence_tells() -> None:
 
 
 def test_a_first_day_somewhere_and_a_new_flat_named_plainly() -> None:
-    def told(text: str) -> set[tuple[str, str, str]]:
-        return {(f.subject, f.attribute, f.value) for f in read_facts(text)}
-
     assert told("Efua had her first day yesterday as a teaching assistant at Crowcroft Park.") == {
         ("Efua", "job", "teaching assistant"), ("Efua", "employer", "Crowcroft Park")
     }  # fmt: skip
@@ -129,9 +122,6 @@ def test_a_first_day_somewhere_and_a_new_flat_named_plainly() -> None:
 
 
 def test_a_first_night_shift_names_the_employer_and_a_bus_company_its_driver() -> None:
-    def told(text: str) -> set[tuple[str, str, str]]:
-        return {(f.subject, f.attribute, f.value) for f in read_facts(text)}
-
     shift = "I have just finished my first night shift at Manchester Royal Infirmary."
     assert told(shift) == {("me", "employer", "Manchester Royal Infirmary")}
     assert ("Nii", "employer", "Arriva") in told(
@@ -140,9 +130,6 @@ def test_a_first_night_shift_names_the_employer_and_a_bus_company_its_driver() -
 
 
 def test_whose_first_day_and_a_new_job_said_as_a_start() -> None:
-    def told(text: str) -> set[tuple[str, str, str]]:
-        return {(f.subject, f.attribute, f.value) for f in read_facts(text)}
-
     assert told("Tom's first day at Roundhay School today, up at half 5 ironing") == {
         ("Tom", "employer", "Roundhay School")
     }  # fmt: skip
