@@ -36,6 +36,8 @@ PERSON_RELATIONS = (
     "mechanic", "plumber", "electrician", "nanny", "babysitter", "personal trainer",
     "supervisor", "advisor", "adviser", "best mate",
 )  # fmt: skip
+# The attributes whose value is a person: a relation, or someone who has a role for the user.
+PERSON_SLOTS = frozenset(PERSON_RELATIONS) | {"manager", "partner", "mum", "dad", "flatmate"}
 PETS = (
     "cat", "dog", "kitten", "puppy", "rabbit", "bunny", "hamster", "guinea pig", "parrot",
     "budgie", "tortoise", "turtle", "horse", "pony", "fish", "ferret", "snake", "lizard",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from app.core.answer_checks import (
     AMOUNT,
@@ -59,6 +59,7 @@ from app.core.questions import (
 )
 from app.core.records import Memory
 from app.core.time_expressions import TimeRange, find_time_range, when_it_happened
+from app.services.assistant_turns import ASKS_CHOICE, reply_to, what_it_answered
 from app.services.date_answers import date_answer
 from app.services.recall import RecallHit, RecallOptions, search
 from app.storage.chroma_index import ChromaIndex
@@ -148,7 +149,7 @@ def select_answer(
     if time_range is not None and q.what_happened:
         return _moments(q, hits, time_range, store, index, now, params)
     contexts = (
-        _what_it_answered(store, hits)
+        what_it_answered(store, hits)
         if q.to_assistant
         else store.contexts([h.memory.id for h in hits])
         if q.procedure
@@ -166,69 +167,16 @@ def select_answer(
     )
     if not asks_before(q) and not q.to_assistant and not once:
         chosen = _restated_since(q, chosen, hits, index) or chosen
-    if q.to_assistant and chosen.memory.from_assistant and _ASKS_CHOICE.search(q.text):
+    if q.to_assistant and chosen.memory.from_assistant and ASKS_CHOICE.search(q.text):
         # "Which of your present ideas for Jo did I go with?": the user's own reply to the
         # suggestions says which.
-        reply = _reply_to(chosen, store, now, params)
+        reply = reply_to(chosen, store, now, params)
         if reply is not None:
             text, excerpt = _sentence_answer(q, reply)
             return Selection(f"{text} [1]", [reply, chosen], "sentence", excerpt)
     others = [h for h in hits if h.memory.id != chosen.memory.id and h.current][: k - 1]
     text, excerpt = _sentence_answer(q, chosen)
     return Selection(f"{text} [1]", [chosen, *others], "sentence", excerpt)
-
-
-def _what_it_answered(store: SqliteMemoryStore, hits: list[RecallHit]) -> dict[int, str]:
-    """Each memory's context; for the assistant's messages, the two messages before them
-    in full: the user's question is often at the end of a long message ("... ~40k cells and
-    the batch effects are brutal. what would you use for batch correction?"), and who it is
-    about one message further back ("Eli is visiting!" / "any restaurant recs?")."""
-    contexts = store.contexts([h.memory.id for h in hits])
-    for h in hits:
-        at = h.memory.event_time
-        if not h.memory.from_assistant or at is None:
-            continue
-        near = store.get_memories(
-            store.memories_between(at - timedelta(hours=12), at, 6), with_evidence=False
-        )
-        before = sorted(
-            (m for m in near.values() if m.raw and m.id != h.memory.id and m.event_time),
-            key=lambda m: (m.event_time, m.id),
-        )[-2:]
-        contexts[h.memory.id] = "\n".join([*(m.text for m in before), h.memory.text])
-    return contexts
-
-
-_ASKS_CHOICE = re.compile(
-    r"\b(?:did|do)\s+(?:i|we)\s+(?:end\s+up\s+)?(?:go(?:ing)?\s+(?:with|for)|choose|pick|take|"
-    r"book|buy|get|order|use|try|decide\s+on|settle\s+on)\b",
-    re.I,
-)
-
-
-def _reply_to(
-    suggestion: RecallHit, store: SqliteMemoryStore, now: datetime, params: ForgettingParams
-) -> RecallHit | None:
-    """The user's next message after the assistant's suggestions, when it takes one of them
-    up: it shares a specific word with them ("A gin distillery tour for two ..." / "Oh I love
-    the distillery tour idea. I'll book one at Four Pillars")."""
-    said_at = suggestion.memory.event_time
-    if said_at is None:
-        return None
-    soon = store.memories_between(said_at + timedelta(seconds=1), said_at + timedelta(days=3), 20)
-    replies = sorted(
-        (m for m in store.get_memories(soon, with_evidence=False).values()
-         if m.raw and not m.from_assistant and m.event_time is not None),
-        key=lambda m: (m.event_time, m.id),
-    )  # fmt: skip
-    if not replies:
-        return None
-    first = replies[0]
-    shared = {w for w in terms(first.text) if len(w) > 3} & terms(suggestion.memory.text)
-    if not shared:
-        return None
-    sources = store.evidence_for([first.id]).get(first.id, [])
-    return RecallHit(first, 1.0, memory_retention(first, now, params), tuple(sources), 1.0, True)
 
 
 def _restated_since(
