@@ -208,7 +208,12 @@ def _restated_since(
         text = statements(said(h))
         if someone_elses(q, text):
             continue
-        if text.strip() and not past and left_since(answer or top, text):
+        # the answer itself ("Spanish") or a name within it ("the museum" of "Canadian
+        # Museum of Nature")
+        left_it = (
+            leaves(answer, text) or left_since(answer, text) if answer else left_since(top, text)
+        )
+        if text.strip() and not past and left_it:
             left.append(h)
             continue
         if not text.strip():
