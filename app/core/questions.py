@@ -350,7 +350,9 @@ class Question:
 _USE_VERB = re.compile(
     r"^(\W*(?:what|which)\s+(?:[\w'-]+\s+){1,2}(?:do|does|did)\s+[\w'-]+)\s+"
     r"(?:ride|drive|use|own|wear|have|play|carry)\b"
-    r"(?:\s*(?:these\s+days|now|nowadays|day\s+to\s+day|every\s*day|daily))?(?=\s*\??\s*$)",
+    r"(?:\s*(?:these\s+days|now|nowadays|day\s+to\s+day|every\s*day|daily))?"
+    # "What position does Ruby play in volleyball?": where it is used stays
+    r"(?=\s*(?:(?:in|at|for|on|with)\s+[\w' -]+)?\??\s*$)",
     re.I,
 )
 

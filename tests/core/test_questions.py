@@ -434,3 +434,8 @@ def test_how_someone_should_do_something_asks_for_a_how_to() -> None:
 
 def test_how_often_a_thing_is_used_is_not_what_is_asked() -> None:
     assert analyse("What car do we drive day to day?").focus == {term("car")}
+
+
+def test_a_verb_of_using_before_where_it_is_used_is_dropped_too() -> None:
+    asked = analyse("What position does Ruby play in volleyball?")
+    assert asked.focus == {term("position"), term("ruby"), term("volleyball")}
