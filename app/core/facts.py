@@ -271,6 +271,17 @@ def _my_relation_name(r: MessageReader, s: str, o: int) -> None:
         s,
     ):
         r.add(ME, m[2], m[1], s, o + m.start(1))
+    # "Priya comes in at 4 to taste the menu — she's the boss now": whom the pronoun means
+    for m in re.finditer(
+        r"\b([Hh]e|[Ss]he)(?:'s|’s|\s+is)\s+(?:now\s+)?(?:my|the)\s+(?:new\s+)?"
+        r"(boss|manager|supervisor|line manager)\s+now\b",
+        s,
+    ):
+        who = r.person(m[1], s, m.start())
+        if who and who != "I":
+            at = r.message.find(who, max(0, o - 400))
+            if at >= 0:
+                r.add(ME, m[2], who, s, at)
     # "he lives in Omaha with his wife Priscilla": the pronoun's person
     for m in re.finditer(
         rf"\b(?i:with\s+)?(?i:his|her|their)\s+(?i:({_REL_RE})),?\s+"

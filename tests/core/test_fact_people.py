@@ -139,3 +139,10 @@ def test_whose_first_day_and_a_new_job_said_as_a_start() -> None:
     assert ("me", "supervisor", "Dr. Pieter Bakker") in told(
         "15/09 — first meeting with my supervisor here, Dr. Pieter Bakker."
     )
+
+
+def test_the_boss_now_said_of_someone_named_before() -> None:
+    said = ("Priya comes in at 4 to taste the menu — she's the boss now, no more Gary "
+            "screaming, now she's the one I answer to.")  # fmt: skip
+    assert ("me", "manager", "Priya") in told(said)
+    assert ("me", "manager", "Tom") in told("Tom is great. He is the boss now.")
