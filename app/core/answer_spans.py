@@ -162,6 +162,17 @@ def _nearest(question: Question, sentence: str, found: list[re.Match[str]]) -> r
     return min(found, key=lambda m: min(abs(m.start() - a) for a in anchors))
 
 
+# How much of something that is no money: "1.25mg", "78%", "2 litres".
+_MEASURED = (
+    r"|%|\d\s*(?:mg|mcg|ml|g|kg|lbs?|oz|l|litres?|liters?|units?|tablets?|pills?|drops?|"
+    r"cups?|tsp|tbsp|hours?|hrs?|minutes?|mins?|km|miles?)\b"
+)
+_ASKS_A_PRICE = (
+    r"\b(?:cost|costs|pay|paid|price|charge|charged|sell|sold|spend|spent|earn|rent|fee|salary|"
+    r"how\s+much\s+(?:is|are|was|were)\s+(?:a|an|the|one|our|my)\b)"
+)
+
+
 def short_span(question: Question, sentence: str) -> str | None:
     """The few words that answer a who / where / when / how many question, when the
     sentence shows them plainly; None otherwise (the sentence is the answer)."""
@@ -183,11 +194,15 @@ def short_span(question: Question, sentence: str) -> str | None:
             and not re.fullmatch(r"(?:18|19|20)\d\d", m.group().strip())
         ]
         if question.wh == "how much":
+            # "How much is a loaf?" wants money, not the dough's 78% hydration
+            price = re.search(_ASKS_A_PRICE, question.text, re.I) is not None
             amounts = [
                 m
                 for m in amounts
                 if re.search(
-                    r"[£$€%]|\d\s*(?:k|pounds?|dollars?|euros?|quid|bucks|grand)\b", m.group()
+                    r"[£$€]|\d\s*(?:k|pounds?|dollars?|euros?|quid|bucks|grand)\b"
+                    + ("" if price else _MEASURED),
+                    m.group(),
                 )
             ]
         return nearest_to_focus(question, sentence, amounts) if amounts else None

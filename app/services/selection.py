@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.core.answer_checks import (
-    AMOUNT,
     kind_words,
     misses_a_name,
     names_no_one_new,
@@ -380,7 +379,7 @@ def _best_sentence_hit(
             continue
         if not tells_the_deed_asked(q, told):
             continue
-        if q.wh == "how much" and not AMOUNT.search(told):
+        if q.wh == "how much" and short_span(q, told) is None:
             # "How much did we pay for the house?" is not answered by "We closed on the house"
             continue
         if HOW_LONG_IT_WAS.search(q.text) and not DURATION.search(told):

@@ -123,3 +123,13 @@ def test_an_amount_raised_to_a_new_one_is_an_update() -> None:
     assert _UPDATE.search("because of the hospital bills I have increased it to £350 a month")
     assert _UPDATE.search("I'm moving us to Cascade Stone Mill starting July 1st")
     assert not _UPDATE.search("I send Adwoa £250 every month with WorldRemit")
+
+
+def test_how_much_a_thing_costs_wants_money_and_a_dose_a_measure() -> None:
+    from app.core.answer_spans import short_span
+
+    price = analyse("How much is a loaf of our country sourdough?")
+    assert short_span(price, "Country sourdough at 78% hydration, 40 loaves a day") is None
+    assert short_span(price, "Starting 7/1 the country loaf will be $10.50.") == "$10.50"
+    dose = analyse("How much thyroid medication does Pistache get now?")
+    assert short_span(dose, "they dropped her to 1.25mg once a day") == "1.25mg"
