@@ -94,13 +94,6 @@ _ASKS_DEED = re.compile(
 )
 
 
-AMOUNT = re.compile(
-    r"\d|[£$€¥]|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred|"
-    r"thousand|half|quarter|dozen|grand|free)\b",
-    re.I,
-)
-
-
 _ASKS_MY_DEED = re.compile(r"\b(?:when|where|why|how)\s+did\s+(?:i|we)\s+([a-z]+)\b", re.I)
 
 

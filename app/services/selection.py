@@ -250,19 +250,20 @@ def _restated_since(
     return max(close, key=lambda h: h.memory.event_time or since) if close else None
 
 
+# Saying a thing changed to another, in other words than the question's kind of answer:
+# "I'm moving us to Cascade Stone Mill starting July 1st", "switching over to Octopus".
+_SWITCH_WORDS = (
+    r"\b(?:moving|switching|changing)\s+(?:us|me|everything|it|them)?\s*(?:over\s+)?to\b"
+)
+_SWITCH = re.compile(_SWITCH_WORDS, re.I)
 _UPDATE = re.compile(
     r"^\W*(?:update|correction|change of plans?)\b|\b(?:changed|has changed|from now on|instead|"
-    r"no longer|any ?more)\b|\b(?:we(?:'re|’re| are)|I(?:'m|’m| am))\s+now\b"
-    # "I'm moving us to Cascade Stone Mill starting July 1st", "switching over to Octopus"
-    r"|\b(?:moving|switching|changing)\s+(?:us|me|everything|it|them)?\s*(?:over\s+)?to\b"
+    r"no longer|any ?more)\b|\b(?:we(?:'re|’re| are)|I(?:'m|’m| am))\s+now\b|"
+    + _SWITCH_WORDS
     # "I have increased it to £350 a month"
-    r"|\b(?:increased|raised|upped|bumped|reduced|lowered|cut|dropped)\s+(?:it|that|this|them)\s+"
+    + r"|\b(?:increased|raised|upped|bumped|reduced|lowered|cut|dropped)\s+(?:it|that|this|them)\s+"
     r"(?:up\s+|down\s+)?to\b",
     re.I,
-)
-# Saying a thing changed to another, in other words than the question's kind of answer.
-_SWITCH = re.compile(
-    r"\b(?:moving|switching|changing)\s+(?:us|me|everything|it|them)?\s*(?:over\s+)?to\b", re.I
 )
 
 
